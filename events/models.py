@@ -1,0 +1,178 @@
+import uuid
+import zoneinfo
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from institutions.models import Country, Institution
+from institutions.validators import validate_time_zone
+from programmes.models import Programme
+
+
+def new_event_uid() -> str:
+    return f"{uuid.uuid4()}@dostlik"
+
+
+class Venue(models.Model):
+    name = models.CharField(_("name"), max_length=255)
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="venues",
+        verbose_name=_("institution"),
+        help_text=_("The institution that runs this venue, if any."),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="venues", verbose_name=_("country")
+    )
+
+    class Meta:
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "city"], name="venue_unique_name_city"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.city}"
+
+
+class Event(models.Model):
+    """Something a programme holds on a date: an exhibition, a concert, a fair."""
+
+    class Kind(models.TextChoices):
+        EXHIBITION = "exhibition", _("Exhibition")
+        CONCERT = "concert", _("Concert")
+        FILM_SCREENING = "film_screening", _("Film screening")
+        CONFERENCE = "conference", _("Conference")
+        FAIR = "fair", _("Fair")
+        LECTURE = "lecture", _("Lecture")
+        PERFORMANCE = "performance", _("Performance")
+        WORKSHOP = "workshop", _("Workshop")
+        VISIT = "visit", _("Official visit")
+        CEREMONY = "ceremony", _("Ceremony")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        CONFIRMED = "confirmed", _("Confirmed")
+        POSTPONED = "postponed", _("Postponed")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Held")
+
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", _("Internal")
+        PUBLIC = "public", _("Public")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="events", verbose_name=_("programme")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    host_institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="hosted_events",
+        verbose_name=_("host institution"),
+    )
+    venue = models.ForeignKey(
+        Venue,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("venue"),
+    )
+    city = models.CharField(_("city"), max_length=100)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="events", verbose_name=_("country")
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("IANA name of the place where the event happens."),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    all_day = models.BooleanField(
+        _("all day"),
+        default=False,
+        help_text=_("Runs from the start date to the day before the end date, in local time."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
+    expected_attendance = models.PositiveIntegerField(
+        _("expected attendance"), null=True, blank=True
+    )
+    actual_attendance = models.PositiveIntegerField(_("actual attendance"), null=True, blank=True)
+    youth_attendance = models.PositiveIntegerField(
+        _("youth attendance"), null=True, blank=True, help_text=_("Of the actual, under 30.")
+    )
+    uid = models.CharField(
+        _("iCalendar UID"), max_length=255, default=new_event_uid, editable=False
+    )
+    sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["starts_at"]),
+            models.Index(fields=["programme", "starts_at"]),
+            models.Index(fields=["host_institution", "starts_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["uid"], name="event_unique_uid"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_attendance__isnull=True) | Q(expected_attendance__gte=0),
+                name="event_expected_attendance_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_attendance__isnull=True) | Q(actual_attendance__gte=0),
+                name="event_actual_attendance_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(youth_attendance__isnull=True)
+                | Q(youth_attendance__gte=0)
+                & (
+                    Q(actual_attendance__isnull=True)
+                    | Q(youth_attendance__lte=F("actual_attendance"))
+                ),
+                name="event_youth_within_actual",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def local_starts_at(self):
+        return self.starts_at.astimezone(self.zone)
+
+    @property
+    def local_ends_at(self):
+        return self.ends_at.astimezone(self.zone)

@@ -1,0 +1,111 @@
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from events.models import Event, Venue
+from institutions.models import Country, Institution
+from programmes.models import Programme
+
+# Changing only these leaves what a calendar shows as it was, so SEQUENCE stays.
+_UNSEEN_BY_CALENDARS = frozenset({"expected_attendance", "actual_attendance", "youth_attendance"})
+
+
+def venue_create(
+    *,
+    name: str,
+    city: str,
+    country: Country,
+    institution: Institution | None = None,
+    address: str = "",
+) -> Venue:
+    venue = Venue(name=name, city=city, country=country, institution=institution, address=address)
+    venue.full_clean()
+    venue.save()
+    return venue
+
+
+def event_create(
+    *,
+    actor: User | None,
+    programme: Programme,
+    title: str,
+    kind: str,
+    host_institution: Institution,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    venue: Venue | None = None,
+    city: str = "",
+    country: Country | None = None,
+    time_zone: str = "",
+    all_day: bool = False,
+    status: str = Event.Status.PLANNED,
+    visibility: str = Event.Visibility.INTERNAL,
+    description: str = "",
+    expected_attendance: int | None = None,
+    actual_attendance: int | None = None,
+    youth_attendance: int | None = None,
+    uid: str | None = None,
+) -> Event:
+    """Create an event. Place and time zone default to the venue's, else the host's."""
+    if host_institution.pk not in {p.institution_id for p in programme.partnerships.all()}:
+        raise ValidationError(
+            {"host_institution": _("The host must be a partner of the programme.")}
+        )
+    place = venue or host_institution
+    country = country or place.country
+    event = Event(
+        programme=programme,
+        title=title,
+        kind=kind,
+        host_institution=host_institution,
+        venue=venue,
+        city=city or place.city,
+        country=country,
+        time_zone=time_zone or country.time_zone,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        all_day=all_day,
+        status=status,
+        visibility=visibility,
+        description=description,
+        expected_attendance=expected_attendance,
+        actual_attendance=actual_attendance,
+        youth_attendance=youth_attendance,
+    )
+    if uid:
+        event.uid = uid
+    event.full_clean()
+    event._history_user = actor
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_update(*, event: Event, actor: User | None, **changes) -> Event:
+    """Apply ``changes`` to ``event``. A change a calendar shows raises its SEQUENCE, so
+    subscribed calendar apps replace their copy; the UID never changes."""
+    forbidden = {"uid", "sequence", "pk", "id"} & changes.keys()
+    if forbidden:
+        raise ValueError(f"event_update cannot change {sorted(forbidden)}")
+    changed = {name for name, value in changes.items() if getattr(event, name) != value}
+    if not changed:
+        return event
+    for name in changed:
+        setattr(event, name, changes[name])
+    if changed - _UNSEEN_BY_CALENDARS:
+        event.sequence += 1
+    event.full_clean()
+    event._history_user = actor
+    event.save()
+    return event
+
+
+def event_bulk_create(*, events: Iterable[Event], batch_size: int = 5000) -> int:
+    """Insert many prepared events at once (volume and demo data). Rows are checked by the
+    database constraints only, and no history is written for them."""
+    created = Event.objects.bulk_create(events, batch_size=batch_size)
+    return len(created)

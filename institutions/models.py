@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from institutions.validators import validate_time_zone
+
+
+class Country(models.Model):
+    """A participating country. Adding one is data, not code."""
+
+    code = models.CharField(
+        _("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. UZ.")
+    )
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, validators=[validate_time_zone], help_text=_("IANA name.")
+    )
+
+    class Meta:
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso_alpha2"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Institution(models.Model):
+    class Kind(models.TextChoices):
+        UNIVERSITY = "university", _("University")
+        MUSEUM = "museum", _("Museum")
+        GALLERY = "gallery", _("Gallery")
+        THEATRE = "theatre", _("Theatre")
+        LIBRARY = "library", _("Library")
+        CULTURAL_CENTRE = "cultural_centre", _("Cultural centre")
+        MINISTRY = "ministry", _("Ministry or agency")
+        GOVERNMENT = "government", _("Government")
+        CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("country")
+    )
+    city = models.CharField(_("city"), max_length=100)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("institution")
+        verbose_name_plural = _("institutions")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "name"], name="institution_unique_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A user coordinates the cultural programmes of one institution."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("institution"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("institution coordinator")
+        verbose_name_plural = _("institution coordinators")
+        ordering = ["institution__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "institution"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.institution}"
+
+
+class NationalCoordinator(models.Model):
+    """A user of a ministry or agency who decides on programmes for one country."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="national_roles",
+        verbose_name=_("user"),
+    )
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.CASCADE,
+        related_name="national_coordinators",
+        verbose_name=_("country"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("national coordinator")
+        verbose_name_plural = _("national coordinators")
+        ordering = ["country__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "country"], name="national_coordinator_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.country}"
+
+
+class Viewer(models.Model):
+    """Read-only access for analysts and embassy staff; the country or institution is a note."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="viewer_role",
+        verbose_name=_("user"),
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("country")
+    )
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("institution"),
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("viewer")
+        verbose_name_plural = _("viewers")
+        ordering = ["user__username"]
+
+    def __str__(self):
+        return str(self.user)

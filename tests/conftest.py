@@ -1,0 +1,16 @@
+import os
+
+import pytest
+
+# In CI every test must run: a test that skips (no PostgreSQL, no Redis, no chromium) fails there.
+FAIL_ON_SKIP = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if FAIL_ON_SKIP and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, where every test must run: {reason}"

@@ -1,0 +1,173 @@
+"""Factories for real rows; tests build their world from these, never from mocks."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from events.models import Event, Venue
+from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
+from programmes.models import Agreement, AgreementParty, Approval, Partnership, Programme
+
+PASSWORD = "test-password"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    password = factory.django.Password(PASSWORD)
+
+
+class CountryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = "UZ"
+    name = factory.LazyAttribute(
+        lambda country: {"UZ": "Uzbekistan", "KZ": "Kazakhstan", "KG": "Kyrgyzstan"}.get(
+            country.code, f"Country {country.code}"
+        )
+    )
+    time_zone = factory.LazyAttribute(
+        lambda country: {"KZ": "Asia/Almaty", "KG": "Asia/Bishkek"}.get(
+            country.code, "Asia/Tashkent"
+        )
+    )
+
+
+class InstitutionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Institution
+
+    name = factory.Sequence(lambda n: f"Institution {n}")
+    kind = Institution.Kind.UNIVERSITY
+    country = factory.SubFactory(CountryFactory)
+    city = factory.LazyAttribute(
+        lambda institution: "Almaty" if institution.country.code == "KZ" else "Tashkent"
+    )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class NationalCoordinatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NationalCoordinator
+
+    user = factory.SubFactory(UserFactory)
+    country = factory.SubFactory(CountryFactory)
+
+
+class ViewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Viewer
+
+    user = factory.SubFactory(UserFactory)
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    title = factory.Sequence(lambda n: f"Memorandum of cooperation {n}")
+    kind = Agreement.Kind.MEMORANDUM
+    signed_on = datetime.date(2022, 12, 22)
+    valid_from = factory.SelfAttribute("signed_on")
+    valid_until = None
+
+
+class AgreementPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementParty
+
+    agreement = factory.SubFactory(AgreementFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    title = factory.Sequence(lambda n: f"Joint programme {n}")
+    kind = Programme.Kind.EXHIBITION
+    starts_on = datetime.date(2026, 1, 1)
+    ends_on = datetime.date(2026, 12, 31)
+    status = Programme.Status.DRAFT
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    institution = factory.SubFactory(InstitutionFactory)
+    role = Partnership.Role.PARTNER
+
+
+class ApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Approval
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    country = factory.SubFactory(CountryFactory)
+    decision = Approval.Decision.APPROVED
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name = factory.Sequence(lambda n: f"Hall {n}")
+    country = factory.SubFactory(CountryFactory)
+    city = "Tashkent"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Event {n}")
+    kind = Event.Kind.EXHIBITION
+    host_institution = factory.SubFactory(InstitutionFactory)
+    country = factory.SelfAttribute("host_institution.country")
+    city = factory.SelfAttribute("host_institution.city")
+    time_zone = factory.SelfAttribute("country.time_zone")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda event: event.starts_at + datetime.timedelta(hours=3))
+
+    @factory.post_generation
+    def host_is_partner(event, create, extracted, **kwargs):
+        """The host of an event is always one of its programme's partners."""
+        if create:
+            Partnership.objects.get_or_create(
+                programme=event.programme, institution=event.host_institution
+            )
+
+
+def joint_programme(*, uz: Institution, kz: Institution, **kwargs) -> Programme:
+    """A programme led by ``uz`` with ``kz`` as partner."""
+    programme = ProgrammeFactory(**kwargs)
+    PartnershipFactory(programme=programme, institution=uz, role=Partnership.Role.LEAD)
+    PartnershipFactory(
+        programme=programme,
+        institution=kz,
+        funding_amount=Decimal("1000.00"),
+        funding_currency="USD",
+    )
+    return programme
