@@ -14,6 +14,14 @@ from programmes.models import Programme
 _UNSEEN_BY_CALENDARS = frozenset({"expected_attendance", "actual_attendance", "youth_attendance"})
 
 
+def _require_partner_host(*, programme: Programme, host_institution: Institution) -> None:
+    """An event is hosted by one of its programme's partners, whoever writes it."""
+    if host_institution.pk not in {p.institution_id for p in programme.partnerships.all()}:
+        raise ValidationError(
+            {"host_institution": _("The host must be a partner of the programme.")}
+        )
+
+
 def venue_create(
     *,
     name: str,
@@ -51,10 +59,7 @@ def event_create(
     uid: str | None = None,
 ) -> Event:
     """Create an event. Place and time zone default to the venue's, else the host's."""
-    if host_institution.pk not in {p.institution_id for p in programme.partnerships.all()}:
-        raise ValidationError(
-            {"host_institution": _("The host must be a partner of the programme.")}
-        )
+    _require_partner_host(programme=programme, host_institution=host_institution)
     place = venue or host_institution
     country = country or place.country
     event = Event(
@@ -94,10 +99,19 @@ def event_update(*, event: Event, actor: User | None, **changes) -> Event:
     changed = {name for name, value in changes.items() if getattr(event, name) != value}
     if not changed:
         return event
+    if {"programme", "host_institution"} & changed:
+        _require_partner_host(
+            programme=changes.get("programme", event.programme),
+            host_institution=changes.get("host_institution", event.host_institution),
+        )
+    # Count from the stored SEQUENCE, under a lock: an edit made from a stale copy must still
+    # raise it, or calendars would keep the older version.
+    stored_sequence = (
+        Event.objects.select_for_update().values_list("sequence", flat=True).get(pk=event.pk)
+    )
     for name in changed:
         setattr(event, name, changes[name])
-    if changed - _UNSEEN_BY_CALENDARS:
-        event.sequence += 1
+    event.sequence = stored_sequence + (1 if changed - _UNSEEN_BY_CALENDARS else 0)
     event.full_clean()
     event._history_user = actor
     event.save()
