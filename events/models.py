@@ -37,7 +37,11 @@ class Venue(models.Model):
         verbose_name_plural = _("venues")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "city"], name="venue_unique_name_city"),
+            models.UniqueConstraint(
+                fields=["name", "city"],
+                name="venue_unique_name_city",
+                violation_error_message=_("A venue of that name already exists in this city."),
+            ),
         ]
 
     def __str__(self):
@@ -139,17 +143,25 @@ class Event(models.Model):
             models.Index(fields=["host_institution", "starts_at"]),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["uid"], name="event_unique_uid"),
+            models.UniqueConstraint(
+                fields=["uid"],
+                name="event_unique_uid",
+                violation_error_message=_("Another event already has this calendar UID."),
+            ),
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="event_ends_after_start",
+                violation_error_message=_("An event must end after it starts."),
             ),
             models.CheckConstraint(
                 condition=Q(expected_attendance__isnull=True) | Q(expected_attendance__gte=0),
                 name="event_expected_attendance_non_negative",
+                violation_error_message=_("Attendance cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(actual_attendance__isnull=True) | Q(actual_attendance__gte=0),
                 name="event_actual_attendance_non_negative",
+                violation_error_message=_("Attendance cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(youth_attendance__isnull=True)
@@ -159,6 +171,7 @@ class Event(models.Model):
                     | Q(youth_attendance__lte=F("actual_attendance"))
                 ),
                 name="event_youth_within_actual",
+                violation_error_message=_("Youth attendance cannot exceed the actual attendance."),
             ),
         ]
 

@@ -23,7 +23,9 @@ class Country(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(code__regex=r"^[A-Z]{2}$"), name="country_code_iso_alpha2"
+                condition=Q(code__regex=r"^[A-Z]{2}$"),
+                name="country_code_iso_alpha2",
+                violation_error_message=_("The ISO code is two capital letters, e.g. UZ."),
             ),
         ]
 
@@ -61,7 +63,11 @@ class Institution(models.Model):
         verbose_name_plural = _("institutions")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["country", "name"], name="institution_unique_name"),
+            models.UniqueConstraint(
+                fields=["country", "name"],
+                name="institution_unique_name",
+                violation_error_message=_("This country already has an institution of that name."),
+            ),
         ]
 
     def __str__(self):
@@ -90,7 +96,11 @@ class Membership(models.Model):
         verbose_name_plural = _("institution coordinators")
         ordering = ["institution__name", "user__username"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "institution"], name="membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "institution"],
+                name="membership_unique",
+                violation_error_message=_("This person already coordinates this institution."),
+            ),
         ]
 
     def __str__(self):
@@ -119,7 +129,13 @@ class NationalCoordinator(models.Model):
         verbose_name_plural = _("national coordinators")
         ordering = ["country__name", "user__username"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "country"], name="national_coordinator_unique"),
+            models.UniqueConstraint(
+                fields=["user", "country"],
+                name="national_coordinator_unique",
+                violation_error_message=_(
+                    "This person is already a national coordinator of this country."
+                ),
+            ),
         ]
 
     def __str__(self):

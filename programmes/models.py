@@ -93,6 +93,7 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="agreement_valid_until_after_from",
+                violation_error_message=_("An agreement cannot end before it takes effect."),
             ),
         ]
 
@@ -139,7 +140,9 @@ class AgreementParty(models.Model):
         ordering = ["institution__country__name", "institution__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["agreement", "institution"], name="agreement_party_unique"
+                fields=["agreement", "institution"],
+                name="agreement_party_unique",
+                violation_error_message=_("This institution is already a party to the agreement."),
             ),
         ]
 
@@ -222,11 +225,16 @@ class Programme(models.Model):
         indexes = [models.Index(fields=["status", "starts_on"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="programme_ends_after_start"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="programme_ends_after_start",
+                violation_error_message=_("A programme cannot end before it starts."),
             ),
             models.CheckConstraint(
                 condition=_money_is_whole("budget_amount", "budget_currency"),
                 name="programme_budget_whole",
+                violation_error_message=_(
+                    "Give the budget as an amount of zero or more together with its currency."
+                ),
             ),
         ]
 
@@ -270,14 +278,24 @@ class Partnership(models.Model):
         ordering = ["role", "institution__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "institution"], name="partnership_unique_institution"
+                fields=["programme", "institution"],
+                name="partnership_unique_institution",
+                violation_error_message=_(
+                    "This institution is already a partner of the programme."
+                ),
             ),
             models.UniqueConstraint(
-                fields=["programme"], condition=Q(role="lead"), name="partnership_one_lead"
+                fields=["programme"],
+                condition=Q(role="lead"),
+                name="partnership_one_lead",
+                violation_error_message=_("A programme has only one lead institution."),
             ),
             models.CheckConstraint(
                 condition=_money_is_whole("funding_amount", "funding_currency"),
                 name="partnership_funding_whole",
+                violation_error_message=_(
+                    "Give the funding as an amount of zero or more together with its currency."
+                ),
             ),
         ]
 
@@ -316,7 +334,9 @@ class Approval(models.Model):
         ordering = ["country__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "country"], name="approval_one_per_country"
+                fields=["programme", "country"],
+                name="approval_one_per_country",
+                violation_error_message=_("This country has already decided on this programme."),
             ),
         ]
 

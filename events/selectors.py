@@ -1,0 +1,102 @@
+"""Scoped reads of events.
+
+An event is seen by whoever may see its programme (``programme_visibility``): the events of a
+draft programme stay with the people working on it. Lists are ordered by ``starts_at`` so the
+database walks the ``starts_at`` indexes, and every query selects what the pages show.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import User
+from events.models import Event
+from institutions.models import Institution
+from programmes.models import Programme
+from programmes.selectors import programme_visibility
+
+
+def event_list(*, user: User) -> QuerySet[Event]:
+    """The events ``user`` may see, earliest first, with host, venue, country and programme."""
+    return (
+        Event.objects.filter(programme_visibility(user=user, prefix="programme__"))
+        .select_related("programme", "host_institution", "venue", "country")
+        .order_by("starts_at", "pk")
+    )
+
+
+def event_get(*, user: User, pk: int) -> Event:
+    """One event ``user`` may see; raises ``Event.DoesNotExist`` otherwise, so the event of a
+    hidden draft programme looks like a missing one."""
+    return (
+        event_list(user=user)
+        .select_related("programme__agreement", "venue__institution", "host_institution__country")
+        .get(pk=pk)
+    )
+
+
+def event_local_days(event: Event) -> tuple[datetime.date, datetime.date]:
+    """The first and last day an event covers, in its own time zone. An all-day event's end
+    is exclusive (the midnight after its last day), so its last day is the one before."""
+    last_moment = event.local_ends_at
+    if event.all_day:
+        last_moment -= datetime.timedelta(microseconds=1)
+    return event.local_starts_at.date(), last_moment.date()
+
+
+def start_of_today() -> datetime.datetime:
+    """Midnight today in the site's time zone: "upcoming" includes what runs later today."""
+    return timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+    )
+
+
+def event_list_upcoming(*, user: User) -> QuerySet[Event]:
+    return event_list(user=user).filter(starts_at__gte=start_of_today())
+
+
+def event_list_for_programme(*, user: User, programme: Programme) -> QuerySet[Event]:
+    return event_list(user=user).filter(programme=programme)
+
+
+def event_list_hosted_upcoming(*, user: User, institution: Institution) -> QuerySet[Event]:
+    return event_list_upcoming(user=user).filter(host_institution=institution)
+
+
+def event_count_between(
+    *, user: User, start: datetime.datetime, end: datetime.datetime
+) -> int:
+    return Event.objects.filter(
+        programme_visibility(user=user, prefix="programme__"),
+        starts_at__gte=start,
+        starts_at__lt=end,
+    ).count()
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """People counted at held events, and how many of them were under 30."""
+
+    total: int
+    youth: int
+
+    @property
+    def youth_share(self) -> int | None:
+        """Per cent of the counted audience under 30; None when nobody was counted."""
+        return round(100 * self.youth / self.total) if self.total else None
+
+
+def event_attendance_between(
+    *, user: User, start: datetime.datetime, end: datetime.datetime
+) -> Attendance:
+    """Attendance of held events with a head count: the measure of youth involvement."""
+    totals = Event.objects.filter(
+        programme_visibility(user=user, prefix="programme__"),
+        starts_at__gte=start,
+        starts_at__lt=end,
+        status=Event.Status.HELD,
+        actual_attendance__isnull=False,
+    ).aggregate(total=Sum("actual_attendance"), youth=Sum("youth_attendance"))
+    return Attendance(total=totals["total"] or 0, youth=totals["youth"] or 0)
