@@ -4,13 +4,12 @@ PYTHON ?= $(shell command -v python3.12 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-DEMO_EVENTS ?= 0
 
 .PHONY: install run test lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Dostlik needs Python 3.12"'
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: install Python 3.12 with venv (Debian: apt-get install python3.12-venv)"; exit 1; }
 
 # Reinstalls whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python

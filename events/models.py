@@ -1,6 +1,8 @@
+import datetime
 import uuid
 import zoneinfo
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,26 @@ from programmes.models import Programme
 
 def new_event_uid() -> str:
     return f"{uuid.uuid4()}@dostlik"
+
+
+def all_day_bounds(
+    first_day: datetime.date, last_day: datetime.date, time_zone: str
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Start and exclusive end of an all-day event: local midnight of the first day and local
+    midnight after the last, as calendars (RFC 5545) count whole days."""
+    zone = zoneinfo.ZoneInfo(time_zone)
+    midnight = datetime.time(0, tzinfo=zone)
+    return (
+        datetime.datetime.combine(first_day, midnight),
+        datetime.datetime.combine(last_day + datetime.timedelta(days=1), midnight),
+    )
+
+
+def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 class Venue(models.Model):
@@ -177,6 +199,18 @@ class Event(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        errors = {}
+        if self.venue_id and self.country_id and self.venue.country_id != self.country_id:
+            errors["venue"] = _("The venue is in another country than the event.")
+        zone = _zone_or_none(self.time_zone)
+        if self.all_day and zone and self.starts_at and self.ends_at:
+            for name in ("starts_at", "ends_at"):
+                if getattr(self, name).astimezone(zone).time() != datetime.time(0):
+                    errors[name] = _("An all-day event runs from midnight to midnight, local time.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

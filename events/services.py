@@ -12,6 +12,10 @@ from programmes.models import Programme
 
 # Changing only these leaves what a calendar shows as it was, so SEQUENCE stays.
 _UNSEEN_BY_CALENDARS = frozenset({"expected_attendance", "actual_attendance", "youth_attendance"})
+# What a person may change on an event; the UID, SEQUENCE and timestamps are the system's.
+EVENT_EDITABLE_FIELDS = frozenset(
+    field.name for field in Event._meta.concrete_fields if field.editable and not field.primary_key
+)
 
 
 def _require_partner_host(*, programme: Programme, host_institution: Institution) -> None:
@@ -91,30 +95,28 @@ def event_create(
 
 @transaction.atomic
 def event_update(*, event: Event, actor: User | None, **changes) -> Event:
-    """Apply ``changes`` to ``event``. A change a calendar shows raises its SEQUENCE, so
-    subscribed calendar apps replace their copy; the UID never changes."""
-    forbidden = {"uid", "sequence", "pk", "id"} & changes.keys()
-    if forbidden:
-        raise ValueError(f"event_update cannot change {sorted(forbidden)}")
-    changed = {name for name, value in changes.items() if getattr(event, name) != value}
-    if not changed:
-        return event
-    if {"programme", "host_institution"} & changed:
-        _require_partner_host(
-            programme=changes.get("programme", event.programme),
-            host_institution=changes.get("host_institution", event.host_institution),
-        )
-    # Count from the stored SEQUENCE, under a lock: an edit made from a stale copy must still
-    # raise it, or calendars would keep the older version.
-    stored_sequence = (
-        Event.objects.select_for_update().values_list("sequence", flat=True).get(pk=event.pk)
-    )
-    for name in changed:
-        setattr(event, name, changes[name])
-    event.sequence = stored_sequence + (1 if changed - _UNSEEN_BY_CALENDARS else 0)
-    event.full_clean()
-    event._history_user = actor
-    event.save()
+    """Apply ``changes`` to ``event`` and save only those fields, so an edit made from an older
+    copy never reverts what someone else changed meanwhile. A change a calendar shows raises the
+    iCalendar SEQUENCE, counted from the stored row, so subscribed calendar apps replace their
+    copy; the UID never changes. ``event`` is refreshed from the database afterwards."""
+    unknown = changes.keys() - EVENT_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"event_update cannot change {sorted(unknown)}")
+    stored = Event.objects.select_for_update().get(pk=event.pk)
+    changed = {name for name, value in changes.items() if getattr(stored, name) != value}
+    if changed:
+        for name in changed:
+            setattr(stored, name, changes[name])
+        if {"programme", "host_institution"} & changed:
+            _require_partner_host(
+                programme=stored.programme, host_institution=stored.host_institution
+            )
+        if changed - _UNSEEN_BY_CALENDARS:
+            stored.sequence += 1
+        stored.full_clean()
+        stored._history_user = actor
+        stored.save(update_fields=[*changed, "sequence", "updated_at"])
+    event.refresh_from_db()
     return event
 
 

@@ -22,10 +22,14 @@ class Currency(models.TextChoices):
 
 
 def _money_is_whole(amount_field: str, currency_field: str) -> Q:
-    """An amount and its currency are given together or not at all."""
+    """An amount of zero or more and a known currency are given together, or neither is."""
     return Q(**{f"{amount_field}__isnull": True, currency_field: ""}) | Q(
-        **{f"{amount_field}__isnull": False, f"{amount_field}__gte": Decimal(0)}
-    ) & ~Q(**{currency_field: ""})
+        **{
+            f"{amount_field}__isnull": False,
+            f"{amount_field}__gte": Decimal(0),
+            f"{currency_field}__in": Currency.values,
+        }
+    )
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -94,6 +98,11 @@ class Agreement(models.Model):
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
                 name="agreement_valid_until_after_from",
                 violation_error_message=_("An agreement cannot end before it takes effect."),
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True) | Q(terminated_on__gte=F("signed_on")),
+                name="agreement_terminated_after_signing",
+                violation_error_message=_("An agreement cannot be terminated before it is signed."),
             ),
         ]
 

@@ -135,6 +135,8 @@ def programme_transition(
     from_status = (
         Programme.objects.select_for_update().values_list("status", flat=True).get(pk=programme.pk)
     )
+    if to_status not in Status.values:
+        raise ValidationError(_("%(status)s is not a programme status.") % {"status": to_status})
     if to_status not in ALLOWED_TRANSITIONS[from_status]:
         raise ValidationError(
             _("A programme cannot go from %(from)s to %(to)s.")
@@ -160,15 +162,19 @@ def approval_record(
     actor: User | None,
     comment: str = "",
 ) -> Approval:
-    """Record ``country``'s decision on the current version of ``programme``."""
-    approval, _created = Approval.objects.update_or_create(
-        programme=programme,
-        country=country,
-        defaults={
-            "decision": decision,
-            "decided_by": actor,
-            "decided_at": timezone.now(),
-            "comment": comment,
-        },
+    """Record ``country``'s decision on the current version of ``programme``; a later decision of
+    the same country replaces the earlier one."""
+    if not programme.partnerships.filter(institution__country=country).exists():
+        raise ValidationError(
+            _("%(country)s is not a participant of this programme.") % {"country": country}
+        )
+    approval = Approval.objects.filter(programme=programme, country=country).first() or Approval(
+        programme=programme, country=country
     )
+    approval.decision = decision
+    approval.decided_by = actor
+    approval.decided_at = timezone.now()
+    approval.comment = comment
+    approval.full_clean()
+    approval.save()
     return approval

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from events.models import Event, Venue
+from events.models import Event, Venue, all_day_bounds
 from events.services import event_bulk_create, event_create, event_update, venue_create
 from tests.factories import (
     CountryFactory,
@@ -210,7 +210,6 @@ CALENDAR_CHANGES = {
     "kind": lambda event: Event.Kind.CONFERENCE,
     "starts_at": lambda event: event.starts_at - datetime.timedelta(hours=1),
     "ends_at": lambda event: event.ends_at + datetime.timedelta(hours=1),
-    "all_day": lambda event: True,
     "status": lambda event: Event.Status.CONFIRMED,
     "visibility": lambda event: Event.Visibility.PUBLIC,
     "city": lambda event: "Samarkand",
@@ -228,6 +227,48 @@ def test_event_update_raises_the_sequence_when_a_calendar_would_show_it(field, e
 
     event.refresh_from_db()
     assert (getattr(event, field), event.sequence, event.uid) == (new_value, 1, uid)
+
+
+def test_event_update_makes_an_all_day_event_from_midnight_to_midnight(event):
+    starts_at, ends_at = all_day_bounds(
+        datetime.date(2026, 4, 12), datetime.date(2026, 4, 13), "Asia/Tashkent"
+    )
+
+    event_update(event=event, actor=None, all_day=True, starts_at=starts_at, ends_at=ends_at)
+
+    event.refresh_from_db()
+    assert (event.all_day, event.local_starts_at.isoformat(), event.sequence) == (
+        True,
+        "2026-04-12T00:00:00+05:00",
+        1,
+    )
+    assert event.local_ends_at.isoformat() == "2026-04-14T00:00:00+05:00"
+
+
+def test_event_update_refuses_an_all_day_event_with_times_of_day(event):
+    with pytest.raises(ValidationError) as refused:
+        event_update(event=event, actor=None, all_day=True)
+
+    assert refused.value.message_dict == {
+        "starts_at": ["An all-day event runs from midnight to midnight, local time."],
+        "ends_at": ["An all-day event runs from midnight to midnight, local time."],
+    }
+    event.refresh_from_db()
+    assert (event.all_day, event.sequence) == (False, 0)
+
+
+def test_event_update_does_not_revert_what_another_edit_changed(event):
+    stale_copy = Event.objects.get(pk=event.pk)
+    event_update(event=event, actor=None, title="Renamed by the first editor")
+
+    event_update(event=stale_copy, actor=None, status=Event.Status.CONFIRMED)
+
+    event.refresh_from_db()
+    assert (event.title, event.status, event.sequence) == (
+        "Renamed by the first editor",
+        Event.Status.CONFIRMED,
+        2,
+    )
 
 
 def test_event_update_raises_the_sequence_by_one_per_change(event):
@@ -292,7 +333,7 @@ def test_event_update_writes_history_by_the_actor(event, actor):
 def test_event_update_refuses_to_change_the_calendar_identity(field, event):
     uid = event.uid
 
-    with pytest.raises(ValueError, match=field):
+    with pytest.raises(TypeError, match=field):
         event_update(event=event, actor=None, **{field: {"uid": "x@dostlik", "sequence": 9}[field]})
 
     event.refresh_from_db()

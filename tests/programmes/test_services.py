@@ -342,10 +342,39 @@ def test_programme_transition_starts_from_the_stored_status_not_a_stale_copy():
 # approval_record
 
 
+def test_approval_record_refuses_a_country_that_does_not_take_part():
+    programme = ProgrammeFactory(status=Status.SUBMITTED)
+    PartnershipFactory(programme=programme, institution=InstitutionFactory())
+
+    with pytest.raises(ValidationError) as refused:
+        approval_record(
+            programme=programme,
+            country=CountryFactory(code="KG"),
+            decision=Approval.Decision.APPROVED,
+            actor=UserFactory(),
+        )
+
+    assert refused.value.messages == ["Kyrgyzstan is not a participant of this programme."]
+    assert Approval.objects.count() == 0
+
+
+def test_programme_transition_refuses_an_unknown_status():
+    programme = ProgrammeFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        programme_transition(programme=programme, to_status="archived", actor=None)
+
+    assert refused.value.messages == ["archived is not a programme status."]
+    programme.refresh_from_db()
+    assert programme.status == Status.DRAFT
+
+
 def test_approval_record_creates_then_updates_one_row_per_country():
     programme = ProgrammeFactory(status=Status.SUBMITTED)
     uzbekistan = CountryFactory(code="UZ")
     kazakhstan = CountryFactory(code="KZ")
+    for country in (uzbekistan, kazakhstan):
+        PartnershipFactory(programme=programme, institution=InstitutionFactory(country=country))
     uz_national = UserFactory()
     kz_national = UserFactory()
 
