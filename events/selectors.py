@@ -48,9 +48,7 @@ def event_local_days(event: Event) -> tuple[datetime.date, datetime.date]:
 
 def start_of_today() -> datetime.datetime:
     """Midnight today in the site's time zone: "upcoming" includes what runs later today."""
-    return timezone.make_aware(
-        datetime.datetime.combine(timezone.localdate(), datetime.time.min)
-    )
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time.min))
 
 
 def event_list_upcoming(*, user: User) -> QuerySet[Event]:
@@ -65,9 +63,7 @@ def event_list_hosted_upcoming(*, user: User, institution: Institution) -> Query
     return event_list_upcoming(user=user).filter(host_institution=institution)
 
 
-def event_count_between(
-    *, user: User, start: datetime.datetime, end: datetime.datetime
-) -> int:
+def event_count_between(*, user: User, start: datetime.datetime, end: datetime.datetime) -> int:
     return Event.objects.filter(
         programme_visibility(user=user, prefix="programme__"),
         starts_at__gte=start,

@@ -21,9 +21,7 @@ def event_list(request):
     if not FILTER_NAMES & data.keys():
         # A bare /events/ shows what is ahead; clearing "from" in the form shows the past too.
         data["from"] = timezone.localdate().isoformat()
-    filterset = EventFilter(
-        data, queryset=selectors.event_list(user=request.user), request=request
-    )
+    filterset = EventFilter(data, queryset=selectors.event_list(user=request.user), request=request)
     events = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page_obj = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "events/event_list.html", {"filter": filterset, "page_obj": page_obj})

@@ -22,9 +22,7 @@ def institution_list(*, user: User) -> QuerySet[Institution]:
 
 def institution_get(*, user: User, pk: int) -> Institution:
     """One institution, with ``coordinator_count``: how many people coordinate for it."""
-    return (
-        institution_list(user=user).annotate(coordinator_count=Count("memberships")).get(pk=pk)
-    )
+    return institution_list(user=user).annotate(coordinator_count=Count("memberships")).get(pk=pk)
 
 
 def institution_count() -> int:

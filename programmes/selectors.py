@@ -32,9 +32,7 @@ def programmes_worked_on(*, user: User) -> QuerySet:
     return Partnership.objects.filter(
         Q(institution__in=Membership.objects.filter(user=user).values("institution"))
         | Q(
-            institution__country__in=NationalCoordinator.objects.filter(user=user).values(
-                "country"
-            )
+            institution__country__in=NationalCoordinator.objects.filter(user=user).values("country")
         )
     ).values("programme")
 
@@ -75,13 +73,19 @@ def programme_get(*, user: User, pk: int) -> Programme:
     """One programme ``user`` may see, with partners, approvals and status changes loaded;
     raises ``Programme.DoesNotExist`` otherwise, so a hidden draft looks like a missing one.
     Its events come from ``events.selectors.event_list_for_programme``."""
-    return programme_list(user=user).prefetch_related(
-        Prefetch("approvals", queryset=Approval.objects.select_related("country", "decided_by")),
-        Prefetch(
-            "transitions",
-            queryset=ProgrammeTransition.objects.select_related("actor").order_by("at", "pk"),
-        ),
-    ).get(pk=pk)
+    return (
+        programme_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "approvals", queryset=Approval.objects.select_related("country", "decided_by")
+            ),
+            Prefetch(
+                "transitions",
+                queryset=ProgrammeTransition.objects.select_related("actor").order_by("at", "pk"),
+            ),
+        )
+        .get(pk=pk)
+    )
 
 
 def programme_choices(*, user: User) -> QuerySet[Programme]:
@@ -94,7 +98,7 @@ def programme_choices(*, user: User) -> QuerySet[Programme]:
 
 
 def programme_list_worked_on(*, user: User) -> QuerySet[Programme]:
-    """"Your programmes": those of the institutions ``user`` coordinates and, for a national
+    """ "Your programmes": those of the institutions ``user`` coordinates and, for a national
     coordinator, those involving their country; drafts included, as they are theirs."""
     return programme_list(user=user).filter(pk__in=programmes_worked_on(user=user))
 

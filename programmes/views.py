@@ -11,6 +11,9 @@ from programmes import selectors
 from programmes.filters import AgreementFilter, ProgrammeFilter
 from programmes.models import Agreement, Programme
 
+# A programme page lists this many of its events; all of them are on the filtered event list.
+EVENTS_SHOWN = 25
+
 
 @require_safe
 def agreement_list(request):
@@ -57,6 +60,9 @@ def programme_detail(request, pk: int):
     except Programme.DoesNotExist as exc:
         raise Http404 from exc
     events = event_list_for_programme(user=request.user, programme=programme)
-    return render(
-        request, "programmes/programme_detail.html", {"programme": programme, "events": events}
-    )
+    context = {
+        "programme": programme,
+        "events": events[:EVENTS_SHOWN],
+        "event_count": events.count(),
+    }
+    return render(request, "programmes/programme_detail.html", context)
