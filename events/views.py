@@ -11,20 +11,19 @@ from events import selectors
 from events.filters import EventFilter
 from events.models import Event
 
-# Filter names that, when any is in the query string, mean the user chose what to see.
-FILTER_NAMES = frozenset(EventFilter.base_filters)
-
 
 @require_safe
 def event_list(request):
-    data = request.GET.copy()
-    if not FILTER_NAMES & data.keys():
-        # A bare /events/ shows what is ahead; clearing "from" in the form shows the past too.
-        data["from"] = timezone.localdate().isoformat()
-    filterset = EventFilter(data, queryset=selectors.event_list(user=request.user), request=request)
+    filterset = EventFilter(
+        request.GET, queryset=selectors.event_list(user=request.user), request=request
+    )
     events = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page_obj = Paginator(events, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "events/event_list.html", {"filter": filterset, "page_obj": page_obj})
+    return render(
+        request,
+        "events/event_list.html",
+        {"filter": filterset, "page_obj": page_obj, "today": timezone.localdate()},
+    )
 
 
 @require_safe
