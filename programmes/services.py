@@ -129,9 +129,15 @@ def partnership_add(
 
 @transaction.atomic
 def programme_transition(
-    *, programme: Programme, to_status: str, actor: User | None, comment: str = ""
+    *,
+    programme: Programme,
+    to_status: str,
+    actor: User | None,
+    comment: str = "",
+    at: datetime.datetime | None = None,
 ) -> ProgrammeTransition:
-    """Move ``programme`` along one edge of the workflow and record who, when and why."""
+    """Move ``programme`` along one edge of the workflow and record who, when and why. ``at``
+    records a step taken earlier (on paper, or before the programme was entered); default now."""
     from_status = (
         Programme.objects.select_for_update().values_list("status", flat=True).get(pk=programme.pk)
     )
@@ -151,6 +157,7 @@ def programme_transition(
         to_status=to_status,
         actor=actor,
         comment=comment,
+        at=at or timezone.now(),
     )
 
 
@@ -161,9 +168,10 @@ def approval_record(
     decision: str,
     actor: User | None,
     comment: str = "",
+    at: datetime.datetime | None = None,
 ) -> Approval:
     """Record ``country``'s decision on the current version of ``programme``; a later decision of
-    the same country replaces the earlier one."""
+    the same country replaces the earlier one. ``at`` records a decision taken earlier."""
     if not programme.partnerships.filter(institution__country=country).exists():
         raise ValidationError(
             _("%(country)s is not a participant of this programme.") % {"country": country}
@@ -173,7 +181,7 @@ def approval_record(
     )
     approval.decision = decision
     approval.decided_by = actor
-    approval.decided_at = timezone.now()
+    approval.decided_at = at or timezone.now()
     approval.comment = comment
     approval.full_clean()
     approval.save()

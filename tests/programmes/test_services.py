@@ -407,3 +407,22 @@ def test_approval_record_creates_then_updates_one_row_per_country():
         ("KZ", "rejected", kz_national.pk, "Out of budget."),
         ("UZ", "approved", uz_national.pk, ""),
     ]
+
+
+def test_a_step_taken_on_paper_is_recorded_on_its_own_date():
+    programme = ProgrammeFactory()
+    PartnershipFactory(programme=programme, institution=InstitutionFactory())
+    signed = datetime.datetime(2022, 12, 1, 10, 0, tzinfo=datetime.UTC)
+
+    transition = programme_transition(
+        programme=programme, to_status=Status.SUBMITTED, actor=None, at=signed
+    )
+    approval = approval_record(
+        programme=programme,
+        country=programme.partnerships.get().institution.country,
+        decision=Approval.Decision.APPROVED,
+        actor=None,
+        at=signed + datetime.timedelta(days=5),
+    )
+
+    assert (transition.at, approval.decided_at) == (signed, signed + datetime.timedelta(days=5))
