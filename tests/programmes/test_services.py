@@ -421,7 +421,7 @@ def test_a_step_taken_on_paper_is_recorded_on_its_own_date():
         programme=programme,
         country=programme.partnerships.get().institution.country,
         decision=Approval.Decision.APPROVED,
-        actor=None,
+        actor=UserFactory(),
         at=signed + datetime.timedelta(days=5),
     )
 
