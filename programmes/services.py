@@ -80,8 +80,10 @@ def programme_create(
     budget_amount: Decimal | None = None,
     budget_currency: str = "",
     enrolled_students: int | None = None,
+    at: datetime.datetime | None = None,
 ) -> Programme:
-    """Create a draft programme led by ``lead``; partners are added with ``partnership_add``."""
+    """Create a draft programme led by ``lead``; partners are added with ``partnership_add``.
+    ``at`` dates the opening of the draft when it was started before being entered here."""
     programme = Programme(
         title=title,
         kind=kind,
@@ -99,7 +101,11 @@ def programme_create(
     programme.save()
     Partnership.objects.create(programme=programme, institution=lead, role=Partnership.Role.LEAD)
     ProgrammeTransition.objects.create(
-        programme=programme, from_status="", to_status=Status.DRAFT, actor=actor
+        programme=programme,
+        from_status="",
+        to_status=Status.DRAFT,
+        actor=actor,
+        at=at or timezone.now(),
     )
     return programme
 

@@ -5,24 +5,40 @@ import zoneinfo
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
 from events.models import Event
+from events.selectors import event_local_days
 from institutions.demo.content import UWED_KAZNU_MEMORANDUM
-from programmes.models import Agreement, Approval, Programme
+from institutions.demo.generated import generated_event_uid
+from programmes.models import Agreement, Programme
 
 DOSTLIK_APPS = ("accounts", "institutions", "programmes", "events")
 TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
+DEMO_EVENTS = 24
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def development(settings):
+    """The demo is for development: with DEBUG off the command refuses to run (tested below)."""
+    settings.DEBUG = True
 
 
 def load_demo(**options) -> str:
     stdout = io.StringIO()
     call_command("load_demo", stdout=stdout, **options)
     return stdout.getvalue()
+
+
+def summary(*, events: int, created: int, generated: int) -> str:
+    return (
+        "Loaded demo data: 5 countries, 16 institutions, 6 users, 5 agreements, 16 programmes, "
+        f"{events} events ({created} new records, {generated} generated events). "
+        "Password of the demo accounts: dostlik-demo\n"
+    )
 
 
 def row_counts() -> dict[str, int]:
@@ -32,6 +48,22 @@ def row_counts() -> dict[str, int]:
         for label in DOSTLIK_APPS
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
     }
+
+
+def generated_events(count: int):
+    return Event.objects.filter(
+        uid__in=[generated_event_uid(count, index) for index in range(count)]
+    ).select_related("programme")
+
+
+def expected_days(
+    programme: Programme, today: datetime.date
+) -> tuple[datetime.date, datetime.date]:
+    """Where a generated event of ``programme`` may fall: its dates within last year and this
+    year, or its own dates when it lies wholly outside those two years."""
+    first = max(programme.starts_on, datetime.date(today.year - 1, 1, 1))
+    last = min(programme.ends_on, datetime.date(today.year, 12, 31))
+    return (first, last) if first <= last else (programme.starts_on, programme.ends_on)
 
 
 @pytest.fixture
@@ -46,7 +78,32 @@ def test_loading_twice_changes_no_table():
     second_output = load_demo()
 
     assert row_counts() == first
-    assert "(0 new records, 0 generated events)" in second_output
+    assert second_output == summary(events=DEMO_EVENTS, created=0, generated=0)
+
+
+def test_refuses_to_load_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError) as refusal:
+        load_demo()
+
+    assert str(refusal.value) == (
+        "DEBUG is off, so this looks like a production database. The demo data includes the "
+        "superuser admin with the public password dostlik-demo. Run it with DEBUG=1 for "
+        "development, or pass --allow-production if you really mean to load it here."
+    )
+    assert row_counts() == dict.fromkeys(row_counts(), 0)
+
+
+def test_loads_with_debug_off_when_production_is_allowed(settings):
+    settings.DEBUG = False
+
+    load_demo(allow_production=True)
+
+    assert set(User.objects.filter(is_superuser=True).values_list("username", flat=True)) == {
+        "admin"
+    }
+    assert Programme.objects.count() == 16
 
 
 def test_first_load_writes_history_for_agreements_programmes_and_events():
@@ -80,18 +137,84 @@ def test_tokayev_state_visit_of_2022_is_an_all_day_visit_under_the_treaty(demo):
 
     assert event.kind == Event.Kind.VISIT
     assert event.all_day is True
-    assert (event.local_starts_at.date(), event.local_ends_at.date()) == (
-        datetime.date(2022, 12, 21),
-        datetime.date(2022, 12, 23),
-    )
     assert event.programme.agreement.kind == Agreement.Kind.TREATY
     assert event.programme.agreement.signed_on == datetime.date(1998, 10, 31)
+
+
+def test_all_day_demo_events_run_from_local_midnight_to_the_midnight_after_their_last_day(demo):
+    all_day = {
+        event.uid: (
+            event.time_zone,
+            event.local_starts_at.replace(tzinfo=None),
+            event.local_ends_at.replace(tzinfo=None),
+        )
+        for event in Event.objects.filter(all_day=True)
+    }
+
+    assert all_day == {
+        "state-visit-mirziyoyev-2017@demo.dostlik": (
+            "Asia/Almaty",
+            datetime.datetime(2017, 3, 22),
+            datetime.datetime(2017, 3, 24),
+        ),
+        "state-visit-tokayev-2019@demo.dostlik": (
+            "Asia/Tashkent",
+            datetime.datetime(2019, 4, 14),
+            datetime.datetime(2019, 4, 16),
+        ),
+        "state-visit-mirziyoyev-2021@demo.dostlik": (
+            "Asia/Almaty",
+            datetime.datetime(2021, 12, 5),
+            datetime.datetime(2021, 12, 7),
+        ),
+        "state-visit-tokayev-2022@demo.dostlik": (
+            "Asia/Tashkent",
+            datetime.datetime(2022, 12, 21),
+            datetime.datetime(2022, 12, 23),
+        ),
+    }
 
 
 def test_every_programme_status_is_present(demo):
     statuses = set(Programme.objects.values_list("status", flat=True))
 
     assert statuses == set(Programme.Status.values)
+
+
+def test_each_programme_has_its_workflow_status_and_national_decisions(demo):
+    programmes = {
+        programme.title: (
+            programme.status,
+            {approval.country.code: approval.decision for approval in programme.approvals.all()},
+        )
+        for programme in Programme.objects.prefetch_related("approvals__country")
+    }
+    both = {"UZ": "approved", "KZ": "approved"}
+
+    assert programmes == {
+        "Abay. Heritage of Fraternal Peoples": ("completed", both),
+        "Kazakhstan Education Days in Uzbekistan": ("active", both),
+        "Almaty — through the eyes of an Uzbek artist": ("completed", both),
+        "The short film “Tea” for Kazakh audiences": ("active", both),
+        "Gala concert of Uzbek creative groups": ("completed", both),
+        "State visits of the Presidents of Uzbekistan and Kazakhstan": ("completed", both),
+        "Joint master's programme in international relations and cultural diplomacy": (
+            "active",
+            both,
+        ),
+        "Joint bachelor's programme in Oriental and Turkic studies": ("active", both),
+        "Joint master's programme in music performance": ("active", both),
+        "Joint master's programme in pedagogy and education management": ("active", both),
+        "Digital archive of shared Uzbek-Kazakh heritage": ("draft", {}),
+        "Youth ambassadors of cultural diplomacy": ("draft", {}),
+        "Navoi and Abai: joint research in the humanities": ("submitted", {"UZ": "approved"}),
+        "Silk Road heritage school in Samarkand": ("approved", both),
+        "Central Asian student theatre festival": (
+            "rejected",
+            {"UZ": "approved", "KZ": "rejected"},
+        ),
+        "Joint concert tour of the conservatories": ("cancelled", both),
+    }
 
 
 def test_each_programme_reached_its_status_through_recorded_transitions(demo):
@@ -104,22 +227,13 @@ def test_each_programme_reached_its_status_through_recorded_transitions(demo):
         assert steps[-1][1] == programme.status, programme.title
 
 
-def test_approvals_match_the_states_that_imply_them(demo):
-    decisions = {
-        programme.status: {
-            approval.country.code: approval.decision for approval in programme.approvals.all()
-        }
-        for programme in Programme.objects.filter(
-            status__in=[Programme.Status.APPROVED, Programme.Status.REJECTED]
-        )
-    }
-    rejection = Approval.objects.get(decision=Approval.Decision.REJECTED)
+def test_the_rejection_gives_its_reasons(demo):
+    programme = Programme.objects.get(title="Central Asian student theatre festival")
 
-    assert decisions == {
-        "approved": {"UZ": "approved", "KZ": "approved"},
-        "rejected": {"UZ": "approved", "KZ": "rejected"},
-    }
-    assert rejection.comment != ""
+    assert programme.approvals.get(country__code="KZ").comment == (
+        "Not this season: the co-funding is not confirmed and the dates clash with the "
+        "theatre's season plan. Please resubmit with a funding plan."
+    )
 
 
 def test_drafts_of_one_country_each_include_the_demo_coordinators_institution(demo):
@@ -130,9 +244,17 @@ def test_drafts_of_one_country_each_include_the_demo_coordinators_institution(de
         for p in Programme.objects.filter(status=Programme.Status.DRAFT)
     }
 
-    assert set(drafts) == {frozenset({"UZ"}), frozenset({"KZ"})}
-    assert "University of World Economy and Diplomacy" in drafts[frozenset({"UZ"})]
-    assert "Al-Farabi Kazakh National University" in drafts[frozenset({"KZ"})]
+    assert drafts == {
+        frozenset({"UZ"}): {
+            "University of World Economy and Diplomacy",
+            "National University of Uzbekistan named after Mirzo Ulugbek",
+            "Tashkent State University of Oriental Studies",
+        },
+        frozenset({"KZ"}): {
+            "Al-Farabi Kazakh National University",
+            "Abai Kazakh National Pedagogical University",
+        },
+    }
 
 
 def test_demo_accounts_have_their_roles_and_the_demo_password(demo):
@@ -155,15 +277,26 @@ def test_demo_accounts_have_their_roles_and_the_demo_password(demo):
         "kz.coordinator": (False, [], ["Al-Farabi Kazakh National University"], False),
         "viewer": (False, [], [], True),
     }
-    assert all(user.check_password("dostlik-demo") for user in users.values())
+    assert {name: user.check_password("dostlik-demo") for name, user in users.items()} == (
+        dict.fromkeys(users, True)
+    )
     assert users["admin"].is_staff is True
 
 
-def test_joint_degree_programmes_have_188_students(demo):
-    joint = Programme.objects.filter(kind=Programme.Kind.JOINT_DEGREE)
+def test_joint_degree_programmes_share_188_students(demo):
+    enrolled = dict(
+        Programme.objects.filter(kind=Programme.Kind.JOINT_DEGREE).values_list(
+            "title", "enrolled_students"
+        )
+    )
 
-    assert joint.count() == 4
-    assert joint.aggregate(students=Sum("enrolled_students"))["students"] == 188
+    assert enrolled == {
+        "Joint master's programme in international relations and cultural diplomacy": 52,
+        "Joint bachelor's programme in Oriental and Turkic studies": 47,
+        "Joint master's programme in music performance": 31,
+        "Joint master's programme in pedagogy and education management": 58,
+    }
+    assert sum(enrolled.values()) == 188
 
 
 def test_one_university_memorandum_is_expiring(demo):
@@ -179,29 +312,104 @@ def test_public_events_of_approved_programmes_are_coming_up(demo):
         programme__status__in=[Programme.Status.APPROVED, Programme.Status.ACTIVE],
     )
 
-    assert upcoming.count() >= 3
+    assert set(upcoming.values_list("uid", flat=True)) == {
+        "education-days-tashkent-next@demo.dostlik",
+        "education-days-samarkand-next@demo.dostlik",
+        "tea-screening-astana-next@demo.dostlik",
+        "silk-road-school-opening@demo.dostlik",
+    }
 
 
-def test_generated_events_are_added_once_and_spread_over_two_years(demo):
-    before = set(Event.objects.values_list("uid", flat=True))
-
+def test_generated_events_are_added_once(demo):
     output = load_demo(events=50)
-    generated = Event.objects.exclude(uid__in=before).select_related("programme")
     again = load_demo(events=50)
 
-    assert generated.count() == 50
-    assert len({event.uid for event in generated}) == 50
-    assert len({event.starts_at.year for event in generated}) >= 2
-    assert "50 generated events" in output
-    assert "0 generated events" in again
-    for event in generated:
-        assert timezone.is_aware(event.starts_at)
-        assert event.ends_at > event.starts_at
-        if event.youth_attendance is not None:
-            assert event.youth_attendance <= event.actual_attendance
-        assert event.programme.partnerships.filter(institution=event.host_institution).exists()
+    assert set(generated_events(50).values_list("uid", flat=True)) == {
+        f"generated-50-{index:06d}@demo.dostlik" for index in range(50)
+    }
+    assert output == summary(events=DEMO_EVENTS + 50, created=0, generated=50)
+    assert again == summary(events=DEMO_EVENTS + 50, created=0, generated=0)
+
+
+def test_generated_events_keep_to_their_programmes_dates_and_partners(demo):
+    today = timezone.localdate()
+
+    load_demo(events=800)
+
+    programmes = {
+        programme.pk: programme for programme in Programme.objects.prefetch_related("partnerships")
+    }
+    outside, foreign_hosts = [], []
+    years: dict[str, set[int]] = {}
+    for event in generated_events(800):
+        programme = programmes[event.programme_id]
+        first_day, last_day = event_local_days(event)
+        allowed_first, allowed_last = expected_days(programme, today)
+        if not allowed_first <= first_day <= last_day <= allowed_last:
+            outside.append((event.uid, programme.title, first_day, last_day))
+        partners = {partnership.institution_id for partnership in programme.partnerships.all()}
+        if event.host_institution_id not in partners:
+            foreign_hosts.append(event.uid)
+        years.setdefault(programme.title, set()).add(first_day.year)
+    spanning_both_years = {
+        programme.title
+        for programme in programmes.values()
+        if programme.starts_on <= datetime.date(today.year - 1, 1, 1)
+        and programme.ends_on >= datetime.date(today.year, 12, 31)
+    }
+
+    assert outside == []
+    assert foreign_hosts == []
+    # Every programme gets events, those lying outside the two years included.
+    assert set(years) == {programme.title for programme in programmes.values()}
+    assert {title: years[title] for title in spanning_both_years} == {
+        title: {today.year - 1, today.year} for title in spanning_both_years
+    }
+    assert "Kazakhstan Education Days in Uzbekistan" in spanning_both_years
+
+
+def test_generated_events_have_a_status_and_attendance_that_fit_their_date(demo):
+    before = timezone.now()
+    load_demo(events=800)
+    after = timezone.now()
+
+    events = list(generated_events(800))
+    over = {
+        (event.status, event.actual_attendance is not None, event.youth_attendance is not None)
+        for event in events
+        if event.ends_at <= before
+    }
+    ahead = {
+        (event.status, event.actual_attendance is not None, event.youth_attendance is not None)
+        for event in events
+        if event.starts_at > after
+    }
+
+    assert over == {("held", True, True), ("cancelled", False, False)}
+    assert ahead == {
+        ("planned", False, False),
+        ("confirmed", False, False),
+        ("postponed", False, False),
+    }
+
+
+def test_generated_all_day_events_run_from_local_midnight_to_local_midnight(demo):
+    load_demo(events=800)
+
+    bounds = {
+        (event.local_starts_at.time(), event.local_ends_at.time(), event.time_zone)
+        for event in generated_events(800).filter(all_day=True)
+    }
+
+    midnight = datetime.time(0)
+    assert bounds == {
+        (midnight, midnight, "Asia/Tashkent"),
+        (midnight, midnight, "Asia/Almaty"),
+    }
 
 
 def test_negative_event_count_is_refused(demo):
-    with pytest.raises(CommandError, match="--events"):
+    with pytest.raises(CommandError) as refusal:
         load_demo(events=-1)
+
+    assert str(refusal.value) == "--events must be zero or more."

@@ -1,9 +1,10 @@
 """Who takes part in the demo: countries, institutions, venues, accounts and agreements.
 
-Facts come from the seed paper ("Cultural Diplomacy and Regional Integration: Building
-International Solidarity in Central Asia — Uzbekistan-Kazakhstan Cooperation", 2025). Websites
-are given only where they are certain; everything the paper does not document says so in its
-own text ("illustrative") rather than pretending to be a record.
+Facts come from the 2025 paper "Cultural Diplomacy and Regional Integration: Building
+International Solidarity in Central Asia — Uzbekistan-Kazakhstan Cooperation" (Khamdamov and
+Alieva, University of World Economy and Diplomacy), called "the paper" below. Websites are given
+only where they are certain; everything the paper does not document says so in its own text
+("illustrative") rather than pretending to be a record.
 """
 
 import datetime
@@ -60,7 +61,10 @@ INSTITUTIONS = (
         "Tashkent",
         short_name="UWED",
         website="https://uwed.uz",
-        description="Home of the authors of the seed paper on Uzbek-Kazakh cultural diplomacy.",
+        description=(
+            "Home of Mirzoumid Khamdamov and Perizat Alieva, authors of the 2025 paper "
+            "“Cultural Diplomacy and Regional Integration” on Uzbek-Kazakh cooperation."
+        ),
     ),
     InstitutionSpec(
         "gallery",
@@ -241,8 +245,8 @@ def agreements(today: datetime.date) -> tuple[AgreementSpec, ...]:
             parties=("uz-ministry", "kz-ministry"),
             summary=(
                 "Signed on 22 December 2022, during the state visit of President Tokayev to "
-                "Uzbekistan. Frames the more than 280 cooperation agreements and memoranda "
-                "between universities of the two countries and their joint programmes."
+                "Uzbekistan. Separately, universities of the two countries have concluded more "
+                "than 280 cooperation agreements and memoranda in higher education."
             ),
         ),
         AgreementSpec(

@@ -10,6 +10,7 @@ import datetime
 import random
 import zoneinfo
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TextIO
 
 from django.db import transaction
@@ -18,45 +19,83 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from events.models import Event, Venue
+from events.models import Event, Venue, all_day_bounds
 from events.services import event_bulk_create
 from institutions.models import Institution
 from programmes.models import Partnership, Programme
 
 CHUNK_SIZE = 5000
 
-_PAST_STATUSES = (
-    Event.Status.HELD.value,
-    Event.Status.CANCELLED.value,
-    Event.Status.POSTPONED.value,
-)
-_PAST_WEIGHTS = (80, 12, 8)
-_FUTURE_STATUSES = (
+# A status fits the date: what is over was held or called off, what is ahead is still open.
+_PAST_STATUSES = (Event.Status.HELD.value, Event.Status.CANCELLED.value)
+_PAST_WEIGHTS = (88, 12)
+_OPEN_STATUSES = (
     Event.Status.PLANNED.value,
     Event.Status.CONFIRMED.value,
     Event.Status.POSTPONED.value,
-    Event.Status.CANCELLED.value,
 )
-_FUTURE_WEIGHTS = (50, 35, 8, 7)
+_OPEN_WEIGHTS = (55, 38, 7)
+_ALL_DAY_SHARE = 0.1
+# Timed events start between 09:00 and 18:30 and end by 23:00, on the day they start.
+_LATEST_END_MINUTE = 23 * 60
 
 
 def generated_event_uid(count: int, index: int) -> str:
     return f"generated-{count}-{index:06d}@demo.dostlik"
 
 
-class _EventFactory:
-    """Draws one random event at a time from the programmes, hosts and venues there are."""
+def generation_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """Last year and this year: the span generated events fill, as far as programmes allow."""
+    return datetime.date(today.year - 1, 1, 1), datetime.date(today.year, 12, 31)
 
-    def __init__(self, *, count: int, programmes: list[Programme], venues: list[Venue]):
+
+def generation_days(
+    programme: Programme, window: tuple[datetime.date, datetime.date]
+) -> tuple[datetime.date, datetime.date]:
+    """The days a programme's generated events fall on: its own dates within the window, or
+    its own dates alone when it lies wholly outside, so no programme is left without events."""
+    first_day = max(programme.starts_on, window[0])
+    last_day = min(programme.ends_on, window[1])
+    if first_day > last_day:
+        return programme.starts_on, programme.ends_on
+    return first_day, last_day
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A programme with what its events draw from: partners as hosts, the days it allows."""
+
+    programme_id: int
+    hosts: tuple[Institution, ...]
+    first_day: datetime.date
+    days: int
+
+
+class _EventFactory:
+    """Draws one random event at a time: a programme, then a host among its partners and a
+    day within its dates, then a status that fits that day."""
+
+    def __init__(
+        self,
+        *,
+        count: int,
+        programmes: list[Programme],
+        venues: list[Venue],
+        now: datetime.datetime,
+        today: datetime.date,
+    ):
         self.count = count
         self.rng = random.Random(count)
-        self.now = timezone.now()
-        this_year = timezone.localdate().year
-        self.years = (this_year - 1, this_year)
-        self.hosts: list[tuple[Programme, list[Institution]]] = [
-            (programme, [partnership.institution for partnership in programme.partnerships.all()])
-            for programme in programmes
-        ]
+        self.now = now
+        window = generation_window(today)
+        self.slots: list[_Slot] = []
+        for programme in programmes:
+            first_day, last_day = generation_days(programme, window)
+            hosts = tuple(partnership.institution for partnership in programme.partnerships.all())
+            if hosts:
+                self.slots.append(
+                    _Slot(programme.pk, hosts, first_day, (last_day - first_day).days + 1)
+                )
         self.venues_by_city: dict[str, list[Venue]] = defaultdict(list)
         for venue in venues:
             self.venues_by_city[venue.city].append(venue)
@@ -64,10 +103,11 @@ class _EventFactory:
         self.kinds = [kind.value for kind in Event.Kind]
         self.visibilities = [visibility.value for visibility in Event.Visibility]
         title_pattern = _("%(kind)s in %(city)s")
+        cities = {host.city for slot in self.slots for host in slot.hosts}
         self.titles = {
             (kind, city): title_pattern % {"kind": Event.Kind(kind).label, "city": city}
             for kind in self.kinds
-            for city in {host.city for _programme, hosts in self.hosts for host in hosts}
+            for city in cities
         }
         self.description = _("Generated for volume testing.")
 
@@ -76,39 +116,48 @@ class _EventFactory:
             self.zones[name] = zoneinfo.ZoneInfo(name)
         return self.zones[name]
 
-    def _span(self, zone: zoneinfo.ZoneInfo) -> tuple[datetime.datetime, datetime.datetime, bool]:
+    def _span(
+        self, slot: _Slot, zone: zoneinfo.ZoneInfo
+    ) -> tuple[datetime.datetime, datetime.datetime, bool]:
+        """Start, end and all-day flag, the whole event on the programme's days."""
         rng = self.rng
-        year = rng.choice(self.years)
-        day = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
-        if rng.random() < 0.1:
-            starts_at = datetime.datetime.combine(day, datetime.time(), tzinfo=zone)
-            return starts_at, starts_at + datetime.timedelta(days=rng.randint(1, 5)), True
+        offset = rng.randrange(slot.days)
+        day = slot.first_day + datetime.timedelta(days=offset)
+        if rng.random() < _ALL_DAY_SHARE:
+            length = min(rng.randint(1, 5), slot.days - offset)
+            starts_at, ends_at = all_day_bounds(
+                day, day + datetime.timedelta(days=length - 1), zone.key
+            )
+            return starts_at, ends_at, True
+        start_minute = rng.randrange(9 * 60, 19 * 60, 30)
+        duration = rng.randrange(60, min(480, _LATEST_END_MINUTE - start_minute) + 1, 30)
         starts_at = datetime.datetime.combine(
-            day, datetime.time(rng.randint(9, 19), rng.choice((0, 30))), tzinfo=zone
+            day, datetime.time(start_minute // 60, start_minute % 60), tzinfo=zone
         )
-        return starts_at, starts_at + datetime.timedelta(minutes=rng.randrange(60, 481, 30)), False
+        return starts_at, starts_at + datetime.timedelta(minutes=duration), False
 
     def build(self, index: int) -> Event:
         rng = self.rng
-        programme, hosts = rng.choice(self.hosts)
-        host = rng.choice(hosts)
+        slot = rng.choice(self.slots)
+        host = rng.choice(slot.hosts)
         candidates = self.venues_by_city.get(host.city)
         venue = rng.choice(candidates) if candidates and rng.random() < 0.6 else None
         place = venue or host
         country = place.country
-        starts_at, ends_at, all_day = self._span(self._zone(country.time_zone))
+        starts_at, ends_at, all_day = self._span(slot, self._zone(country.time_zone))
         kind = rng.choice(self.kinds)
         expected = rng.randrange(20, 3000, 10)
-        if starts_at < self.now:
-            status = rng.choices(_PAST_STATUSES, _PAST_WEIGHTS)[0]
-        else:
-            status = rng.choices(_FUTURE_STATUSES, _FUTURE_WEIGHTS)[0]
         actual = youth = None
-        if status == Event.Status.HELD:
-            actual = int(expected * rng.uniform(0.5, 1.3))
-            youth = int(actual * rng.uniform(0.1, 0.9))
+        if ends_at <= self.now:
+            status = rng.choices(_PAST_STATUSES, _PAST_WEIGHTS)[0]
+            if status == Event.Status.HELD:
+                actual = int(expected * rng.uniform(0.5, 1.3))
+                youth = int(actual * rng.uniform(0.1, 0.9))
+        else:
+            # Not over yet (or under way): nobody can count who came.
+            status = rng.choices(_OPEN_STATUSES, _OPEN_WEIGHTS)[0]
         return Event(
-            programme_id=programme.pk,
+            programme_id=slot.programme_id,
             title=self.titles[(kind, host.city)],
             description=self.description,
             kind=kind,
@@ -131,10 +180,11 @@ class _EventFactory:
 
 @transaction.atomic
 def demo_events_generate(*, count: int, progress_file: TextIO | None = None) -> int:
-    """Add ``count`` generated events spread over every programme (drafts too), their partners
-    as hosts, kinds, statuses, visibility, and last year and this year. Returns how many were
-    added: 0 when a batch of this size is already there. The progress bar goes to
-    ``progress_file`` (standard error by default) and stays hidden when that is not a terminal."""
+    """Add ``count`` generated events spread over every programme (drafts too), each on days of
+    its programme within last year and this year (see ``generation_days``), hosted by one of its
+    partners, with a status that fits its date. Returns how many were added: 0 when a batch of
+    this size is already there. The progress bar goes to ``progress_file`` (standard error by
+    default) and stays hidden when that is not a terminal."""
     if count <= 0 or Event.objects.filter(uid=generated_event_uid(count, 0)).exists():
         return 0
     programmes = list(
@@ -145,10 +195,16 @@ def demo_events_generate(*, count: int, progress_file: TextIO | None = None) -> 
             )
         )
     )
-    if not programmes:
-        raise ValueError("Generated events need at least one programme; load the demo first.")
     venues = list(Venue.objects.select_related("country").order_by("pk"))
-    factory = _EventFactory(count=count, programmes=programmes, venues=venues)
+    factory = _EventFactory(
+        count=count,
+        programmes=programmes,
+        venues=venues,
+        now=timezone.now(),
+        today=timezone.localdate(),
+    )
+    if not factory.slots:
+        raise ValueError("Generated events need at least one programme; load the demo first.")
     added = 0
     with tqdm(
         total=count,

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create
-from events.models import Event, Venue
+from events.models import Event, Venue, all_day_bounds
 from events.services import event_create, venue_create
 from institutions.demo import content
 from institutions.demo.programmes import programmes as programme_specs
@@ -167,7 +167,9 @@ class _DemoLoader:
 
     def _programme_create(self, spec: ProgrammeSpec) -> Programme:
         actor = self.users[spec.actor]
+        timeline = _story_timeline(spec, timezone.now())
         programme = programme_create(
+            at=next(timeline),
             actor=actor,
             lead=self.institutions[spec.lead],
             title=spec.title,
@@ -197,6 +199,7 @@ class _DemoLoader:
                     decision=step.decision,
                     actor=self.users[step.actor],
                     comment=step.comment,
+                    at=next(timeline),
                 )
             else:
                 programme_transition(
@@ -204,6 +207,7 @@ class _DemoLoader:
                     to_status=step.to_status,
                     actor=self.users[step.actor],
                     comment=step.comment,
+                    at=timeline.send(step.to_status),
                 )
         return programme
 
@@ -214,10 +218,8 @@ class _DemoLoader:
         country = (venue or host).country
         zone = zoneinfo.ZoneInfo(country.time_zone)
         if spec.starts is None:
-            starts_at = datetime.datetime.combine(spec.day, datetime.time(), tzinfo=zone)
-            last_day = spec.last_day or spec.day
-            ends_at = datetime.datetime.combine(
-                last_day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone
+            starts_at, ends_at = all_day_bounds(
+                spec.day, spec.last_day or spec.day, country.time_zone
             )
         else:
             starts_at = datetime.datetime.combine(spec.day, spec.starts, tzinfo=zone)
@@ -250,3 +252,31 @@ def demo_load(*, today: datetime.date | None = None) -> DemoReport:
     """Load the demo data, skipping every record that is already there; all or nothing.
     Relative dates of the generic demo rows count from ``today`` (default: the local date)."""
     return _DemoLoader(today or timezone.localdate()).load()
+
+
+# The story of a programme is dated around its own dates, not the day the demo is loaded: the
+# draft opens four months before the start, each later step follows a week after the one before,
+# and the programme becomes active on its first day and completed on its last. No step lies in
+# the future or before the step it follows.
+_DRAFT_LEAD_TIME = datetime.timedelta(days=120)
+_STEP = datetime.timedelta(days=7)
+_STORY_ZONE = zoneinfo.ZoneInfo("Asia/Tashkent")
+
+
+def _story_timeline(spec: ProgrammeSpec, now: datetime.datetime):
+    """Yield the time of each step; ``send`` a status to date a transition to it."""
+    pinned = {
+        Programme.Status.ACTIVE: datetime.datetime.combine(
+            spec.starts_on, datetime.time(9), tzinfo=_STORY_ZONE
+        ),
+        Programme.Status.COMPLETED: datetime.datetime.combine(
+            spec.ends_on, datetime.time(18), tzinfo=_STORY_ZONE
+        ),
+    }
+    moment = datetime.datetime.combine(
+        spec.starts_on - _DRAFT_LEAD_TIME, datetime.time(10), tzinfo=_STORY_ZONE
+    )
+    while True:
+        moment = min(moment, now)
+        status = yield moment
+        moment = max(pinned.get(status, moment + _STEP), moment)

@@ -1,4 +1,5 @@
-"""Programmes the seed paper names, with the dates it gives.
+"""Programmes named in the 2025 paper "Cultural Diplomacy and Regional Integration" (Khamdamov
+and Alieva, University of World Economy and Diplomacy), with the dates it gives.
 
 The Abay exhibition (19 December 2022) and the four state visits keep the paper's dates; where the
 paper names a programme without dates, partners or figures, its text says those are illustrative.
@@ -22,7 +23,7 @@ from institutions.demo.stories import (
 
 
 def paper_programmes(today: datetime.date) -> tuple[ProgrammeSpec, ...]:
-    """Programmes the seed paper names."""
+    """Programmes the paper names; the paper's dates are kept, the rest is marked illustrative."""
     return (
         ProgrammeSpec(
             "Abay. Heritage of Fraternal Peoples",
@@ -350,5 +351,8 @@ def _state_visit(uid: str, title: str, host: str, first_day: datetime.date) -> E
         last_day=first_day + datetime.timedelta(days=1),
         status=HELD,
         visibility=PUBLIC,
-        description="Dates from the seed paper.",
+        description=(
+            "Dates from the 2025 paper “Cultural Diplomacy and Regional Integration” "
+            "(Khamdamov and Alieva, UWED)."
+        ),
     )

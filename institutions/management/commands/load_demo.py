@@ -1,5 +1,6 @@
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -36,8 +37,28 @@ class Command(BaseCommand):
                 "repeating it adds nothing."
             ),
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help=_(
+                "Load even though DEBUG is off. The demo creates the superuser admin with a "
+                "published password, so never use this on a database that serves real users."
+            ),
+        )
 
-    def handle(self, *args, events: int, **options):
+    def handle(self, *args, events: int, allow_production: bool, **options):
+        # DEBUG off means a real deployment: a superuser whose password is in the README would
+        # be an open door, so it takes an explicit flag.
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(
+                _(
+                    "DEBUG is off, so this looks like a production database. The demo data "
+                    "includes the superuser admin with the public password %(password)s. "
+                    "Run it with DEBUG=1 for development, or pass --allow-production if you "
+                    "really mean to load it here."
+                )
+                % {"password": DEMO_PASSWORD}
+            )
         if events < 0:
             raise CommandError(_("--events must be zero or more."))
         # One transaction: an interrupted load leaves nothing half-made behind.
