@@ -4,16 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.admin_utils import DostlikAdminMixin
-from institutions.models import Membership, NationalCoordinator, Viewer
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    autocomplete_fields = ["institution"]
-    readonly_fields = ["created_at"]
-    verbose_name = _("coordinates institution")
-    verbose_name_plural = _("coordinates institutions")
+from institutions.admin import MembershipInline
+from institutions.models import NationalCoordinator, Viewer
 
 
 class NationalCoordinatorInline(admin.TabularInline):

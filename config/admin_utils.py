@@ -1,5 +1,5 @@
-"""What every Dostlik admin shares: page size, and an export the record keepers can open in a
-spreadsheet."""
+"""What every Dostlik admin shares: page size, an export the record keepers can open in a
+spreadsheet, read-only pages for rows written elsewhere, and the hand-over from a service."""
 
 import csv
 import datetime
@@ -86,3 +86,25 @@ class DostlikAdminMixin:
 
     list_per_page = 50
     actions = [export_as_csv]
+
+
+class ReadOnlyAdminMixin:
+    """Shows rows that a service or another page writes: nothing is added, changed or deleted
+    here. Serves a model admin and an inline alike (an inline passes the parent object)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def take_over_saved_row(obj: models.Model, saved: models.Model) -> None:
+    """Point the admin's ``obj`` at the row a service wrote as ``saved``, so the log entry, the
+    redirect and the inlines that the admin saves next all refer to that row."""
+    obj.pk = saved.pk
+    obj._state.adding = False
+    obj.refresh_from_db()

@@ -1,16 +1,27 @@
+import datetime
+import zoneinfo
+from typing import NamedTuple
+
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_utils import DostlikAdminMixin
-from events.models import Event, Venue
+from config.admin_utils import DostlikAdminMixin, take_over_saved_row
+from events.models import Event, Venue, all_day_bounds
 from events.services import event_create, event_update
+from institutions.validators import validate_time_zone
 from programmes.models import Partnership, Programme
 
 # Left empty on a new event, these come from the venue, else from the host (as the service does).
 PLACE_DEFAULTED_FIELDS = ("city", "country", "time_zone")
+
+EVENT_TIMES = ("starts_at", "ends_at")
 
 
 @admin.register(Venue)
@@ -36,7 +47,68 @@ class ProgrammeStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class EventLocalTimesMixin:
+    """An event's start and end as the clock at its place shows them, with the zone named: a
+    concert at 19:00 in Almaty reads 19:00 to every record keeper, wherever they sit."""
+
+    @admin.display(description=_("starts (local time)"), ordering="starts_at")
+    def local_start(self, event: Event) -> str:
+        return f"{event.local_starts_at:%Y-%m-%d %H:%M} {event.time_zone}"
+
+    @admin.display(description=_("ends (local time)"), ordering="ends_at")
+    def local_end(self, event: Event) -> str:
+        return f"{event.local_ends_at:%Y-%m-%d %H:%M} {event.time_zone}"
+
+
+class WallClock(NamedTuple):
+    """A day and, unless the event runs all day, a time, as typed: an instant only once the
+    event's time zone is known."""
+
+    day: datetime.date
+    time: datetime.time | None
+
+
+class LocalTimeWidget(AdminSplitDateTime):
+    """The admin's date and time inputs without its note "enter times in the server's time
+    zone", which would be wrong here: these times are read on the clock of the event's place.
+    The admin's script leaves out its note where the field already has one, so an empty one is
+    put in."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html(
+            '<div class="local-time"><span class="timezonewarning" hidden></span>{}</div>',
+            super().render(name, value, attrs, renderer),
+        )
+
+
+class WallClockField(forms.MultiValueField):
+    """A date and a time read on the clock at the event's place. Django's own split field reads
+    them in the site's time zone as soon as the field is cleaned; the event's zone is known only
+    when the whole form is, so the instant is made in ``EventAdminForm.clean``."""
+
+    widget = LocalTimeWidget
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            fields=(forms.DateField(), forms.TimeField(required=False)),
+            require_all_fields=False,
+            **kwargs,
+        )
+
+    def compress(self, data_list) -> WallClock | None:
+        if not data_list:
+            return None
+        day, time = data_list
+        return WallClock(day, time)
+
+
 class EventAdminForm(forms.ModelForm):
+    starts_at = WallClockField(label=_("starts"), help_text=_("Local time at the event's place."))
+    ends_at = WallClockField(
+        label=_("ends"),
+        help_text=_("Local time at the event's place. For an all-day event, the last day."),
+    )
+
     class Meta:
         model = Event
         fields = [
@@ -58,6 +130,12 @@ class EventAdminForm(forms.ModelForm):
             "actual_attendance",
             "youth_attendance",
         ]
+        help_texts = {
+            "all_day": _(
+                "Whole days at the event's place, from the start date to the end date, both "
+                "included; the times are ignored."
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,9 +144,28 @@ class EventAdminForm(forms.ModelForm):
                 if name in self.fields:
                     self.fields[name].required = False
                     self.fields[name].help_text = _("Empty: the venue's, else the host's.")
+        else:
+            self.initial.update(self.local_times(self.instance))
+
+    @staticmethod
+    def local_times(event: Event) -> dict[str, datetime.datetime]:
+        """The stored instants as the clock at the event's place shows them. An all-day event
+        is stored up to the midnight after its last day; the form shows that last day."""
+        last = event.local_ends_at
+        if event.all_day:
+            last -= datetime.timedelta(days=1)
+        return {
+            "starts_at": event.local_starts_at.replace(tzinfo=None),
+            "ends_at": last.replace(tzinfo=None),
+        }
 
     def clean(self):
         cleaned_data = super().clean()
+        self.check_host_is_partner(cleaned_data)
+        self.read_times(cleaned_data)
+        return cleaned_data
+
+    def check_host_is_partner(self, cleaned_data) -> None:
         programme = cleaned_data.get("programme")
         host = cleaned_data.get("host_institution")
         if (
@@ -84,11 +181,52 @@ class EventAdminForm(forms.ModelForm):
                 )
                 % {"institution": host, "programme": programme},
             )
-        return cleaned_data
+
+    def event_time_zone(self, cleaned_data) -> str | None:
+        """The zone the typed times are read in: the one typed, else the one the event takes
+        from its country, venue or host, in the order event_create takes it."""
+        if "time_zone" in self.errors:
+            return None
+        typed = cleaned_data.get("time_zone")
+        if typed:
+            try:
+                validate_time_zone(typed)
+            except ValidationError as error:
+                self.add_error("time_zone", error)
+                return None
+            return typed
+        country = cleaned_data.get("country")
+        if country is None:
+            place = cleaned_data.get("venue") or cleaned_data.get("host_institution")
+            country = place.country if place is not None else None
+        return country.time_zone if country is not None else None
+
+    def read_times(self, cleaned_data) -> None:
+        """Turn the typed wall-clock times into instants in the event's zone. An all-day event
+        runs from local midnight of its first day to local midnight after its last."""
+        # Without a zone the form already carries an error (the zone or the host); the site's
+        # zone then stands in so that the remaining checks, such as end after start, still run.
+        zone_name = self.event_time_zone(cleaned_data) or timezone.get_current_timezone_name()
+        all_day = cleaned_data.get("all_day", False)
+        for name in EVENT_TIMES:
+            wall_clock = cleaned_data.get(name)
+            if wall_clock is None:
+                continue
+            if all_day:
+                first_midnight, midnight_after = all_day_bounds(
+                    wall_clock.day, wall_clock.day, zone_name
+                )
+                cleaned_data[name] = first_midnight if name == "starts_at" else midnight_after
+            elif wall_clock.time is None:
+                self.add_error(name, gettext("Enter a time, or tick “all day”."))
+            else:
+                cleaned_data[name] = datetime.datetime.combine(
+                    wall_clock.day, wall_clock.time, tzinfo=zoneinfo.ZoneInfo(zone_name)
+                )
 
 
 @admin.register(Event)
-class EventAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
+class EventAdmin(EventLocalTimesMixin, DostlikAdminMixin, SimpleHistoryAdmin):
     form = EventAdminForm
     list_display = [
         "title",
@@ -133,21 +271,18 @@ class EventAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
         (_("Calendar"), {"fields": ["uid", "sequence", "created_at", "updated_at"]}),
     ]
 
-    @admin.display(description=_("starts (local time)"), ordering="starts_at")
-    def local_start(self, event: Event) -> str:
-        return f"{event.local_starts_at:%Y-%m-%d %H:%M} {event.time_zone}"
-
     def save_model(self, request, obj, form, change):
         # Through the services: a change a calendar shows raises SEQUENCE, and a new event takes
         # its place and time zone from the venue or host when they are left empty.
+        values = form.cleaned_data
         if change:
-            event_update(
-                event=Event.objects.get(pk=obj.pk),
-                actor=request.user,
-                **{name: form.cleaned_data[name] for name in form.changed_data},
-            )
+            changes = {name: values[name] for name in form.changed_data}
+            # The instants follow the zone and "all day" as well as the typed clock, so they are
+            # always handed over; event_update compares with the stored row and saves only what
+            # moved, then refreshes ``obj``.
+            changes.update({name: values[name] for name in EVENT_TIMES})
+            event_update(event=obj, actor=request.user, **changes)
         else:
-            values = form.cleaned_data
             event = event_create(
                 actor=request.user,
                 programme=values["programme"],
@@ -168,6 +303,4 @@ class EventAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
                 actual_attendance=values.get("actual_attendance"),
                 youth_attendance=values.get("youth_attendance"),
             )
-            obj.pk = event.pk
-            obj._state.adding = False
-        obj.refresh_from_db()
+            take_over_saved_row(obj, event)

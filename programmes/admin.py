@@ -8,7 +8,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_utils import DostlikAdminMixin
+from config.admin_utils import DostlikAdminMixin, ReadOnlyAdminMixin, take_over_saved_row
+from events.admin import EventLocalTimesMixin
 from events.models import Event
 from institutions.models import Institution
 from programmes.models import (
@@ -19,23 +20,24 @@ from programmes.models import (
     Programme,
     ProgrammeTransition,
 )
-from programmes.services import approval_record, programme_create
+from programmes.services import agreement_create, approval_record, programme_create
+
+# What a new agreement is made of in the admin; its parties come from the inline.
+AGREEMENT_ADD_FIELDS = [
+    "title",
+    "kind",
+    "reference",
+    "summary",
+    "signed_on",
+    "valid_from",
+    "valid_until",
+]
 
 
-class ReadOnlyInlineMixin:
-    """An inline that shows rows written elsewhere (by a service or another page)."""
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Rows of the programme written by a service or on another page, listed here."""
 
     extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- Agreements -------------------------------------------------------------------------------
@@ -71,27 +73,28 @@ class AgreementStatusFilter(admin.SimpleListFilter):
 class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
-        fields = [
-            "title",
-            "kind",
-            "reference",
-            "summary",
-            "signed_on",
-            "valid_from",
-            "valid_until",
-            "terminated_on",
-        ]
+        fields = [*AGREEMENT_ADD_FIELDS, "terminated_on"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if "valid_from" in self.fields:
+        if self.instance._state.adding and "valid_from" in self.fields:
+            # agreement_create puts it in force from signing when no date is given.
             self.fields["valid_from"].required = False
             self.fields["valid_from"].help_text = _("Empty: in force from signing.")
 
     def clean(self):
         cleaned_data = super().clean()
-        if not cleaned_data.get("valid_from") and cleaned_data.get("signed_on"):
-            cleaned_data["valid_from"] = cleaned_data["signed_on"]
+        if (
+            self.instance._state.adding
+            and cleaned_data.get("valid_until")
+            and not cleaned_data.get("valid_from")
+            and "valid_from" not in self.errors
+        ):
+            # The start left empty is set by the service after this form is checked; with an
+            # end date the two are checked together here, so the start is asked for.
+            self.add_error(
+                "valid_from", gettext("With an end date, give the date it takes effect too.")
+            )
         return cleaned_data
 
 
@@ -112,6 +115,10 @@ class AgreementAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "signed_on"
     ordering = ["-signed_on", "title"]
     readonly_fields = ["status_label", "created_at"]
+    add_fieldsets = [
+        (None, {"fields": ["title", "kind", "reference", "summary"]}),
+        (_("Dates"), {"fields": ["signed_on", "valid_from", "valid_until"]}),
+    ]
     fieldsets = [
         (None, {"fields": ["title", "kind", "reference", "summary"]}),
         (
@@ -138,11 +145,39 @@ class AgreementAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
         return agreement.party_total
 
     @admin.display(description=_("status"))
-    def status_label(self, agreement: Agreement) -> str | None:
-        # An agreement being added has no dates yet, so no status.
-        if agreement.valid_from is None:
-            return None
+    def status_label(self, agreement: Agreement) -> str:
         return agreement.get_status_display()
+
+    def get_fieldsets(self, request, obj=None):
+        # Termination and the derived status belong to an agreement that exists.
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        # A new agreement is written by agreement_create together with its parties, which are
+        # known only in save_related.
+        if change:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if change:
+            super().save_related(request, form, formsets, change)
+            return
+        (party_formset,) = formsets
+        parties = [
+            row["institution"]
+            for row in party_formset.cleaned_data
+            if row and not row.get("DELETE")
+        ]
+        agreement = agreement_create(
+            actor=request.user,
+            parties=parties,
+            **{name: form.cleaned_data[name] for name in AGREEMENT_ADD_FIELDS},
+        )
+        take_over_saved_row(form.instance, agreement)
+        # The admin's log entry lists what the inline saved; here the service saved it.
+        party_formset.new_objects = list(agreement.party_rows.select_related("institution"))
+        party_formset.changed_objects = []
+        party_formset.deleted_objects = []
 
 
 # --- Programmes -------------------------------------------------------------------------------
@@ -178,7 +213,7 @@ class PartnershipInline(admin.TabularInline):
         return super().get_queryset(request).select_related("institution__country")
 
 
-class EventInline(ReadOnlyInlineMixin, admin.TabularInline):
+class EventInline(EventLocalTimesMixin, ReadOnlyInline):
     """A compact list of the programme's events; each is edited on its own page, where a change
     raises the event's calendar SEQUENCE."""
 
@@ -186,8 +221,8 @@ class EventInline(ReadOnlyInlineMixin, admin.TabularInline):
     fields = [
         "title",
         "kind",
-        "starts_at",
-        "ends_at",
+        "local_start",
+        "local_end",
         "host_institution",
         "status",
         "visibility",
@@ -199,7 +234,7 @@ class EventInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("host_institution")
 
 
-class ApprovalInline(ReadOnlyInlineMixin, admin.TabularInline):
+class ApprovalInline(ReadOnlyInline):
     model = Approval
     fields = ["country", "decision", "decided_by", "decided_at", "comment"]
     readonly_fields = fields
@@ -208,7 +243,7 @@ class ApprovalInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("country", "decided_by")
 
 
-class ProgrammeTransitionInline(ReadOnlyInlineMixin, admin.TabularInline):
+class ProgrammeTransitionInline(ReadOnlyInline):
     model = ProgrammeTransition
     fields = ["from_status", "to_status", "actor", "at", "comment"]
     readonly_fields = fields
@@ -340,9 +375,7 @@ class ProgrammeAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
             budget_currency=obj.budget_currency,
             enrolled_students=obj.enrolled_students,
         )
-        obj.pk = programme.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
+        take_over_saved_row(obj, programme)
 
     def response_add(self, request, obj, post_url_continue=None):
         # Partners are added on the change page, so go there (as the user admin does after the
@@ -401,13 +434,11 @@ class ApprovalAdmin(DostlikAdminMixin, admin.ModelAdmin):
             actor=request.user,
             comment=obj.comment,
         )
-        obj.pk = approval.pk
-        obj._state.adding = False
-        obj.refresh_from_db()
+        take_over_saved_row(obj, approval)
 
 
 @admin.register(ProgrammeTransition)
-class ProgrammeTransitionAdmin(DostlikAdminMixin, admin.ModelAdmin):
+class ProgrammeTransitionAdmin(ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin):
     """Status changes are written by the workflow only; here they are read."""
 
     list_display = ["programme", "from_status", "to_status", "actor", "at"]
@@ -417,12 +448,3 @@ class ProgrammeTransitionAdmin(DostlikAdminMixin, admin.ModelAdmin):
     search_fields = ["programme__title", "comment", "actor__username"]
     date_hierarchy = "at"
     ordering = ["-at", "-pk"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,0 +1,268 @@
+"""Every model has a working admin; choices of records are searched, not scrolled; people and
+countries are written as their services write them."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from accounts.models import User
+from events.models import Event, Venue
+from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
+from programmes.models import (
+    Agreement,
+    AgreementParty,
+    Approval,
+    Partnership,
+    Programme,
+    ProgrammeTransition,
+)
+from tests.admin import admin_url, column, form_data, post_change
+from tests.factories import (
+    AgreementFactory,
+    ApprovalFactory,
+    CountryFactory,
+    EventFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    NationalCoordinatorFactory,
+    PartnershipFactory,
+    ProgrammeFactory,
+    UserFactory,
+    VenueFactory,
+    ViewerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"accounts", "institutions", "programmes", "events"}
+
+# Each entry makes one row and returns the first column of the changelist as it should read.
+ROWS = {
+    # The signed-in administrator is a user too.
+    User: lambda: ["admin", UserFactory(username="gulnara.karimova").username],
+    Group: lambda: [Group.objects.create(name="Record keepers").name],
+    Country: lambda: [CountryFactory(code="KG").name],
+    Institution: lambda: [
+        InstitutionFactory(name="University of World Economy and Diplomacy").name
+    ],
+    Membership: lambda: [
+        str(MembershipFactory(user__first_name="Aigerim", user__last_name="Nurlanova").user)
+    ],
+    NationalCoordinator: lambda: [
+        str(
+            NationalCoordinatorFactory(user__first_name="Aigerim", user__last_name="Nurlanova").user
+        )
+    ],
+    Viewer: lambda: [
+        str(ViewerFactory(user__first_name="Dilshod", user__last_name="Tursunov").user)
+    ],
+    Agreement: lambda: [AgreementFactory(title="Treaty on Eternal Friendship").title],
+    Programme: lambda: [ProgrammeFactory(title="Kazakhstan Education Days").title],
+    Partnership: lambda: [
+        PartnershipFactory(programme__title="Joint research in humanities").programme.title
+    ],
+    Approval: lambda: [ApprovalFactory(programme__title="Film programme Tea").programme.title],
+    ProgrammeTransition: lambda: [
+        ProgrammeTransition.objects.create(
+            programme=ProgrammeFactory(title="Academic mobility 2026"),
+            from_status="",
+            to_status=Programme.Status.DRAFT,
+        ).programme.title
+    ],
+    Venue: lambda: [VenueFactory(name="Palace of Friendship of Peoples").name],
+    Event: lambda: [EventFactory(title="Gala concert of Uzbek creative groups").title],
+}
+
+# Rows written only by the workflow: the admin shows them and adds none.
+READ_ONLY = {ProgrammeTransition}
+
+
+def test_every_model_of_ours_has_an_admin_and_a_row_in_this_table():
+    ours = {
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in OUR_APPS and not model.__name__.startswith("Historical")
+    }
+    # Parties of an agreement are edited on the agreement's page only.
+    assert {model for model in admin.site._registry if model in ours} == ours - {AgreementParty}
+    assert set(ROWS) == set(admin.site._registry)
+
+
+def admins_with_inlines():
+    for model, model_admin in admin.site._registry.items():
+        yield model_admin
+        for inline_class in model_admin.inlines:
+            yield inline_class(model, admin.site)
+
+
+def shown_on_form(model_admin, name: str) -> bool:
+    if model_admin.fieldsets:
+        return name in flatten_fieldsets(model_admin.fieldsets)
+    return model_admin.fields is None or name in model_admin.fields
+
+
+def test_every_editable_choice_of_a_record_is_an_autocomplete():
+    """A select of thousands of institutions or users would be unusable and slow."""
+    searched = {Institution, Country, Programme, Venue, User, Agreement}
+    plain_selects = [
+        f"{type(model_admin).__name__}.{field.name}"
+        for model_admin in admins_with_inlines()
+        for field in model_admin.model._meta.get_fields()
+        if shown_on_form(model_admin, field.name)
+        and field.concrete
+        and field.is_relation
+        and field.related_model in searched
+        and field.editable
+        and field.related_model is not getattr(model_admin, "parent_model", None)
+        and field.name not in model_admin.readonly_fields
+        and field.name not in model_admin.autocomplete_fields
+    ]
+
+    assert plain_selects == []
+
+
+@pytest.mark.parametrize("model", ROWS, ids=lambda model: model.__name__)
+def test_changelist_shows_the_row_and_add_page_answers(admin_client, model):
+    expected = ROWS[model]()
+    first_column = admin.site._registry[model].list_display[0]
+
+    changelist = admin_client.get(admin_url(model, "changelist"))
+    add_page = admin_client.get(admin_url(model, "add"))
+
+    assert column(changelist, first_column) == expected
+    assert add_page.status_code == (403 if model in READ_ONLY else 200)
+
+
+@pytest.mark.parametrize("model", ROWS, ids=lambda model: model.__name__)
+def test_change_page_answers(admin_client, model):
+    ROWS[model]()
+    row = model.objects.order_by("-pk").first()
+
+    response = admin_client.get(admin_url(model, "change", row.pk))
+
+    assert response.status_code == 200
+    assert response.context["original"] == row
+
+
+def test_a_status_change_cannot_be_written_in_the_admin(admin_client):
+    transition = ProgrammeTransition.objects.create(
+        programme=ProgrammeFactory(title="Academic mobility 2026"),
+        from_status="",
+        to_status=Programme.Status.DRAFT,
+    )
+
+    response = admin_client.post(
+        admin_url(ProgrammeTransition, "change", transition.pk), {"comment": "Backdated"}
+    )
+
+    assert response.status_code == 403
+    transition.refresh_from_db()
+    assert transition.comment == ""
+
+
+def test_lead_institution_of_a_new_programme_is_found_by_autocomplete(
+    admin_client, gallery, theatre
+):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "app_label": "programmes",
+            "model_name": "partnership",
+            "field_name": "institution",
+            "term": "gallery",
+        },
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == [gallery.name]
+
+
+# --- People and their roles -------------------------------------------------------------------
+
+
+def test_a_new_user_gets_a_time_zone_and_roles_on_the_next_page(admin_client, gallery):
+    add_data = form_data(admin_client.get(admin_url(User, "add")), User)
+    add_data.update(username=["uz.coordinator"], usable_password=["false"])
+
+    added = admin_client.post(admin_url(User, "add"), add_data)
+    user = User.objects.get(username="uz.coordinator")
+    changed = post_change(
+        admin_client,
+        user,
+        time_zone="Asia/Tashkent",
+        **{"memberships-TOTAL_FORMS": "1", "memberships-0-institution": str(gallery.pk)},
+    )
+
+    assert (added["Location"], changed.status_code) == (admin_url(User, "change", user.pk), 302)
+    user.refresh_from_db()
+    assert (user.time_zone, [m.institution for m in user.memberships.all()]) == (
+        "Asia/Tashkent",
+        [gallery],
+    )
+
+
+def test_an_institution_gets_a_coordinator_on_its_own_page(admin_client, theatre):
+    coordinator = UserFactory(username="kz.coordinator")
+
+    response = post_change(
+        admin_client,
+        theatre,
+        **{"memberships-TOTAL_FORMS": "1", "memberships-0-user": str(coordinator.pk)},
+    )
+
+    assert response.status_code == 302
+    assert [m.user for m in theatre.memberships.all()] == [coordinator]
+
+
+def test_role_rows_are_found_by_the_person(admin_client, gallery, kazakhstan):
+    aigerim = UserFactory(username="kz.national", first_name="Aigerim", last_name="Nurlanova")
+    NationalCoordinatorFactory(user=aigerim, country=kazakhstan)
+    NationalCoordinatorFactory(user__first_name="Dilshod", user__last_name="Tursunov")
+    MembershipFactory(user=aigerim, institution=gallery)
+    MembershipFactory(user__first_name="Dilshod", user__last_name="Tursunov")
+
+    national = admin_client.get(admin_url(NationalCoordinator, "changelist"), {"q": "nurlanova"})
+    coordinators = admin_client.get(admin_url(Membership, "changelist"), {"q": "kz.national"})
+
+    assert (column(national, "user"), column(coordinators, "user")) == (
+        ["Aigerim Nurlanova"],
+        ["Aigerim Nurlanova"],
+    )
+
+
+# --- Countries --------------------------------------------------------------------------------
+
+
+def test_a_country_added_with_a_lower_case_code_is_stored_upper_case(admin_client):
+    data = form_data(admin_client.get(admin_url(Country, "add")), Country)
+    data.update(code=["tj"], name=["Tajikistan"], time_zone=["Asia/Dushanbe"])
+
+    response = admin_client.post(admin_url(Country, "add"), data)
+
+    country = Country.objects.get(name="Tajikistan")
+    assert response["Location"] == admin_url(Country, "changelist")
+    assert (country.code, country.time_zone) == ("TJ", "Asia/Dushanbe")
+
+
+def test_a_country_code_changed_to_lower_case_is_stored_upper_case(admin_client):
+    country = CountryFactory(code="TM", name="Turkmenistan", time_zone="Asia/Ashgabat")
+
+    response = post_change(admin_client, country, code="tm", name="Türkmenistan")
+
+    assert response.status_code == 302
+    country.refresh_from_db()
+    assert (country.code, country.name) == ("TM", "Türkmenistan")
+
+
+def test_a_country_code_that_is_not_two_letters_is_refused(admin_client):
+    data = form_data(admin_client.get(admin_url(Country, "add")), Country)
+    data.update(code=["k1"], name=["Nowhere"], time_zone=["Asia/Bishkek"])
+
+    response = admin_client.post(admin_url(Country, "add"), data)
+
+    assert response.context["adminform"].form.errors == {
+        "__all__": ["The ISO code is two capital letters, e.g. UZ."]
+    }
+    assert Country.objects.filter(name="Nowhere").exists() is False
