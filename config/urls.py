@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from config import views
+
+admin.site.site_header = _("Dostlik administration")
+admin.site.site_title = _("Dostlik admin")
+admin.site.index_title = _("Records of the cultural cooperation desk")
 
 urlpatterns = [
     path("", views.home, name="home"),
