@@ -44,20 +44,35 @@ def test_a_superuser_is_also_staff():
     assert (user.is_superuser, user.is_staff) == (True, True)
 
 
-@pytest.mark.parametrize("username", ["has space", "semi;colon", "slash/name", ""])
-def test_user_create_refuses_a_bad_username(username):
-    with pytest.raises(ValidationError) as excinfo:
+INVALID_USERNAME = (
+    "Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ "
+    "characters."
+)
+
+
+@pytest.mark.parametrize(
+    ("username", "message"),
+    [
+        ("has space", INVALID_USERNAME),
+        ("semi;colon", INVALID_USERNAME),
+        ("slash/name", INVALID_USERNAME),
+        ("", "This field cannot be blank."),
+    ],
+    ids=["space", "semicolon", "slash", "empty"],
+)
+def test_user_create_refuses_a_bad_username(username, message):
+    with pytest.raises(ValidationError) as refused:
         user_create(username=username, password="s3cret-Pass")
 
-    assert list(excinfo.value.message_dict) == ["username"]
+    assert refused.value.message_dict == {"username": [message]}
     assert User.objects.count() == 0
 
 
 def test_user_create_refuses_a_taken_username():
     UserFactory(username="aibek")
 
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError) as refused:
         user_create(username="aibek", password="s3cret-Pass")
 
-    assert list(excinfo.value.message_dict) == ["username"]
+    assert refused.value.message_dict == {"username": ["A user with that username already exists."]}
     assert User.objects.count() == 1

@@ -22,29 +22,33 @@ def test_country_create_stores_the_code_in_capitals():
 
 
 def test_country_create_refuses_an_unknown_time_zone():
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError) as refused:
         country_create(code="KG", name="Kyrgyzstan", time_zone="Asia/Atlantis")
 
-    assert list(excinfo.value.message_dict) == ["time_zone"]
+    assert refused.value.message_dict == {
+        "time_zone": ["Asia/Atlantis is not a known IANA time zone."]
+    }
     assert Country.objects.count() == 0
 
 
 def test_country_create_refuses_a_code_that_is_not_two_letters():
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError) as refused:
         country_create(code="k1", name="Kyrgyzstan", time_zone="Asia/Bishkek")
 
     # A check constraint speaks for the whole row, not for one field.
-    assert list(excinfo.value.message_dict) == ["__all__"]
+    assert refused.value.message_dict == {
+        "__all__": ["The ISO code is two capital letters, e.g. UZ."]
+    }
     assert Country.objects.count() == 0
 
 
 def test_country_create_refuses_a_second_country_with_the_same_code():
     country_create(code="UZ", name="Uzbekistan", time_zone="Asia/Tashkent")
 
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError) as refused:
         country_create(code="uz", name="Uzbekistan again", time_zone="Asia/Tashkent")
 
-    assert list(excinfo.value.message_dict) == ["code"]
+    assert refused.value.message_dict == {"code": ["Country with this ISO code already exists."]}
     assert Country.objects.count() == 1
 
 
@@ -84,12 +88,12 @@ def test_institution_create_saves_every_field():
 
 
 def test_institution_create_refuses_an_unknown_kind():
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError) as refused:
         institution_create(
             name="Somewhere", kind="circus", country=CountryFactory(), city="Tashkent"
         )
 
-    assert list(excinfo.value.message_dict) == ["kind"]
+    assert refused.value.message_dict == {"kind": ["Value 'circus' is not a valid choice."]}
     assert Institution.objects.count() == 0
 
 
@@ -109,9 +113,12 @@ def test_membership_add_refuses_a_duplicate_with_a_validation_error():
     institution = InstitutionFactory()
     membership_add(user=user, institution=institution)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         membership_add(user=user, institution=institution)
 
+    assert refused.value.message_dict == {
+        "__all__": ["This person already coordinates this institution."]
+    }
     assert Membership.objects.count() == 1
 
 
@@ -131,9 +138,12 @@ def test_national_coordinator_add_refuses_a_duplicate():
     uzbekistan = CountryFactory(code="UZ")
     national_coordinator_add(user=user, country=uzbekistan)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         national_coordinator_add(user=user, country=uzbekistan)
 
+    assert refused.value.message_dict == {
+        "__all__": ["This person is already a national coordinator of this country."]
+    }
     assert NationalCoordinator.objects.count() == 1
 
 
@@ -165,8 +175,8 @@ def test_viewer_add_refuses_a_second_viewer_role_for_the_same_user():
     user = UserFactory()
     viewer_add(user=user)
 
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError) as refused:
         viewer_add(user=user, country=CountryFactory())
 
-    assert list(excinfo.value.message_dict) == ["user"]
+    assert refused.value.message_dict == {"user": ["Viewer with this User already exists."]}
     assert Viewer.objects.count() == 1

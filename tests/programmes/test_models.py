@@ -37,6 +37,16 @@ def test_agreement_cannot_end_before_it_starts():
     assert agreement.valid_until == datetime.date(2022, 12, 22)
 
 
+def test_agreement_cannot_be_terminated_before_it_is_signed():
+    agreement = AgreementFactory(signed_on=datetime.date(2022, 12, 22))
+    rows = Agreement.objects.filter(pk=agreement.pk)
+
+    assert_refused(lambda: rows.update(terminated_on=datetime.date(2022, 12, 21)))
+    rows.update(terminated_on=datetime.date(2022, 12, 22))
+    agreement.refresh_from_db()
+    assert agreement.terminated_on == datetime.date(2022, 12, 22)
+
+
 def test_programme_cannot_end_before_it_starts():
     programme = ProgrammeFactory(starts_on=datetime.date(2026, 5, 1))
     rows = Programme.objects.filter(pk=programme.pk)
@@ -71,6 +81,12 @@ def test_programme_budget_is_whole(amount, currency, accepted):
         assert (programme.budget_amount, programme.budget_currency) == (amount, currency)
     else:
         assert_refused(write)
+        # The row is as it was, and the same row with whole money is accepted.
+        programme.refresh_from_db()
+        assert (programme.budget_amount, programme.budget_currency) == (None, "")
+        rows.update(budget_amount=Decimal("1.00"), budget_currency="USD")
+        programme.refresh_from_db()
+        assert (programme.budget_amount, programme.budget_currency) == (Decimal("1.00"), "USD")
 
 
 @pytest.mark.parametrize(("amount", "currency", "accepted"), MONEY)
@@ -87,6 +103,15 @@ def test_partnership_funding_is_whole(amount, currency, accepted):
         assert (partnership.funding_amount, partnership.funding_currency) == (amount, currency)
     else:
         assert_refused(write)
+        # The row is as it was, and the same row with whole money is accepted.
+        partnership.refresh_from_db()
+        assert (partnership.funding_amount, partnership.funding_currency) == (None, "")
+        rows.update(funding_amount=Decimal("1.00"), funding_currency="USD")
+        partnership.refresh_from_db()
+        assert (partnership.funding_amount, partnership.funding_currency) == (
+            Decimal("1.00"),
+            "USD",
+        )
 
 
 def test_an_institution_is_in_a_programme_once():
