@@ -140,6 +140,9 @@ MAILERS = {
     if env.bool("EMAIL_CONSOLE", default=DEBUG)
     else {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp_options}
 }
+# The address of the site as people reach it, for links in e-mail.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dostlik <noreply@localhost>")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

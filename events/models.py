@@ -151,6 +151,12 @@ class Event(models.Model):
         _("iCalendar UID"), max_length=255, default=new_event_uid, editable=False
     )
     sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0, editable=False)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised by every change; an edit made from an older version is refused."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])

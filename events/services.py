@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from events.models import Event, Venue
 from institutions.models import Country, Institution
+from programmes.exceptions import StaleVersion
 from programmes.models import Programme
 
 # Changing only these leaves what a calendar shows as it was, so SEQUENCE stays.
@@ -94,15 +95,22 @@ def event_create(
 
 
 @transaction.atomic
-def event_update(*, event: Event, actor: User | None, **changes) -> Event:
+def event_update(
+    *, event: Event, actor: User | None, version: int | None = None, **changes
+) -> Event:
     """Apply ``changes`` to ``event`` and save only those fields, so an edit made from an older
     copy never reverts what someone else changed meanwhile. A change a calendar shows raises the
     iCalendar SEQUENCE, counted from the stored row, so subscribed calendar apps replace their
-    copy; the UID never changes. ``event`` is refreshed from the database afterwards."""
+    copy; the UID never changes. ``event`` is refreshed from the database afterwards.
+
+    ``version``, when given, is the version the editor started from: if the event changed
+    since, nothing is saved (``StaleVersion``)."""
     unknown = changes.keys() - EVENT_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"event_update cannot change {sorted(unknown)}")
     stored = Event.objects.select_for_update().get(pk=event.pk)
+    if version is not None and stored.version != version:
+        raise StaleVersion()
     changed = {name for name, value in changes.items() if getattr(stored, name) != value}
     if changed:
         for name in changed:
@@ -113,9 +121,10 @@ def event_update(*, event: Event, actor: User | None, **changes) -> Event:
             )
         if changed - _UNSEEN_BY_CALENDARS:
             stored.sequence += 1
+        stored.version += 1
         stored.full_clean()
         stored._history_user = actor
-        stored.save(update_fields=[*changed, "sequence", "updated_at"])
+        stored.save(update_fields=[*changed, "sequence", "version", "updated_at"])
     event.refresh_from_db()
     return event
 

@@ -1,0 +1,57 @@
+"""Who may see and change an event: whoever may see its programme sees it; the coordinators of
+its host institution (and of the programme's lead) change it while the programme is open."""
+
+import rules
+
+from events.models import Event
+from institutions.permissions import is_administrator, is_signed_in, role_ids
+from programmes.models import Programme
+from programmes.permissions import (
+    can_change_programme,
+    can_view_programme,
+    coordinates_the_lead,
+)
+
+# Events of a completed programme still take their attendance figures; a cancelled or rejected
+# programme's events are closed.
+CLOSED_FOR_EVENTS = frozenset({Programme.Status.CANCELLED, Programme.Status.REJECTED})
+
+
+@rules.predicate
+def can_view_event(user, event: Event) -> bool:
+    if event is None:
+        return False
+    return can_view_programme(user, event.programme)
+
+
+@rules.predicate
+def coordinates_the_host(user, event: Event) -> bool:
+    if event is None:
+        return False
+    return event.host_institution_id in role_ids(user).institution_ids
+
+
+@rules.predicate
+def coordinates_the_programme_lead(user, event: Event) -> bool:
+    if event is None:
+        return False
+    return coordinates_the_lead(user, event.programme)
+
+
+@rules.predicate
+def programme_takes_events(user, event: Event) -> bool:
+    if event is None:
+        return False
+    return event.programme.status not in CLOSED_FOR_EVENTS
+
+
+can_change_event = (
+    is_signed_in
+    & (is_administrator | coordinates_the_host | coordinates_the_programme_lead)
+    & programme_takes_events
+)
+# Adding an event to a programme: whoever may change the programme.
+can_add_event = can_change_programme
+
+rules.add_perm("events.view_event", can_view_event)
+rules.add_perm("events.change_event", can_change_event)

@@ -1,0 +1,73 @@
+"""Who changed what and when, read from the django-simple-history tables of agreements,
+programmes and events, for the history shown on their pages."""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Bookkeeping fields a reader does not need to see change.
+_UNSHOWN = frozenset({"version", "sequence", "updated_at", "created_at", "uid"})
+
+_ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: object
+    user: object
+    action: str
+    changes: list[FieldChange]
+
+
+def _shown(record, field: models.Field, value) -> str:
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.ForeignKey):
+        target = field.related_model._default_manager.filter(pk=value).first()
+        return str(target) if target else "—"
+    return str(value)
+
+
+def change_history(record: models.Model, *, limit: int = 30) -> list[HistoryEntry]:
+    """The latest ``limit`` changes of ``record``, newest first, each with the fields it
+    changed (old and new value)."""
+    versions = list(
+        record.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    fields = {field.attname: field for field in record._meta.concrete_fields}
+    entries = []
+    for newer, older in zip(versions, [*versions[1:], None], strict=False):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None:
+            for change in newer.diff_against(older).changes:
+                field = fields.get(change.field) or record._meta.get_field(change.field)
+                if field.name in _UNSHOWN or field.attname in _UNSHOWN:
+                    continue
+                changes.append(
+                    FieldChange(
+                        label=str(field.verbose_name).capitalize(),
+                        old=_shown(record, field, change.old),
+                        new=_shown(record, field, change.new),
+                    )
+                )
+        entries.append(
+            HistoryEntry(
+                at=newer.history_date,
+                user=newer.history_user,
+                action=str(_ACTIONS.get(newer.history_type, newer.history_type)),
+                changes=changes,
+            )
+        )
+    return entries

@@ -1,0 +1,99 @@
+"""E-mail about programmes, sent after the change is saved.
+
+Each message is queued as a task (django.tasks) when the transaction commits, so a rolled-back
+change sends nothing, and a mail server that fails or is down loses nothing: the change is
+already saved, and the failure is logged.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import task
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from institutions.models import Country, Membership, NationalCoordinator
+from programmes.models import Approval, Programme
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def send_programme_mail(*, subject: str, body: str, recipients: list[str]) -> int:
+    try:
+        return send_mail(subject, body, None, recipients)
+    except Exception:
+        logger.exception("Could not send the mail %r to %s", subject, ", ".join(recipients))
+        raise
+
+
+def _queue_after_commit(*, subject: str, body: str, recipients: set[str]) -> None:
+    if not recipients:
+        return
+
+    def queue() -> None:
+        try:
+            send_programme_mail.enqueue(subject=subject, body=body, recipients=sorted(recipients))
+        except Exception:
+            logger.exception("Could not queue the mail %r", subject)
+
+    transaction.on_commit(queue)
+
+
+def _programme_url(programme: Programme) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("programmes:detail", args=[programme.pk])
+
+
+def _addresses(users_queryset) -> set[str]:
+    return {
+        email
+        for email in users_queryset.filter(user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    }
+
+
+def programme_submitted(*, programme: Programme, countries: list[Country], again=False) -> None:
+    """Tell the national coordinators of the participating countries that a programme waits
+    for their decision."""
+    recipients = _addresses(NationalCoordinator.objects.filter(country__in=countries))
+    subject = (
+        _("Dostlik: “%(title)s” changed and waits for your decision again")
+        if again
+        else _("Dostlik: “%(title)s” waits for your decision")
+    ) % {"title": programme.title}
+    body = _(
+        "The joint programme “%(title)s” (%(countries)s) was submitted for the decision of "
+        "each participating country.\n\nDecide on it here: %(url)s\n"
+    ) % {
+        "title": programme.title,
+        "countries": ", ".join(country.name for country in countries),
+        "url": _programme_url(programme),
+    }
+    _queue_after_commit(subject=subject, body=body, recipients=recipients)
+
+
+def programme_decided(*, programme: Programme, approval: Approval) -> None:
+    """Tell the coordinators of the programme's partners what a country decided."""
+    recipients = _addresses(
+        Membership.objects.filter(institution__partnerships__programme=programme)
+    )
+    subject = _("Dostlik: %(country)s decided on “%(title)s”: %(decision)s") % {
+        "country": approval.country.name,
+        "title": programme.title,
+        "decision": approval.get_decision_display().lower(),
+    }
+    body = _(
+        "%(country)s decided on the joint programme “%(title)s”: %(decision)s.\n\n"
+        "%(comment)s\n\nThe programme is now %(status)s: %(url)s\n"
+    ) % {
+        "country": approval.country.name,
+        "title": programme.title,
+        "decision": approval.get_decision_display().lower(),
+        "comment": approval.comment or _("No comment."),
+        "status": programme.get_status_display().lower(),
+        "url": _programme_url(programme),
+    }
+    _queue_after_commit(subject=subject, body=body, recipients=recipients)

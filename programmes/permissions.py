@@ -1,0 +1,124 @@
+"""Who may see, change and decide on a programme.
+
+The same rule as ``programmes.selectors.programme_visibility`` decides who sees a programme: a
+draft stays with the coordinators of its partners, the national coordinators of their countries
+and administrators; afterwards every signed-in user sees it. Changing is for the coordinators of
+its partners; deciding, for the national coordinators of the countries taking part.
+"""
+
+import rules
+
+from institutions.permissions import is_administrator, is_coordinator, is_signed_in, role_ids
+from programmes.models import Programme
+
+Status = Programme.Status
+
+# A programme in these states can still be worked on; the others are closed.
+OPEN_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ACTIVE})
+
+
+def partner_institution_ids(programme: Programme) -> set[int]:
+    return {partnership.institution_id for partnership in programme.partnerships.all()}
+
+
+def participating_country_ids(programme: Programme) -> set[int]:
+    return {
+        partnership.institution.country_id
+        for partnership in programme.partnerships.select_related("institution")
+    }
+
+
+@rules.predicate
+def coordinates_a_partner(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return bool(role_ids(user).institution_ids & partner_institution_ids(programme))
+
+
+@rules.predicate
+def coordinates_the_lead(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return any(
+        partnership.institution_id in role_ids(user).institution_ids
+        for partnership in programme.partnerships.all()
+        if partnership.role == partnership.Role.LEAD
+    )
+
+
+@rules.predicate
+def is_national_coordinator_of_a_participant(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return bool(role_ids(user).country_ids & participating_country_ids(programme))
+
+
+@rules.predicate
+def is_draft(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return programme.status == Status.DRAFT
+
+
+@rules.predicate
+def is_submitted(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return programme.status == Status.SUBMITTED
+
+
+@rules.predicate
+def is_approved(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return programme.status == Status.APPROVED
+
+
+@rules.predicate
+def is_active(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return programme.status == Status.ACTIVE
+
+
+@rules.predicate
+def is_rejected(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return programme.status == Status.REJECTED
+
+
+@rules.predicate
+def is_open(user, programme: Programme) -> bool:
+    if programme is None:
+        return False
+    return programme.status in OPEN_STATUSES
+
+
+works_on_it = is_administrator | coordinates_a_partner
+
+can_view_programme = is_signed_in & (
+    is_administrator | ~is_draft | coordinates_a_partner | is_national_coordinator_of_a_participant
+)
+can_create_programme = is_signed_in & (is_administrator | is_coordinator)
+can_change_programme = is_signed_in & works_on_it & is_open
+can_submit_programme = is_signed_in & works_on_it & is_draft
+can_withdraw_programme = is_signed_in & works_on_it & is_submitted
+can_reopen_programme = is_signed_in & works_on_it & is_rejected
+can_activate_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_approved
+can_complete_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_active
+can_cancel_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_open
+# Deciding is for the national coordinator of a country taking part; an administrator records
+# a decision taken on paper through the Django admin, naming the country.
+can_decide_programme = is_signed_in & is_national_coordinator_of_a_participant & is_submitted
+
+rules.add_perm("programmes.add_programme", can_create_programme)
+rules.add_perm("programmes.view_programme", can_view_programme)
+rules.add_perm("programmes.change_programme", can_change_programme)
+rules.add_perm("programmes.submit_programme", can_submit_programme)
+rules.add_perm("programmes.withdraw_programme", can_withdraw_programme)
+rules.add_perm("programmes.reopen_programme", can_reopen_programme)
+rules.add_perm("programmes.activate_programme", can_activate_programme)
+rules.add_perm("programmes.complete_programme", can_complete_programme)
+rules.add_perm("programmes.cancel_programme", can_cancel_programme)
+rules.add_perm("programmes.decide_programme", can_decide_programme)

@@ -1,0 +1,41 @@
+"""Every write to agreements and programmes. Views, the admin and commands call these."""
+
+from programmes.services.agreements import agreement_create
+from programmes.services.programmes import (
+    PartnerRow,
+    ProgrammeSaved,
+    partnership_add,
+    programme_create,
+    programme_update,
+)
+from programmes.services.workflow import (
+    ALLOWED_TRANSITIONS,
+    approval_record,
+    programme_activate,
+    programme_cancel,
+    programme_complete,
+    programme_decide,
+    programme_reopen,
+    programme_submit,
+    programme_transition,
+    programme_withdraw,
+)
+
+__all__ = [
+    "ALLOWED_TRANSITIONS",
+    "PartnerRow",
+    "ProgrammeSaved",
+    "agreement_create",
+    "approval_record",
+    "partnership_add",
+    "programme_activate",
+    "programme_cancel",
+    "programme_complete",
+    "programme_create",
+    "programme_decide",
+    "programme_reopen",
+    "programme_submit",
+    "programme_transition",
+    "programme_update",
+    "programme_withdraw",
+]

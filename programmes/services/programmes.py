@@ -1,0 +1,263 @@
+"""Creating and changing programmes and their partners."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from institutions.models import Institution
+from programmes.exceptions import StaleVersion
+from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
+from programmes.permissions import OPEN_STATUSES
+from programmes.services.workflow import programme_return_for_decision
+
+Status = Programme.Status
+Role = Partnership.Role
+
+# What a person may change on a programme; the status moves only through the workflow.
+PROGRAMME_EDITABLE_FIELDS = frozenset(
+    {
+        "title",
+        "kind",
+        "summary",
+        "agreement",
+        "starts_on",
+        "ends_on",
+        "budget_amount",
+        "budget_currency",
+        "enrolled_students",
+    }
+)
+# A change to these after submission is a new programme for the national coordinators to decide.
+SCOPE_FIELDS = frozenset({"starts_on", "ends_on", "budget_amount", "budget_currency"})
+
+
+@dataclass(frozen=True)
+class PartnerRow:
+    """One institution's part in a programme, as a form or a command gives it."""
+
+    institution: Institution
+    role: str = Role.PARTNER
+    contribution: str = ""
+    funding_amount: Decimal | None = None
+    funding_currency: str = ""
+
+    @property
+    def scope(self) -> tuple:
+        return (self.institution.pk, self.role, self.funding_amount, self.funding_currency or "")
+
+
+@dataclass(frozen=True)
+class ProgrammeSaved:
+    programme: Programme
+    # The change touched partners, dates or budget after submission: decisions were cleared and
+    # the programme waits for the national coordinators again.
+    returned_for_decision: bool = False
+
+
+def _row_of(partnership: Partnership) -> PartnerRow:
+    return PartnerRow(
+        institution=partnership.institution,
+        role=partnership.role,
+        contribution=partnership.contribution,
+        funding_amount=partnership.funding_amount,
+        funding_currency=partnership.funding_currency,
+    )
+
+
+def _check_partner_rows(rows: Sequence[PartnerRow]) -> None:
+    if sum(row.role == Role.LEAD for row in rows) != 1:
+        raise ValidationError(_("A programme has exactly one lead institution."))
+    institution_ids = [row.institution.pk for row in rows]
+    if len(set(institution_ids)) != len(institution_ids):
+        raise ValidationError(_("Each institution takes part in a programme only once."))
+    for row in rows:
+        Partnership(
+            institution=row.institution,
+            role=row.role,
+            contribution=row.contribution,
+            funding_amount=row.funding_amount,
+            funding_currency=row.funding_currency,
+        ).full_clean(exclude=["programme"])
+
+
+def _write_partners(programme: Programme, rows: Sequence[PartnerRow]) -> None:
+    """Make the programme's partnerships those of ``rows``. An institution that hosts events of
+    the programme cannot be removed from it."""
+    wanted = {row.institution.pk: row for row in rows}
+    existing = {p.institution_id: p for p in programme.partnerships.select_related("institution")}
+    removed = [p for institution_id, p in existing.items() if institution_id not in wanted]
+    hosting = sorted(
+        {
+            event.host_institution.name
+            for event in programme.events.filter(
+                host_institution__in=[p.institution_id for p in removed]
+            ).select_related("host_institution")
+        }
+    )
+    if hosting:
+        raise ValidationError(
+            _("%(institutions)s host events of this programme: move those events first.")
+            % {"institutions": ", ".join(hosting)}
+        )
+    Partnership.objects.filter(pk__in=[p.pk for p in removed]).delete()
+    # Partners first, the lead last: the old lead steps down before the new one takes over, so
+    # the one-lead rule holds at every step.
+    for row in sorted(rows, key=lambda row: row.role == Role.LEAD):
+        partnership = existing.get(row.institution.pk) or Partnership(
+            programme=programme, institution=row.institution
+        )
+        partnership.role = row.role
+        partnership.contribution = row.contribution
+        partnership.funding_amount = row.funding_amount
+        partnership.funding_currency = row.funding_currency
+        partnership.full_clean()
+        partnership.save()
+
+
+@transaction.atomic
+def programme_create(
+    *,
+    actor: User | None,
+    title: str,
+    kind: str,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    lead: Institution | None = None,
+    partners: Sequence[PartnerRow] = (),
+    summary: str = "",
+    agreement: Agreement | None = None,
+    budget_amount: Decimal | None = None,
+    budget_currency: str = "",
+    enrolled_students: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Programme:
+    """Create a draft programme with its partners: ``partners`` with exactly one lead, or just
+    a ``lead`` (more partners come with ``partnership_add`` or ``programme_update``). ``at``
+    dates the opening of the draft when it was started before being entered here."""
+    rows = list(partners)
+    if lead is not None and not any(row.institution == lead for row in rows):
+        rows.insert(0, PartnerRow(institution=lead, role=Role.LEAD))
+    _check_partner_rows(rows)
+    programme = Programme(
+        title=title,
+        kind=kind,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        summary=summary,
+        agreement=agreement,
+        budget_amount=budget_amount,
+        budget_currency=budget_currency,
+        enrolled_students=enrolled_students,
+        created_by=actor,
+    )
+    programme.full_clean()
+    programme._history_user = actor
+    programme.save()
+    _write_partners(programme, rows)
+    ProgrammeTransition.objects.create(
+        programme=programme,
+        from_status="",
+        to_status=Status.DRAFT,
+        actor=actor,
+        at=at or timezone.now(),
+    )
+    return programme
+
+
+def partnership_add(
+    *,
+    actor: User | None,
+    programme: Programme,
+    institution: Institution,
+    contribution: str = "",
+    funding_amount: Decimal | None = None,
+    funding_currency: str = "",
+) -> Partnership:
+    """Add ``institution`` as a partner (not the lead) of a draft ``programme``. Partners of a
+    submitted programme change through ``programme_update``, which handles the decisions."""
+    if programme.status != Status.DRAFT:
+        raise ValidationError(_("Partners are added this way to drafts only."))
+    partnership = Partnership(
+        programme=programme,
+        institution=institution,
+        role=Role.PARTNER,
+        contribution=contribution,
+        funding_amount=funding_amount,
+        funding_currency=funding_currency,
+    )
+    partnership.full_clean()
+    partnership.save()
+    return partnership
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    programme: Programme,
+    actor: User | None,
+    version: int,
+    partners: Sequence[PartnerRow] | None = None,
+    **changes,
+) -> ProgrammeSaved:
+    """Change a programme's fields and, when ``partners`` is given, its partners, in one step.
+
+    ``version`` is the version the editor started from: if the programme changed since, nothing
+    is saved (``StaleVersion``), so no one's work is silently overwritten. A change of partners,
+    dates or budget after submission, or any change answering a request for changes, clears the
+    national decisions and puts the programme back before the national coordinators.
+    """
+    unknown = changes.keys() - PROGRAMME_EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"programme_update cannot change {sorted(unknown)}")
+    stored = Programme.objects.select_for_update().get(pk=programme.pk)
+    if stored.version != version:
+        raise StaleVersion()
+    if stored.status not in OPEN_STATUSES:
+        raise ValidationError(
+            _("This programme is %(status)s and can no longer be changed.")
+            % {"status": stored.get_status_display().lower()}
+        )
+    changed = {name for name, value in changes.items() if getattr(stored, name) != value}
+    before = [_row_of(p) for p in stored.partnerships.select_related("institution")]
+    rows = before if partners is None else list(partners)
+    if partners is not None:
+        _check_partner_rows(rows)
+    partners_changed = {(*row.scope, row.contribution) for row in rows} != {
+        (*row.scope, row.contribution) for row in before
+    }
+    if not changed and not partners_changed:
+        return ProgrammeSaved(programme=stored)
+    scope_changed = bool(changed & SCOPE_FIELDS) or {row.scope for row in rows} != {
+        row.scope for row in before
+    }
+    if scope_changed and stored.status == Status.ACTIVE:
+        raise ValidationError(_("The partners, dates and budget of an active programme are fixed."))
+    for name in changed:
+        setattr(stored, name, changes[name])
+    stored.version += 1
+    stored.full_clean()
+    stored._history_user = actor
+    stored.save()
+    if partners_changed:
+        _write_partners(stored, rows)
+    changes_requested = stored.approvals.filter(
+        decision=Approval.Decision.CHANGES_REQUESTED
+    ).exists()
+    returned = False
+    if stored.status in (Status.SUBMITTED, Status.APPROVED) and (
+        scope_changed or changes_requested
+    ):
+        returned = programme_return_for_decision(
+            programme=stored,
+            actor=actor,
+            reason=_("Changed after submission: the national coordinators decide again."),
+        )
+    programme.refresh_from_db()
+    return ProgrammeSaved(programme=programme, returned_for_decision=returned)
