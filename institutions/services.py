@@ -1,3 +1,7 @@
+"""Writes of countries, institutions and people's roles."""
+
+import logging
+
 from accounts.models import User
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 
@@ -33,12 +37,42 @@ def institution_create(
     return institution
 
 
-def membership_add(*, user: User, institution: Institution) -> Membership:
-    """Make ``user`` a coordinator of ``institution``."""
+# Memberships keep no history table: this log records who named or removed whom. Writes of the
+# system itself (demo data, imports; no actor) are not personnel decisions and are not logged.
+audit_log = logging.getLogger("dostlik.audit")
+
+
+def membership_add(
+    *, user: User, institution: Institution, actor: User | None = None
+) -> Membership:
+    """Make ``user`` a coordinator of ``institution``. ``actor`` is who named them (None for
+    the system: demo data, imports); whether they may is for the permission predicates."""
     membership = Membership(user=user, institution=institution)
     membership.full_clean()
     membership.save()
+    if actor is not None:
+        audit_log.info(
+            "%s made %s a coordinator of %s (institution %s)",
+            actor.username,
+            user.username,
+            institution,
+            institution.pk,
+        )
     return membership
+
+
+def membership_remove(*, membership: Membership, actor: User | None) -> None:
+    """End ``membership``: its user no longer coordinates the institution, and loses at once
+    what that role let them change (roles are read afresh on every request)."""
+    if actor is not None:
+        audit_log.info(
+            "%s removed %s as coordinator of %s (institution %s)",
+            actor.username,
+            membership.user.username,
+            membership.institution,
+            membership.institution_id,
+        )
+    membership.delete()
 
 
 def national_coordinator_add(*, user: User, country: Country) -> NationalCoordinator:

@@ -1,15 +1,22 @@
-"""Institution pages: read-only, for every signed-in user."""
+"""Institution pages, for every signed-in user. The coordinators of an institution are listed
+for everyone signed in; naming and removing them is for the national coordinators of its
+country and administrators (``can_manage_coordinators``), others get 403."""
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from events.selectors import event_list_hosted_upcoming
-from institutions import selectors
+from institutions import selectors, services
 from institutions.filters import InstitutionFilter
+from institutions.forms import CoordinatorAddForm
 from institutions.models import Institution
+from institutions.permissions import can_manage_coordinators
 from programmes.selectors import agreement_list_for_institution, programme_list_for_institution
 
 # A detail page lists this many of each; the rest are a click away on the filtered list.
@@ -28,13 +35,17 @@ def institution_list(request):
     )
 
 
+def _institution(request, pk: int) -> Institution:
+    try:
+        return selectors.institution_get(user=request.user, pk=pk)
+    except Institution.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 @require_safe
 def institution_detail(request, pk: int):
     user = request.user
-    try:
-        institution = selectors.institution_get(user=user, pk=pk)
-    except Institution.DoesNotExist as exc:
-        raise Http404 from exc
+    institution = _institution(request, pk)
     context = {
         "institution": institution,
         "programmes": programme_list_for_institution(user=user, institution=institution)[
@@ -49,3 +60,54 @@ def institution_detail(request, pk: int):
         "related_shown": RELATED_SHOWN,
     }
     return render(request, "institutions/institution_detail.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def institution_coordinators(request, pk: int):
+    """The institution's coordinators; a POST names one more."""
+    institution = _institution(request, pk)
+    may_manage = can_manage_coordinators.test(request.user, institution)
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
+    form = None
+    if may_manage:
+        data = request.POST if request.method == "POST" else None
+        form = CoordinatorAddForm(data, institution=institution)
+        if form.is_bound and form.is_valid():
+            person = form.cleaned_data["person"]
+            try:
+                services.membership_add(user=person, institution=institution, actor=request.user)
+            except ValidationError as exc:
+                form.add_error("person", exc.messages)
+            else:
+                messages.success(
+                    request,
+                    _("%(person)s now coordinates %(institution)s.")
+                    % {"person": person, "institution": institution},
+                )
+                return redirect("institutions:coordinators", institution.pk)
+    memberships = institution.memberships.select_related("user").order_by(
+        "user__last_name", "user__first_name", "user__username"
+    )
+    context = {
+        "institution": institution,
+        "memberships": memberships,
+        "may_manage": may_manage,
+        "form": form,
+    }
+    return render(request, "institutions/institution_coordinators.html", context)
+
+
+@require_POST
+def coordinator_remove(request, pk: int, membership_pk: int):
+    institution = _institution(request, pk)
+    if not can_manage_coordinators.test(request.user, institution):
+        raise PermissionDenied
+    membership = get_object_or_404(institution.memberships.select_related("user"), pk=membership_pk)
+    services.membership_remove(membership=membership, actor=request.user)
+    messages.success(
+        request,
+        _("%(person)s no longer coordinates %(institution)s.")
+        % {"person": membership.user, "institution": institution},
+    )
+    return redirect("institutions:coordinators", institution.pk)

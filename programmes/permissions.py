@@ -107,7 +107,9 @@ can_withdraw_programme = is_signed_in & works_on_it & is_submitted
 can_reopen_programme = is_signed_in & works_on_it & is_rejected
 can_activate_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_approved
 can_complete_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_active
-can_cancel_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_open
+can_cancel_programme = (
+    is_signed_in & (is_administrator | coordinates_the_lead) & is_open & ~is_draft
+)
 # Deciding is for the national coordinator of a country taking part; an administrator records
 # a decision taken on paper through the Django admin, naming the country.
 can_decide_programme = is_signed_in & is_national_coordinator_of_a_participant & is_submitted

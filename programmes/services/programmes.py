@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from institutions.models import Institution
@@ -103,7 +104,11 @@ def _write_partners(programme: Programme, rows: Sequence[PartnerRow]) -> None:
     )
     if hosting:
         raise ValidationError(
-            _("%(institutions)s host events of this programme: move those events first.")
+            ngettext(
+                "%(institutions)s hosts events of this programme: move those events first.",
+                "%(institutions)s host events of this programme: move those events first.",
+                len(hosting),
+            )
             % {"institutions": ", ".join(hosting)}
         )
     Partnership.objects.filter(pk__in=[p.pk for p in removed]).delete()
@@ -229,6 +234,17 @@ def programme_update(
     rows = before if partners is None else list(partners)
     if partners is not None:
         _check_partner_rows(rows)
+        # Only a draft may lose its last partner of a country: the submission rule would
+        # otherwise be undone by an edit, and one country's approval would approve it.
+        if stored.status in (Status.SUBMITTED, Status.APPROVED) and (
+            len({row.institution.country_id for row in rows}) < 2
+        ):
+            raise ValidationError(
+                _(
+                    "A submitted programme keeps partners from at least two countries: "
+                    "withdraw it to draft first."
+                )
+            )
     partners_changed = {(*row.scope, row.contribution) for row in rows} != {
         (*row.scope, row.contribution) for row in before
     }

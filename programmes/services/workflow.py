@@ -22,7 +22,9 @@ Status = Programme.Status
 Decision = Approval.Decision
 
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.DRAFT: frozenset({Status.SUBMITTED, Status.CANCELLED}),
+    # A draft is never cancelled: it was seen only by its partners, and cancelling would show
+    # it to everyone. It stays a draft until submitted.
+    Status.DRAFT: frozenset({Status.SUBMITTED}),
     Status.SUBMITTED: frozenset({Status.DRAFT, Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
     Status.APPROVED: frozenset({Status.SUBMITTED, Status.ACTIVE, Status.CANCELLED}),
     Status.ACTIVE: frozenset({Status.COMPLETED, Status.CANCELLED}),
@@ -104,6 +106,19 @@ def approval_record(
     return approval
 
 
+def _require_status(programme: Programme, status: str, message: str) -> None:
+    """Lock the programme and refuse the step unless it stands at ``status``. Some steps share
+    an edge of the workflow with another (withdrawing and reopening both lead to draft;
+    submitting and a return for decision both lead to submitted), so the edge alone would let
+    one step be taken from the other's status: an approved programme submitted again would
+    lose its approvals."""
+    current = (
+        Programme.objects.select_for_update().values_list("status", flat=True).get(pk=programme.pk)
+    )
+    if current != status:
+        raise ValidationError(message)
+
+
 def _require_comment(comment: str, message: str) -> str:
     if not comment.strip():
         raise ValidationError({"comment": message})
@@ -116,6 +131,7 @@ def programme_submit(
 ) -> ProgrammeTransition:
     """Send a draft to the national coordinators of every participating country, who are told
     by e-mail once the change is saved. A joint programme has partners of two countries."""
+    _require_status(programme, Status.DRAFT, _("Only a draft can be submitted."))
     countries = participating_countries(programme)
     if len(countries) < 2:
         raise ValidationError(
@@ -137,6 +153,7 @@ def programme_withdraw(
     *, programme: Programme, actor: User | None, comment: str = ""
 ) -> ProgrammeTransition:
     """Take a submitted programme back into draft; the decisions taken so far are cleared."""
+    _require_status(programme, Status.SUBMITTED, _("Only a submitted programme can be withdrawn."))
     transition = programme_transition(
         programme=programme, to_status=Status.DRAFT, actor=actor, comment=comment
     )
@@ -149,6 +166,7 @@ def programme_reopen(
     *, programme: Programme, actor: User | None, comment: str = ""
 ) -> ProgrammeTransition:
     """Take a rejected programme back into draft, to rework and submit again."""
+    _require_status(programme, Status.REJECTED, _("Only a rejected programme can be reopened."))
     transition = programme_transition(
         programme=programme, to_status=Status.DRAFT, actor=actor, comment=comment
     )

@@ -309,7 +309,6 @@ def test_the_workflow_has_the_designed_edges():
     assert set(ALLOWED_TRANSITIONS) == set(Status.values)
     assert set(ALLOWED_PAIRS) == {
         ("draft", "submitted"),
-        ("draft", "cancelled"),
         ("submitted", "draft"),
         ("submitted", "approved"),
         ("submitted", "rejected"),

@@ -1,0 +1,297 @@
+"""The event form of the coordinator workspace.
+
+People type an event's times as the clock on the wall of the place shows them: a concert in
+Almaty at 19:00 is entered as 19:00, whoever types it and wherever they sit. The form resolves
+the place's time zone (the one typed, else the event's country's, the country being the one
+typed, else the venue's, else the host's) and turns the local dates and times into instants; an
+all-day event is entered as its first and last day, both included.
+"""
+
+import datetime
+import zoneinfo
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from events.models import Event, Venue, all_day_bounds
+from events.selectors import event_local_days
+from institutions.models import Country, Institution
+from institutions.permissions import is_administrator, role_ids
+from programmes.models import Programme
+from programmes.permissions import coordinates_the_lead, partner_institution_ids
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+# Read once: listing the zone database walks the file system.
+TIME_ZONE_CHOICES = [
+    ("", _("The place's time zone")),
+    *((name, name) for name in sorted(zoneinfo.available_timezones())),
+]
+
+# The service speaks of instants; the form of the dates and times people type.
+_FIELD_FOR_SERVICE_ERROR = {"starts_at": "start_date", "ends_at": "end_date"}
+
+# What the form hands to ``event_create`` and ``event_update``.
+EVENT_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "host_institution",
+    "venue",
+    "city",
+    "country",
+    "time_zone",
+    "all_day",
+    "starts_at",
+    "ends_at",
+    "status",
+    "visibility",
+    "expected_attendance",
+    "actual_attendance",
+    "youth_attendance",
+)
+
+
+def host_choices(
+    *, user: User, programme: Programme, current: Institution | None = None
+) -> QuerySet[Institution]:
+    """The institutions ``user`` may name as host of an event of ``programme``: any partner for
+    an administrator or a coordinator of the lead, otherwise only the partners they coordinate.
+    ``current`` (the host of an event being edited) stays selectable, so an edit of other
+    fields never forces a new host."""
+    partner_ids = partner_institution_ids(programme)
+    if not (is_administrator.test(user) or coordinates_the_lead.test(user, programme)):
+        partner_ids &= role_ids(user).institution_ids
+    if current is not None:
+        partner_ids.add(current.pk)
+    return Institution.objects.filter(pk__in=partner_ids).order_by("name", "pk")
+
+
+class EventForm(forms.Form):
+    """Add an event to ``programme`` or, given ``event``, edit it (with its ``version``)."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Event.Kind.choices)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=Event.Status.choices, initial=Event.Status.PLANNED
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visibility"),
+        choices=Event.Visibility.choices,
+        initial=Event.Visibility.INTERNAL,
+        help_text=_("Public events of approved programmes appear on the public calendar."),
+    )
+    host_institution = forms.ModelChoiceField(
+        label=_("Host institution"),
+        queryset=Institution.objects.none(),
+        error_messages={
+            "invalid_choice": _("Choose one of the programme's partners that you may name.")
+        },
+    )
+    venue = forms.ModelChoiceField(
+        label=_("Venue"),
+        queryset=Venue.objects.order_by("name", "city"),
+        required=False,
+        empty_label=_("No venue yet"),
+    )
+    city = forms.CharField(
+        label=_("City"),
+        max_length=100,
+        required=False,
+        help_text=_("Empty: the venue's city, else the host's."),
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.order_by("name"),
+        required=False,
+        empty_label=_("The venue's or host's"),
+        help_text=_("Empty: the venue's country, else the host's."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=TIME_ZONE_CHOICES,
+        required=False,
+        help_text=_("Empty: the time zone of the event's country."),
+    )
+    all_day = forms.BooleanField(
+        label=_("All day"),
+        required=False,
+        help_text=_("Give the first and last day; the times are not used."),
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(
+        label=_("Start time"),
+        required=False,
+        widget=TIME_INPUT,
+        help_text=_("Local time of the place."),
+    )
+    end_date = forms.DateField(label=_("End date"), widget=DATE_INPUT)
+    end_time = forms.TimeField(
+        label=_("End time"),
+        required=False,
+        widget=TIME_INPUT,
+        help_text=_("Local time of the place."),
+    )
+    expected_attendance = forms.IntegerField(
+        label=_("Expected attendance"), required=False, min_value=0
+    )
+    actual_attendance = forms.IntegerField(
+        label=_("Actual attendance"), required=False, min_value=0
+    )
+    youth_attendance = forms.IntegerField(
+        label=_("Youth attendance"),
+        required=False,
+        min_value=0,
+        help_text=_("Of the actual attendance, people under 30."),
+    )
+
+    def __init__(self, *args, user: User, programme: Programme, event: Event | None = None, **kw):
+        self.user = user
+        self.programme = programme
+        self.event = event
+        if event is not None:
+            kw.setdefault("initial", self._initial_from(event))
+        super().__init__(*args, **kw)
+        hosts = host_choices(
+            user=user,
+            programme=programme,
+            current=event.host_institution if event is not None else None,
+        )
+        self.fields["host_institution"].queryset = hosts
+        if event is None:
+            # The institution the person coordinates is the likely host; with one choice, it is.
+            own = [host for host in hosts if host.pk in role_ids(user).institution_ids]
+            likely = own if len(own) == 1 else list(hosts)
+            if len(likely) == 1:
+                self.fields["host_institution"].initial = likely[0]
+        if event is not None:
+            # The version the editor started from: an edit of an older one is refused.
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+        self.helper = self._helper()
+
+    @staticmethod
+    def _initial_from(event: Event) -> dict:
+        """The event as its place's clock shows it. Times are cut to the minute, as the form
+        shows them, so that leaving them alone leaves the stored instant alone too."""
+        first_day, last_day = event_local_days(event)
+        starts, ends = event.local_starts_at, event.local_ends_at
+        return {
+            "title": event.title,
+            "description": event.description,
+            "kind": event.kind,
+            "status": event.status,
+            "visibility": event.visibility,
+            "host_institution": event.host_institution,
+            "venue": event.venue,
+            "city": event.city,
+            "country": event.country,
+            # Empty while the zone is the country's: it then follows a change of country.
+            "time_zone": "" if event.time_zone == event.country.time_zone else event.time_zone,
+            "all_day": event.all_day,
+            "start_date": first_day,
+            "start_time": None if event.all_day else starts.time().replace(second=0, microsecond=0),
+            "end_date": last_day if event.all_day else ends.date(),
+            "end_time": None if event.all_day else ends.time().replace(second=0, microsecond=0),
+            "expected_attendance": event.expected_attendance,
+            "actual_attendance": event.actual_attendance,
+            "youth_attendance": event.youth_attendance,
+            "version": event.version,
+        }
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.layout = Layout(
+            Fieldset(
+                _("The event"),
+                "title",
+                "description",
+                Row(Column("kind"), Column("status"), Column("visibility")),
+            ),
+            Fieldset(
+                _("Host and place"),
+                "host_institution",
+                "venue",
+                Row(Column("city"), Column("country"), Column("time_zone")),
+            ),
+            Fieldset(
+                _("When"),
+                "all_day",
+                Row(Column("start_date"), Column("start_time")),
+                Row(Column("end_date"), Column("end_time")),
+            ),
+            Fieldset(
+                _("Attendance"),
+                Row(
+                    Column("expected_attendance"),
+                    Column("actual_attendance"),
+                    Column("youth_attendance"),
+                ),
+            ),
+            *([Field("version")] if "version" in self.fields else []),
+        )
+        return helper
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("all_day"):
+            for name in ("start_time", "end_time"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Give the time, or tick “All day”."))
+        place = data.get("venue") or data.get("host_institution")
+        if place is None:
+            return data
+        data["country"] = data.get("country") or place.country
+        data["city"] = data.get("city") or place.city
+        data["time_zone"] = data.get("time_zone") or data["country"].time_zone
+        if not self.errors:
+            self._set_instants(data, zoneinfo.ZoneInfo(data["time_zone"]))
+        return data
+
+    def _set_instants(self, data: dict, zone: zoneinfo.ZoneInfo) -> None:
+        """The local dates and times typed, read on the clock of ``zone``."""
+        if data["all_day"]:
+            data["starts_at"], data["ends_at"] = all_day_bounds(
+                data["start_date"], data["end_date"], zone.key
+            )
+        else:
+            data["starts_at"] = datetime.datetime.combine(
+                data["start_date"], data["start_time"], zone
+            )
+            data["ends_at"] = datetime.datetime.combine(data["end_date"], data["end_time"], zone)
+        self._keep_untouched_instants(data)
+
+    def _keep_untouched_instants(self, data: dict) -> None:
+        """An edit that leaves the start (or end) and the place's zone as they were keeps the
+        stored instant, seconds included, so it is not recorded as a change of time."""
+        event = self.event
+        if event is None or data["time_zone"] != event.time_zone or "all_day" in self.changed_data:
+            return
+        if not {"start_date", "start_time"} & set(self.changed_data):
+            data["starts_at"] = event.starts_at
+        if not {"end_date", "end_time"} & set(self.changed_data):
+            data["ends_at"] = event.ends_at
+
+    def event_fields(self) -> dict:
+        """The cleaned values, named as ``event_create`` and ``event_update`` take them."""
+        return {name: self.cleaned_data[name] for name in EVENT_FIELDS}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a refusal of the service on the field it concerns, or above the form."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            field = _FIELD_FOR_SERVICE_ERROR.get(name, name)
+            if field == NON_FIELD_ERRORS or field not in self.fields:
+                field = None
+            self.add_error(field, errors)

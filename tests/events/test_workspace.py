@@ -1,0 +1,485 @@
+"""Adding and editing events in the coordinator workspace: who may, how typed local times
+become instants, what a stale edit does, and the change history on event and agreement pages."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from accounts.models import User
+from events.models import Event, all_day_bounds
+from events.services import event_update
+from institutions.models import Institution
+from programmes.exceptions import StaleVersion
+from programmes.models import Programme
+from programmes.services import agreement_create
+from tests.factories import (
+    CountryFactory,
+    EventFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    UserFactory,
+    VenueFactory,
+    joint_programme,
+)
+
+pytestmark = pytest.mark.django_db
+
+UTC = datetime.UTC
+ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
+TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
+
+
+@dataclass
+class World:
+    uwed: Institution
+    kaznu: Institution
+    programme: Programme
+    lead_coordinator: User
+    kaznu_coordinator: User
+    stranger: User
+
+
+@pytest.fixture
+def world() -> World:
+    """An active programme led by a Tashkent university with an Almaty partner, a coordinator
+    of each, and a coordinator of an institution that takes no part."""
+    uz, kz = CountryFactory(code="UZ"), CountryFactory(code="KZ")
+    uwed = InstitutionFactory(name="University of World Economy and Diplomacy", country=uz)
+    kaznu = InstitutionFactory(name="Al-Farabi Kazakh National University", country=kz)
+    programme = joint_programme(
+        uz=uwed, kz=kaznu, title="Kazakhstan Education Days", status=Programme.Status.ACTIVE
+    )
+    return World(
+        uwed=uwed,
+        kaznu=kaznu,
+        programme=programme,
+        lead_coordinator=MembershipFactory(institution=uwed, user__username="uz.coordinator").user,
+        kaznu_coordinator=MembershipFactory(
+            institution=kaznu,
+            user__username="kz.coordinator",
+            user__first_name="Aigerim",
+            user__last_name="Sadykova",
+        ).user,
+        stranger=MembershipFactory(institution=InstitutionFactory(country=uz)).user,
+    )
+
+
+def add_url(programme: Programme) -> str:
+    return f"{reverse('events:create')}?programme={programme.pk}"
+
+
+def new_event_data(host: Institution, **overrides) -> dict:
+    """What a coordinator types for a timed event on 5 October 2026, 14:00 to 16:00."""
+    return {
+        "title": "Education fair",
+        "description": "Forty universities present their programmes.",
+        "kind": Event.Kind.FAIR,
+        "status": Event.Status.PLANNED,
+        "visibility": Event.Visibility.INTERNAL,
+        "host_institution": host.pk,
+        "venue": "",
+        "city": "",
+        "country": "",
+        "time_zone": "",
+        "start_date": "2026-10-05",
+        "start_time": "14:00",
+        "end_date": "2026-10-05",
+        "end_time": "16:00",
+        "expected_attendance": "500",
+        "actual_attendance": "",
+        "youth_attendance": "",
+        **overrides,
+    }
+
+
+def edit_form_data(client, event: Event, **overrides) -> dict:
+    """The edit page's form as the browser would send it back, with ``overrides`` typed in."""
+    form = client.get(reverse("events:edit", args=[event.pk])).context["form"]
+    data = {}
+    for bound in form:
+        value = bound.value()
+        if isinstance(value, bool):
+            if value:
+                data[bound.name] = "on"
+            continue
+        shown = None if value is None else bound.field.widget.format_value(value)
+        data[bound.name] = "" if shown is None else shown
+    return {**data, **overrides}
+
+
+def messages_of(response) -> list[str]:
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+# ---------- adding ----------
+
+
+def test_the_host_coordinator_adds_an_event_typed_in_almaty_time(client, world):
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(add_url(world.programme), new_event_data(world.kaznu))
+
+    event = Event.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("events:detail", args=[event.pk])
+    assert messages_of(response) == ["The event “Education fair” was added."]
+    assert (event.programme, event.host_institution, event.city, event.country.code) == (
+        world.programme,
+        world.kaznu,
+        "Almaty",
+        "KZ",
+    )
+    assert event.time_zone == "Asia/Almaty"
+    # 14:00 on an Almaty wall clock (UTC+5) is 09:00 UTC, whoever typed it.
+    assert (event.starts_at, event.ends_at) == (
+        datetime.datetime(2026, 10, 5, 9, 0, tzinfo=UTC),
+        datetime.datetime(2026, 10, 5, 11, 0, tzinfo=UTC),
+    )
+    assert (event.all_day, event.expected_attendance, event.sequence) == (False, 500, 0)
+
+
+def test_a_typed_time_zone_decides_how_the_times_are_read(client, world):
+    client.force_login(world.lead_coordinator)
+
+    client.post(add_url(world.programme), new_event_data(world.uwed, time_zone="Europe/Berlin"))
+
+    event = Event.objects.get()
+    assert event.time_zone == "Europe/Berlin"
+    # Berlin keeps summer time (UTC+2) in early October.
+    assert event.starts_at == datetime.datetime(2026, 10, 5, 12, 0, tzinfo=UTC)
+
+
+def test_the_venues_country_decides_the_zone_before_the_hosts(client, world):
+    """A Tashkent host holding an event at a Bishkek venue: the Bishkek clock (UTC+6) counts."""
+    venue = VenueFactory(name="Philharmonic", city="Bishkek", country=CountryFactory(code="KG"))
+    client.force_login(world.lead_coordinator)
+
+    client.post(add_url(world.programme), new_event_data(world.uwed, venue=venue.pk))
+
+    event = Event.objects.get()
+    assert (event.city, event.country.code, event.time_zone) == ("Bishkek", "KG", "Asia/Bishkek")
+    assert event.starts_at == datetime.datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
+
+
+def test_an_all_day_events_end_date_is_included(client, world):
+    client.force_login(world.kaznu_coordinator)
+    data = new_event_data(
+        world.kaznu,
+        all_day="on",
+        start_date="2026-10-05",
+        end_date="2026-10-07",
+        start_time="",
+        end_time="",
+    )
+
+    client.post(add_url(world.programme), data)
+
+    event = Event.objects.get()
+    assert event.all_day is True
+    assert (event.starts_at, event.ends_at) == all_day_bounds(
+        datetime.date(2026, 10, 5), datetime.date(2026, 10, 7), "Asia/Almaty"
+    )
+    # Local midnight of 5 October to local midnight after 7 October.
+    assert (event.local_starts_at, event.local_ends_at) == (
+        datetime.datetime(2026, 10, 5, tzinfo=ALMATY),
+        datetime.datetime(2026, 10, 8, tzinfo=ALMATY),
+    )
+
+
+def test_a_timed_event_without_times_is_refused_on_the_fields(client, world):
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(
+        add_url(world.programme), new_event_data(world.kaznu, start_time="", end_time="")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "start_time": ["Give the time, or tick “All day”."],
+        "end_time": ["Give the time, or tick “All day”."],
+    }
+    assert Event.objects.count() == 0
+
+
+def test_an_event_ending_before_it_starts_is_refused_with_the_models_message(client, world):
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(add_url(world.programme), new_event_data(world.kaznu, end_time="13:00"))
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == ["An event must end after it starts."]
+    assert Event.objects.count() == 0
+
+
+def test_a_partner_coordinator_may_not_name_another_partner_as_host(client, world):
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(add_url(world.programme), new_event_data(world.uwed))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "host_institution": ["Choose one of the programme's partners that you may name."]
+    }
+    assert Event.objects.count() == 0
+
+
+def test_host_choices_are_every_partner_for_the_lead_and_ones_own_for_a_partner(client, world):
+    client.force_login(world.lead_coordinator)
+    lead_choices = client.get(add_url(world.programme)).context["form"]["host_institution"]
+    client.force_login(world.kaznu_coordinator)
+    partner_choices = client.get(add_url(world.programme)).context["form"]["host_institution"]
+
+    assert list(lead_choices.field.queryset) == [world.kaznu, world.uwed]
+    assert list(partner_choices.field.queryset) == [world.kaznu]
+
+
+def test_a_coordinator_of_no_partner_may_not_add_to_a_visible_programme(client, world):
+    client.force_login(world.stranger)
+
+    get_response = client.get(add_url(world.programme))
+    post_response = client.post(add_url(world.programme), new_event_data(world.uwed))
+
+    assert (get_response.status_code, post_response.status_code) == (403, 403)
+    assert Event.objects.count() == 0
+
+
+def test_adding_to_a_draft_one_may_not_see_answers_404(client, world):
+    draft = joint_programme(
+        uz=InstitutionFactory(country=world.uwed.country),
+        kz=InstitutionFactory(country=world.kaznu.country),
+    )
+    client.force_login(world.stranger)
+
+    responses = [
+        client.get(add_url(draft)),
+        client.get(reverse("events:create")),
+        client.get(f"{reverse('events:create')}?programme=not-a-number"),
+    ]
+
+    assert [response.status_code for response in responses] == [404, 404, 404]
+
+
+# ---------- editing ----------
+
+
+@pytest.fixture
+def almaty_fair(world) -> Event:
+    return EventFactory(
+        programme=world.programme,
+        host_institution=world.kaznu,
+        title="Education fair",
+        starts_at=datetime.datetime(2026, 10, 5, 14, 0, tzinfo=ALMATY),
+        ends_at=datetime.datetime(2026, 10, 5, 18, 0, tzinfo=ALMATY),
+    )
+
+
+def test_the_edit_form_shows_the_places_local_time(client, world, almaty_fair):
+    client.force_login(world.kaznu_coordinator)
+
+    form = client.get(reverse("events:edit", args=[almaty_fair.pk])).context["form"]
+
+    assert {
+        name: form[name].value() for name in ("start_date", "start_time", "end_time", "version")
+    } == {
+        "start_date": datetime.date(2026, 10, 5),
+        "start_time": datetime.time(14, 0),
+        "end_time": datetime.time(18, 0),
+        "version": 1,
+    }
+
+
+def test_a_title_changed_through_the_page_raises_the_calendar_sequence(client, world, almaty_fair):
+    client.force_login(world.kaznu_coordinator)
+    data = edit_form_data(client, almaty_fair, title="Kazakhstan Education Days fair")
+
+    response = client.post(reverse("events:edit", args=[almaty_fair.pk]), data)
+
+    almaty_fair.refresh_from_db()
+    assert response["Location"] == reverse("events:detail", args=[almaty_fair.pk])
+    assert messages_of(response) == ["The event “Kazakhstan Education Days fair” was saved."]
+    assert (almaty_fair.title, almaty_fair.sequence, almaty_fair.version) == (
+        "Kazakhstan Education Days fair",
+        1,
+        2,
+    )
+    assert almaty_fair.starts_at == datetime.datetime(2026, 10, 5, 9, 0, tzinfo=UTC)
+
+
+def test_sending_the_form_back_untouched_changes_nothing(client, world):
+    """The stored times carry seconds the form does not show; untouched, they stay."""
+    event = EventFactory(
+        programme=world.programme,
+        host_institution=world.kaznu,
+        starts_at=datetime.datetime(2026, 10, 5, 14, 0, 37, 123456, tzinfo=ALMATY),
+        ends_at=datetime.datetime(2026, 10, 5, 18, 0, 5, tzinfo=ALMATY),
+    )
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(reverse("events:edit", args=[event.pk]), edit_form_data(client, event))
+
+    stored = Event.objects.get(pk=event.pk)
+    assert messages_of(response) == ["Nothing was changed."]
+    assert (stored.version, stored.sequence, stored.starts_at, stored.ends_at) == (
+        1,
+        0,
+        event.starts_at,
+        event.ends_at,
+    )
+
+
+def test_a_stale_edit_keeps_the_input_shows_why_and_saves_nothing(client, world, almaty_fair):
+    client.force_login(world.kaznu_coordinator)
+    data = edit_form_data(client, almaty_fair, title="My new title", expected_attendance="900")
+    event_update(event=almaty_fair, actor=world.lead_coordinator, city="Astana")
+
+    response = client.post(reverse("events:edit", args=[almaty_fair.pk]), data)
+
+    stored = Event.objects.get(pk=almaty_fair.pk)
+    form = response.context["form"]
+    assert response.status_code == 409
+    assert form.non_field_errors() == StaleVersion().messages
+    assert (form["title"].value(), form["expected_attendance"].value()) == ("My new title", "900")
+    assert 'value="My new title"' in response.content.decode()
+    assert (stored.title, stored.city, stored.expected_attendance, stored.version) == (
+        "Education fair",
+        "Astana",
+        None,
+        2,
+    )
+
+
+def test_a_coordinator_of_another_institution_gets_403_on_a_visible_event(
+    client, world, almaty_fair
+):
+    client.force_login(world.stranger)
+    url = reverse("events:edit", args=[almaty_fair.pk])
+
+    detail = client.get(reverse("events:detail", args=[almaty_fair.pk]))
+    get_response = client.get(url)
+    post_response = client.post(url, {"title": "Taken over", "version": "1"})
+
+    assert detail.context["can_edit"] is False
+    assert (get_response.status_code, post_response.status_code) == (403, 403)
+    assert Event.objects.get(pk=almaty_fair.pk).title == "Education fair"
+
+
+def test_the_event_of_a_draft_answers_404_to_an_outsider(client, world):
+    draft = joint_programme(
+        uz=InstitutionFactory(country=world.uwed.country),
+        kz=InstitutionFactory(country=world.kaznu.country),
+    )
+    event = EventFactory(programme=draft, title="Unannounced")
+    client.force_login(world.stranger)
+    url = reverse("events:edit", args=[event.pk])
+
+    responses = [client.get(url), client.post(url, {"title": "Found it", "version": "1"})]
+
+    assert [response.status_code for response in responses] == [404, 404]
+    assert Event.objects.get(pk=event.pk).title == "Unannounced"
+
+
+def test_the_event_page_offers_edit_to_those_who_may(client, world, almaty_fair):
+    edit_url = reverse("events:edit", args=[almaty_fair.pk])
+    shown = {}
+    for user in (world.kaznu_coordinator, world.lead_coordinator, world.stranger):
+        client.force_login(user)
+        response = client.get(reverse("events:detail", args=[almaty_fair.pk]))
+        shown[user.username] = f'href="{edit_url}"' in response.content.decode()
+
+    assert shown == {
+        "kz.coordinator": True,
+        "uz.coordinator": True,
+        world.stranger.username: False,
+    }
+
+
+# ---------- change history ----------
+
+
+def history_rows(response) -> list[tuple]:
+    return [
+        (
+            entry.action,
+            entry.user and str(entry.user),
+            [(c.label, c.old, c.new) for c in entry.changes],
+        )
+        for entry in response.context["history"]
+    ]
+
+
+def test_the_event_page_shows_who_changed_what(client, world, almaty_fair):
+    client.force_login(world.kaznu_coordinator)
+    client.post(
+        reverse("events:edit", args=[almaty_fair.pk]),
+        edit_form_data(client, almaty_fair, title="Education Days fair"),
+    )
+
+    response = client.get(reverse("events:detail", args=[almaty_fair.pk]))
+
+    assert history_rows(response) == [
+        ("changed", "Aigerim Sadykova", [("Title", "Education fair", "Education Days fair")]),
+        ("created", None, []),
+    ]
+    assert "Changed by Aigerim Sadykova" in response.content.decode()
+
+
+def test_the_agreement_page_shows_who_changed_what(client, world):
+    officer = UserFactory(first_name="Dilnoza", last_name="Karimova")
+    agreement = agreement_create(
+        actor=officer,
+        title="Memorandum on academic mobility",
+        kind="memorandum",
+        signed_on=datetime.date(2022, 12, 22),
+        parties=[world.uwed, world.kaznu],
+    )
+    # Agreements are changed in the Django admin, which saves them this way.
+    agreement.reference = "MoU-2022-17"
+    agreement._history_user = officer
+    agreement.save()
+    client.force_login(world.stranger)
+
+    response = client.get(reverse("programmes:agreement_detail", args=[agreement.pk]))
+
+    assert history_rows(response) == [
+        ("changed", "Dilnoza Karimova", [("Reference number", "—", "MoU-2022-17")]),
+        ("created", "Dilnoza Karimova", []),
+    ]
+    assert "Changed by Dilnoza Karimova" in response.content.decode()
+
+
+def test_attendance_not_yet_counted_shows_a_dash(client, world, almaty_fair):
+    client.force_login(world.kaznu_coordinator)
+
+    page = client.get(reverse("events:detail", args=[almaty_fair.pk])).content.decode()
+
+    assert page.count('<div class="dl-stat-value">—</div>') == 3
+    assert "None" not in page
+
+
+def test_an_all_day_event_is_edited_by_its_first_and_last_day(client, world):
+    starts_at, ends_at = all_day_bounds(
+        datetime.date(2026, 10, 5), datetime.date(2026, 10, 7), "Asia/Almaty"
+    )
+    event = EventFactory(
+        programme=world.programme,
+        host_institution=world.kaznu,
+        all_day=True,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    client.force_login(world.kaznu_coordinator)
+    data = edit_form_data(client, event)
+
+    client.post(reverse("events:edit", args=[event.pk]), {**data, "end_date": "2026-10-08"})
+
+    stored = Event.objects.get(pk=event.pk)
+    assert (data["start_date"], data["end_date"], data["start_time"]) == (
+        "2026-10-05",
+        "2026-10-07",
+        "",
+    )
+    assert stored.local_ends_at == datetime.datetime(2026, 10, 9, tzinfo=ALMATY)
