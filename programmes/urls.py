@@ -8,5 +8,16 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("programmes/", views.programme_list, name="list"),
+    path("programmes/new/", views.programme_create, name="create"),
+    path("programmes/decisions/", views.decision_queue, name="decisions"),
     path("programmes/<int:pk>/", views.programme_detail, name="detail"),
+    path("programmes/<int:pk>/edit/", views.programme_edit, name="edit"),
+    # Workflow steps and decisions: POST only, each answering with a redirect to the programme.
+    path("programmes/<int:pk>/submit/", views.programme_submit, name="submit"),
+    path("programmes/<int:pk>/withdraw/", views.programme_withdraw, name="withdraw"),
+    path("programmes/<int:pk>/reopen/", views.programme_reopen, name="reopen"),
+    path("programmes/<int:pk>/activate/", views.programme_activate, name="activate"),
+    path("programmes/<int:pk>/complete/", views.programme_complete, name="complete"),
+    path("programmes/<int:pk>/cancel/", views.programme_cancel, name="cancel"),
+    path("programmes/<int:pk>/decide/", views.programme_decide, name="decide"),
 ]
