@@ -50,6 +50,36 @@ def browser_page(chromium, live_server, request):
     context.close()
 
 
+@pytest.fixture
+def signed_in(chromium, live_server, request):
+    """``signed_in(username, password)``: a page in a browser of its own, signed in through the
+    login form, as a second person at another desk would be."""
+    contexts = []
+
+    def open_as(username: str, password: str):
+        context = chromium.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}
+        )
+        contexts.append((username, context))
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/")
+        return page
+
+    yield open_as
+    for username, context in contexts:
+        if request.node.stash.get(_FAILED, False):
+            ARTIFACTS.mkdir(exist_ok=True)
+            for number, page in enumerate(context.pages):
+                path = ARTIFACTS / f"{request.node.name}-{username}-{number}.png"
+                page.screenshot(path=str(path), full_page=True)
+        context.close()
+
+
 _FAILED = pytest.StashKey[bool]()
 
 
