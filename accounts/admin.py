@@ -3,26 +3,29 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.admin_utils import DostlikAdminMixin
-from institutions.admin import MembershipInline
+from config.admin_utils import DostlikAdminMixin, FollowsParentInlineMixin
+from institutions.admin import MembershipInline, MembershipsThroughServicesMixin
 from institutions.models import NationalCoordinator, Viewer
+from institutions.permissions import is_national_coordinator
 
 
-class NationalCoordinatorInline(admin.TabularInline):
+class NationalCoordinatorInline(FollowsParentInlineMixin, admin.TabularInline):
     model = NationalCoordinator
     extra = 0
     autocomplete_fields = ["country"]
     readonly_fields = ["created_at"]
     verbose_name = _("national coordinator for")
     verbose_name_plural = _("national coordinator for")
+    superusers_only = True
 
 
-class ViewerInline(admin.StackedInline):
+class ViewerInline(FollowsParentInlineMixin, admin.StackedInline):
     model = Viewer
     extra = 0
     max_num = 1
     autocomplete_fields = ["country", "institution"]
     readonly_fields = ["created_at"]
+    superusers_only = True
 
 
 class RoleFilter(admin.SimpleListFilter):
@@ -55,7 +58,11 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(DostlikAdminMixin, DjangoUserAdmin):
+class UserAdmin(MembershipsThroughServicesMixin, DostlikAdminMixin, DjangoUserAdmin):
+    """People and their roles, given by superusers. A national coordinator may look people up
+    (to name the coordinators of their country's institutions) and read who they are, not
+    their password, flags or permissions."""
+
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email", "time_zone")}),
@@ -76,6 +83,20 @@ class UserAdmin(DostlikAdminMixin, DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "time_zone", "is_staff"]
     list_filter = [RoleFilter, "is_staff", "is_superuser", "is_active", "groups"]
     inlines = [MembershipInline, NationalCoordinatorInline, ViewerInline]
+
+    # What a national coordinator reads of a person.
+    public_fieldsets = (
+        (None, {"fields": ("username",)}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "time_zone")}),
+    )
+
+    def may_view(self, user, obj=None) -> bool:
+        return user.is_superuser or is_national_coordinator.test(user)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return self.public_fieldsets
+        return super().get_fieldsets(request, obj)
 
     def get_inlines(self, request, obj):
         # Roles are given on the change page, once the person exists (as with the password).

@@ -1,14 +1,22 @@
 """What every Dostlik admin shares: page size, an export the record keepers can open in a
-spreadsheet, read-only pages for rows written elsewhere, and the hand-over from a service."""
+spreadsheet, read-only pages for rows written elsewhere, the hand-over from a service, and who may
+do what.
+
+Who may do what comes from the same roles and predicates as the site, not from Django's model
+permissions: a role is a row (Membership, NationalCoordinator), never an admin group, so a staff
+member who is not a superuser sees in the admin what the site shows them and no more.
+"""
 
 import csv
 import datetime
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import label_for_field, lookup_field
+from django.contrib.admin.utils import label_for_field, lookup_field, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
@@ -81,11 +89,203 @@ def export_as_csv(modeladmin: admin.ModelAdmin, request, queryset) -> HttpRespon
     return response
 
 
+def is_staff_member(user) -> bool:
+    """The admin's own door: an active staff account. Past it, the roles decide."""
+    return user.is_active and user.is_staff
+
+
+class ServiceRefusal(Exception):
+    """A service refused a save the admin's form had accepted (a stale version, a rule only the
+    service knows). Raised out of ``save_model`` so the admin's transaction is rolled back."""
+
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
+
+
+# Where the refusal waits on the request while the form is shown again.
+REFUSAL_ATTRIBUTE = "_dostlik_admin_refusal"
+
+
+def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on ``form``: under a field the form has, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def form_for_request(form_class: type[forms.BaseForm], request) -> type[forms.BaseForm]:
+    """``form_class`` knowing who fills it in (``actor``, for the choices and checks that depend
+    on their roles) and carrying the service's refusal of the previous attempt, if any."""
+    refusal = getattr(request, REFUSAL_ATTRIBUTE, None)
+
+    class RequestForm(form_class):
+        actor = request.user
+
+        def clean(self):
+            cleaned_data = super().clean()
+            if refusal is not None:
+                show_refusal(self, refusal)
+            return cleaned_data
+
+    RequestForm.__name__ = RequestForm.__qualname__ = form_class.__name__
+    return RequestForm
+
+
 class DostlikAdminMixin:
-    """Defaults for every admin of the project: fifty rows a page and the CSV export."""
+    """Defaults for every admin of the project: fifty rows a page, the CSV export, permissions
+    from roles, and service refusals shown on the form.
+
+    An admin states its rules in ``may_view``, ``may_add``, ``may_change`` and ``may_delete``
+    (``obj`` is None when the question is about the model as a whole, e.g. for the changelist).
+    By default any staff member may look and only superusers write: reference data. An object
+    outside ``get_queryset`` answers 404 whether it exists or not, so a hidden row does not leak.
+
+    When a service refuses a save (``ServiceRefusal``), the whole attempt is rolled back and the
+    page is shown again from the same posted data with the reason on the form: the user's input
+    is kept and the answer is 200, as for any form the admin refuses.
+    """
 
     list_per_page = 50
     actions = [export_as_csv]
+
+    def may_view(self, user, obj=None) -> bool:
+        return True
+
+    def may_add(self, user) -> bool:
+        return user.is_superuser
+
+    def may_change(self, user, obj=None) -> bool:
+        return user.is_superuser
+
+    def may_delete(self, user, obj=None) -> bool:
+        return user.is_superuser
+
+    def has_module_permission(self, request):
+        return is_staff_member(request.user) and any(self.get_model_perms(request).values())
+
+    def has_view_permission(self, request, obj=None):
+        user = request.user
+        return is_staff_member(user) and (self.may_view(user, obj) or self.may_change(user, obj))
+
+    def has_add_permission(self, request):
+        return is_staff_member(request.user) and self.may_add(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_staff_member(request.user) and self.may_change(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_staff_member(request.user) and self.may_delete(request.user, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        found = super().get_object(request, object_id, from_field)
+        if found is None:
+            raise Http404(
+                gettext("No %(name)s matches the given query.")
+                % {"name": self.model._meta.verbose_name}
+            )
+        return found
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return form_for_request(super().get_form(request, obj, change=change, **kwargs), request)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefusal as refusal:
+            setattr(request, REFUSAL_ATTRIBUTE, refusal.error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class FollowsParentInlineMixin:
+    """An inline is part of its page: whoever sees the page's object sees its rows, whoever may
+    change the object edits them. ``superusers_only`` keeps rows such as national roles to the
+    platform's operators even on a page others may see."""
+
+    superusers_only = False
+
+    def parent_admin(self) -> admin.ModelAdmin:
+        return self.admin_site.get_model_admin(self.parent_model)
+
+    def has_view_permission(self, request, obj=None):
+        if self.superusers_only and not request.user.is_superuser:
+            return False
+        if obj is None:
+            # Asked for the rows' queryset; the page around them has been checked already.
+            return is_staff_member(request.user)
+        return self.parent_admin().has_view_permission(request, obj)
+
+    def may_write(self, request, obj) -> bool:
+        if self.superusers_only and not request.user.is_superuser:
+            return False
+        parent = self.parent_admin()
+        if obj is None:
+            return parent.has_add_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self.may_write(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self.may_write(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may_write(request, obj)
+
+
+class HistoryReadOnlyMixin:
+    """History pages (django-simple-history) are read, never replayed: every write goes through
+    a service, which a revert would skip, and the history of an object is shown only to who may
+    see the object now. Superusers keep the history of deleted rows."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def check_visible(self, request, object_id) -> None:
+        if not request.user.is_superuser:
+            self.get_object(request, unquote(object_id))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.check_visible(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied
+        self.check_visible(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+# The version an edit started from travels with the form under this name (a model form cannot
+# declare a field named like the model's non-editable ``version``).
+LOADED_VERSION = "loaded_version"
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A change form that carries the version of the row it was loaded from, so the service can
+    refuse a save made from a stale page instead of overwriting someone else's change."""
+
+    loaded_version = forms.IntegerField(label=_("version"), widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            del self.fields[LOADED_VERSION]
+        else:
+            self.initial.setdefault(LOADED_VERSION, self.instance.version)
+
+
+class VersionedAdminMixin:
+    """Puts the hidden version into the first fieldset of a change page its user may save."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], LOADED_VERSION]}), *rest]
 
 
 class ReadOnlyAdminMixin:

@@ -12,11 +12,22 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_utils import DostlikAdminMixin, take_over_saved_row
+from config.admin_utils import (
+    LOADED_VERSION,
+    DostlikAdminMixin,
+    HistoryReadOnlyMixin,
+    ServiceRefusal,
+    VersionedAdminMixin,
+    VersionedModelForm,
+    take_over_saved_row,
+)
 from events.models import Event, Venue, all_day_bounds
+from events.permissions import can_add_event, can_change_event, can_view_event
 from events.services import event_create, event_update
+from institutions.permissions import is_coordinator
 from institutions.validators import validate_time_zone
 from programmes.models import Partnership, Programme
+from programmes.selectors import programme_visibility
 
 # Left empty on a new event, these come from the venue, else from the host (as the service does).
 PLACE_DEFAULTED_FIELDS = ("city", "country", "time_zone")
@@ -102,7 +113,10 @@ class WallClockField(forms.MultiValueField):
         return WallClock(day, time)
 
 
-class EventAdminForm(forms.ModelForm):
+class EventAdminForm(VersionedModelForm):
+    # Who fills the form in; set by the admin for each request.
+    actor = None
+
     starts_at = WallClockField(label=_("starts"), help_text=_("Local time at the event's place."))
     ends_at = WallClockField(
         label=_("ends"),
@@ -161,9 +175,27 @@ class EventAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        self.check_may_add_to_programme(cleaned_data)
         self.check_host_is_partner(cleaned_data)
         self.read_times(cleaned_data)
         return cleaned_data
+
+    def check_may_add_to_programme(self, cleaned_data) -> None:
+        """A new event, or one moved to another programme, goes to a programme its author may
+        add events to (``can_add_event``), as on the site."""
+        programme = cleaned_data.get("programme")
+        if (
+            self.actor is None
+            or programme is None
+            or not (self.instance._state.adding or "programme" in self.changed_data)
+        ):
+            return
+        if not can_add_event.test(self.actor, programme):
+            self.add_error(
+                "programme",
+                gettext("You cannot add events to the programme “%(programme)s”.")
+                % {"programme": programme},
+            )
 
     def check_host_is_partner(self, cleaned_data) -> None:
         programme = cleaned_data.get("programme")
@@ -226,7 +258,16 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(EventLocalTimesMixin, DostlikAdminMixin, SimpleHistoryAdmin):
+class EventAdmin(
+    VersionedAdminMixin,
+    HistoryReadOnlyMixin,
+    EventLocalTimesMixin,
+    DostlikAdminMixin,
+    SimpleHistoryAdmin,
+):
+    """Events as on the site: seen by whoever sees their programme, changed by the coordinators
+    of the host (or of the programme's lead) while the programme takes events."""
+
     form = EventAdminForm
     list_display = [
         "title",
@@ -271,17 +312,47 @@ class EventAdmin(EventLocalTimesMixin, DostlikAdminMixin, SimpleHistoryAdmin):
         (_("Calendar"), {"fields": ["uid", "sequence", "created_at", "updated_at"]}),
     ]
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(programme_visibility(user=request.user, prefix="programme__"))
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "programme":
+            # A programme the user may not see is no choice, and says nothing of its existence.
+            kwargs["queryset"] = Programme.objects.filter(programme_visibility(user=request.user))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def may_view(self, user, obj=None) -> bool:
+        return obj is None or can_view_event.test(user, obj)
+
+    def may_add(self, user) -> bool:
+        return user.is_superuser or is_coordinator.test(user)
+
+    def may_change(self, user, obj=None) -> bool:
+        if obj is None:
+            return self.may_add(user)
+        return can_change_event.test(user, obj)
+
     def save_model(self, request, obj, form, change):
+        try:
+            self.save_through_services(request, obj, form, change)
+        except ValidationError as error:
+            raise ServiceRefusal(error) from error
+
+    def save_through_services(self, request, obj, form, change) -> None:
         # Through the services: a change a calendar shows raises SEQUENCE, and a new event takes
         # its place and time zone from the venue or host when they are left empty.
         values = form.cleaned_data
         if change:
-            changes = {name: values[name] for name in form.changed_data}
+            changes = {name: values[name] for name in form.changed_data if name != LOADED_VERSION}
             # The instants follow the zone and "all day" as well as the typed clock, so they are
             # always handed over; event_update compares with the stored row and saves only what
             # moved, then refreshes ``obj``.
             changes.update({name: values[name] for name in EVENT_TIMES})
-            event_update(event=obj, actor=request.user, **changes)
+            event_update(event=obj, actor=request.user, version=values[LOADED_VERSION], **changes)
         else:
             event = event_create(
                 actor=request.user,

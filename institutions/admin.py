@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_utils import DostlikAdminMixin, take_over_saved_row
+from config.admin_utils import DostlikAdminMixin, FollowsParentInlineMixin, take_over_saved_row
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
-from institutions.services import country_create
+from institutions.permissions import can_manage_coordinators, is_national_coordinator, role_ids
+from institutions.services import country_create, membership_add, membership_remove
 
 # A role row is found by the person who holds it.
 USER_SEARCH_FIELDS = ["user__username", "user__first_name", "user__last_name", "user__email"]
@@ -43,9 +44,10 @@ class CountryAdmin(DostlikAdminMixin, admin.ModelAdmin):
         take_over_saved_row(obj, country)
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(FollowsParentInlineMixin, admin.TabularInline):
     """Coordinators of an institution on its page, and the institutions a person coordinates on
-    theirs: the same rows, seen from either side."""
+    theirs: the same rows, seen from either side. Edited with the page, so by superusers; a
+    national coordinator names coordinators on the coordinators' own list."""
 
     model = Membership
     extra = 0
@@ -53,8 +55,28 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ["created_at"]
 
 
+class MembershipsThroughServicesMixin:
+    """Coordinators named or removed in the membership inline of a page go through the
+    services, which record who named or removed whom."""
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        formset.save(commit=False)
+        for membership in formset.deleted_objects:
+            membership_remove(membership=membership, actor=request.user)
+        for membership, _changed in formset.changed_objects:
+            membership.save()
+        for membership in formset.new_objects:
+            added = membership_add(
+                user=membership.user, institution=membership.institution, actor=request.user
+            )
+            take_over_saved_row(membership, added)
+
+
 @admin.register(Institution)
-class InstitutionAdmin(DostlikAdminMixin, admin.ModelAdmin):
+class InstitutionAdmin(MembershipsThroughServicesMixin, DostlikAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "country", "city", "is_active"]
     list_filter = ["country", "kind", "is_active"]
     list_select_related = ["country"]
@@ -72,6 +94,9 @@ class InstitutionAdmin(DostlikAdminMixin, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(DostlikAdminMixin, admin.ModelAdmin):
+    """Institution coordinators. A national coordinator names and removes the coordinators of
+    their country's institutions (``can_manage_coordinators``) and sees only those rows."""
+
     list_display = ["user", "institution", "country", "created_at"]
     list_filter = ["institution__country", "institution__kind", "created_at"]
     list_select_related = ["user", "institution__country"]
@@ -84,9 +109,58 @@ class MembershipAdmin(DostlikAdminMixin, admin.ModelAdmin):
     def country(self, membership: Membership) -> Country:
         return membership.institution.country
 
+    def get_queryset(self, request):
+        memberships = super().get_queryset(request)
+        if request.user.is_superuser:
+            return memberships
+        return memberships.filter(institution__country__in=role_ids(request.user).country_ids)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "institution" and not request.user.is_superuser:
+            kwargs["queryset"] = Institution.objects.filter(
+                country__in=role_ids(request.user).country_ids
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def may_view(self, user, obj=None) -> bool:
+        return self.may_change(user, obj)
+
+    def may_add(self, user) -> bool:
+        return user.is_superuser or is_national_coordinator.test(user)
+
+    def may_change(self, user, obj=None) -> bool:
+        if obj is None:
+            return self.may_add(user)
+        return can_manage_coordinators.test(user, obj.institution)
+
+    def may_delete(self, user, obj=None) -> bool:
+        return self.may_change(user, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        membership = membership_add(user=obj.user, institution=obj.institution, actor=request.user)
+        take_over_saved_row(obj, membership)
+
+    def delete_model(self, request, obj):
+        membership_remove(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "institution"):
+            membership_remove(membership=membership, actor=request.user)
+
+
+class OperatorsOnlyMixin:
+    """Who decides for a country and who reads everything are the platform operator's to set
+    and to see."""
+
+    def may_view(self, user, obj=None) -> bool:
+        return user.is_superuser
+
 
 @admin.register(NationalCoordinator)
-class NationalCoordinatorAdmin(DostlikAdminMixin, admin.ModelAdmin):
+class NationalCoordinatorAdmin(OperatorsOnlyMixin, DostlikAdminMixin, admin.ModelAdmin):
     list_display = ["user", "country", "created_at"]
     list_filter = ["country", "created_at"]
     list_select_related = ["user", "country"]
@@ -97,7 +171,7 @@ class NationalCoordinatorAdmin(DostlikAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Viewer)
-class ViewerAdmin(DostlikAdminMixin, admin.ModelAdmin):
+class ViewerAdmin(OperatorsOnlyMixin, DostlikAdminMixin, admin.ModelAdmin):
     list_display = ["user", "country", "institution", "created_at"]
     list_filter = ["country", "created_at"]
     list_select_related = ["user", "country", "institution"]

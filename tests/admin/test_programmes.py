@@ -8,7 +8,7 @@ import pytest
 from accounts.models import User
 from events.models import Event
 from institutions.models import Institution
-from programmes.models import Agreement, Approval, Partnership, Programme
+from programmes.models import Agreement, Partnership, Programme
 from tests.admin import ALMATY, admin_url, form_data, hosted_event, post_change, readonly_values
 from tests.admin import table_rows as rows_of
 from tests.factories import AgreementFactory, AgreementPartyFactory
@@ -136,28 +136,6 @@ def test_programme_page_lists_its_events_on_the_clock_of_their_place(
         ),
         ("Gala concert", "2026-05-14 19:00 Asia/Almaty", "2026-05-14 21:00 Asia/Almaty"),
     ]
-
-
-def test_approval_added_in_the_admin_is_stamped_with_who_decided(
-    admin_client, admin_user, abay_programme, kazakhstan
-):
-    data = form_data(admin_client.get(admin_url(Approval, "add")), Approval)
-    data.update(
-        programme=[str(abay_programme.pk)],
-        country=[str(kazakhstan.pk)],
-        decision=[Approval.Decision.APPROVED],
-        comment=["Agreed by the Ministry of Culture"],
-    )
-
-    response = admin_client.post(admin_url(Approval, "add"), data)
-
-    approval = abay_programme.approvals.get()
-    assert response["Location"] == admin_url(Approval, "changelist")
-    assert (approval.country, approval.decision, approval.decided_by) == (
-        kazakhstan,
-        Approval.Decision.APPROVED,
-        admin_user,
-    )
 
 
 # --- Agreements -------------------------------------------------------------------------------

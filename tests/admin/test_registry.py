@@ -76,8 +76,9 @@ ROWS = {
     Event: lambda: [EventFactory(title="Gala concert of Uzbek creative groups").title],
 }
 
-# Rows written only by the workflow: the admin shows them and adds none.
-READ_ONLY = {ProgrammeTransition}
+# Rows written only by the workflow or on their programme's page: the admin lists them and adds
+# none on their own pages.
+READ_ONLY = {ProgrammeTransition, Approval, Partnership}
 
 
 def test_every_model_of_ours_has_an_admin_and_a_row_in_this_table():
@@ -214,6 +215,26 @@ def test_an_institution_gets_a_coordinator_on_its_own_page(admin_client, theatre
 
     assert response.status_code == 302
     assert [m.user for m in theatre.memberships.all()] == [coordinator]
+
+
+def test_a_coordinator_named_or_removed_on_a_page_is_logged_with_who_did_it(
+    admin_client, caplog, theatre
+):
+    coordinator = UserFactory(username="kz.coordinator")
+    caplog.set_level("INFO", logger="dostlik.audit")
+
+    post_change(
+        admin_client,
+        theatre,
+        **{"memberships-TOTAL_FORMS": "1", "memberships-0-user": str(coordinator.pk)},
+    )
+    post_change(admin_client, theatre, **{"memberships-0-DELETE": "on"})
+
+    assert [record.getMessage().split(" of ")[0] for record in caplog.records] == [
+        "admin made kz.coordinator a coordinator",
+        "admin removed kz.coordinator as coordinator",
+    ]
+    assert theatre.memberships.exists() is False
 
 
 def test_role_rows_are_found_by_the_person(admin_client, gallery, kazakhstan):

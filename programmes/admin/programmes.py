@@ -1,186 +1,77 @@
+"""Programmes in the admin, as on the site: a staff member sees the programmes the site shows
+them and changes those the site lets them change. Every write goes through the services, so a
+change of scope after submission puts the programme back before the national coordinators, and
+an edit made from a stale page is refused."""
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_utils import DostlikAdminMixin, ReadOnlyAdminMixin, take_over_saved_row
+from config.admin_utils import (
+    LOADED_VERSION,
+    DostlikAdminMixin,
+    FollowsParentInlineMixin,
+    HistoryReadOnlyMixin,
+    ReadOnlyAdminMixin,
+    ServiceRefusal,
+    VersionedAdminMixin,
+    VersionedModelForm,
+    export_as_csv,
+    take_over_saved_row,
+)
 from events.admin import EventLocalTimesMixin
 from events.models import Event
 from institutions.models import Institution
-from programmes.models import (
-    Agreement,
-    AgreementParty,
-    Approval,
-    Partnership,
-    Programme,
-    ProgrammeTransition,
+from institutions.permissions import is_coordinator, role_ids
+from programmes.admin.workflow import WORKFLOW_ACTIONS, ProgrammeWorkflowMixin
+from programmes.models import Approval, Partnership, Programme, ProgrammeTransition
+from programmes.permissions import (
+    can_change_programme,
+    can_create_programme,
+    can_view_programme,
 )
-from programmes.services import agreement_create, approval_record, programme_create
+from programmes.selectors import programme_visibility
+from programmes.services import PartnerRow, programme_create, programme_update
 
-# What a new agreement is made of in the admin; its parties come from the inline.
-AGREEMENT_ADD_FIELDS = [
+# What a person fills in on a programme; the status moves only through the workflow.
+PROGRAMME_FORM_FIELDS = [
     "title",
     "kind",
-    "reference",
     "summary",
-    "signed_on",
-    "valid_from",
-    "valid_until",
+    "agreement",
+    "starts_on",
+    "ends_on",
+    "budget_amount",
+    "budget_currency",
+    "enrolled_students",
 ]
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ProgrammeScopedMixin:
+    """Rows that belong to a programme are seen by whoever may see the programme, by the same
+    rule as the site (``programme_visibility`` for lists, ``can_view_programme`` for one)."""
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(programme_visibility(user=request.user, prefix="programme__"))
+        )
+
+    def may_view(self, user, obj=None) -> bool:
+        return obj is None or can_view_programme.test(user, obj.programme)
+
+
+class ReadOnlyInline(ReadOnlyAdminMixin, FollowsParentInlineMixin, admin.TabularInline):
     """Rows of the programme written by a service or on another page, listed here."""
 
     extra = 0
-
-
-# --- Agreements -------------------------------------------------------------------------------
-
-
-class AgreementPartyInline(admin.TabularInline):
-    model = AgreementParty
-    min_num = 2
-    extra = 0
-    autocomplete_fields = ["institution"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        # An agreement has at least two parties, also after a party row is deleted.
-        kwargs["validate_min"] = True
-        return super().get_formset(request, obj, **kwargs)
-
-
-class AgreementStatusFilter(admin.SimpleListFilter):
-    """Filters on the status derived from the dates, by the same rule the model states."""
-
-    title = _("status")
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return Agreement.Status.choices
-
-    def queryset(self, request, queryset):
-        if self.value() in Agreement.Status.values:
-            return queryset.with_status(self.value())
-        return queryset
-
-
-class AgreementForm(forms.ModelForm):
-    class Meta:
-        model = Agreement
-        fields = [*AGREEMENT_ADD_FIELDS, "terminated_on"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance._state.adding and "valid_from" in self.fields:
-            # agreement_create puts it in force from signing when no date is given.
-            self.fields["valid_from"].required = False
-            self.fields["valid_from"].help_text = _("Empty: in force from signing.")
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if (
-            self.instance._state.adding
-            and cleaned_data.get("valid_until")
-            and not cleaned_data.get("valid_from")
-            and "valid_from" not in self.errors
-        ):
-            # The start left empty is set by the service after this form is checked; with an
-            # end date the two are checked together here, so the start is asked for.
-            self.add_error(
-                "valid_from", gettext("With an end date, give the date it takes effect too.")
-            )
-        return cleaned_data
-
-
-@admin.register(Agreement)
-class AgreementAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
-    form = AgreementForm
-    list_display = [
-        "title",
-        "kind",
-        "signed_on",
-        "valid_from",
-        "valid_until",
-        "party_count",
-        "status_label",
-    ]
-    list_filter = ["kind", AgreementStatusFilter, "signed_on"]
-    search_fields = ["title", "reference", "party_rows__institution__name"]
-    date_hierarchy = "signed_on"
-    ordering = ["-signed_on", "title"]
-    readonly_fields = ["status_label", "created_at"]
-    add_fieldsets = [
-        (None, {"fields": ["title", "kind", "reference", "summary"]}),
-        (_("Dates"), {"fields": ["signed_on", "valid_from", "valid_until"]}),
-    ]
-    fieldsets = [
-        (None, {"fields": ["title", "kind", "reference", "summary"]}),
-        (
-            _("Dates"),
-            {
-                "fields": [
-                    "signed_on",
-                    "valid_from",
-                    "valid_until",
-                    "terminated_on",
-                    "status_label",
-                    "created_at",
-                ]
-            },
-        ),
-    ]
-    inlines = [AgreementPartyInline]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(party_total=Count("party_rows"))
-
-    @admin.display(description=_("parties"), ordering="party_total")
-    def party_count(self, agreement: Agreement) -> int:
-        return agreement.party_total
-
-    @admin.display(description=_("status"))
-    def status_label(self, agreement: Agreement) -> str:
-        return agreement.get_status_display()
-
-    def get_fieldsets(self, request, obj=None):
-        # Termination and the derived status belong to an agreement that exists.
-        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        # A new agreement is written by agreement_create together with its parties, which are
-        # known only in save_related.
-        if change:
-            super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        if change:
-            super().save_related(request, form, formsets, change)
-            return
-        (party_formset,) = formsets
-        parties = [
-            row["institution"]
-            for row in party_formset.cleaned_data
-            if row and not row.get("DELETE")
-        ]
-        agreement = agreement_create(
-            actor=request.user,
-            parties=parties,
-            **{name: form.cleaned_data[name] for name in AGREEMENT_ADD_FIELDS},
-        )
-        take_over_saved_row(form.instance, agreement)
-        # The admin's log entry lists what the inline saved; here the service saved it.
-        party_formset.new_objects = list(agreement.party_rows.select_related("institution"))
-        party_formset.changed_objects = []
-        party_formset.deleted_objects = []
-
-
-# --- Programmes -------------------------------------------------------------------------------
 
 
 class PartnershipFormSet(forms.BaseInlineFormSet):
@@ -201,8 +92,40 @@ class PartnershipFormSet(forms.BaseInlineFormSet):
                 % {"count": len(leads)}
             )
 
+    def partner_rows(self) -> list[PartnerRow]:
+        """The partners as the form leaves them, for ``programme_update``."""
+        return [
+            PartnerRow(
+                institution=row["institution"],
+                role=row["role"],
+                contribution=row.get("contribution", ""),
+                funding_amount=row.get("funding_amount"),
+                funding_currency=row.get("funding_currency", ""),
+            )
+            for row in self.cleaned_data
+            if row and not row.get("DELETE")
+        ]
 
-class PartnershipInline(admin.TabularInline):
+    def note_saved_by_service(self) -> None:
+        """Fill in what the admin's log entry lists as added, changed and deleted, as
+        ``save()`` would have: the service wrote the rows instead."""
+        deleted = [form for form in self.initial_forms if form.cleaned_data.get("DELETE")]
+        self.deleted_objects = [form.instance for form in deleted]
+        self.changed_objects = [
+            (form.instance, form.changed_data)
+            for form in self.initial_forms
+            if form not in deleted and form.has_changed()
+        ]
+        self.new_objects = [
+            form.instance
+            for form in self.extra_forms
+            if form.has_changed() and not form.cleaned_data.get("DELETE")
+        ]
+
+
+class PartnershipInline(FollowsParentInlineMixin, admin.TabularInline):
+    """The partners, edited with the programme and saved with it by ``programme_update``."""
+
     model = Partnership
     formset = PartnershipFormSet
     extra = 0
@@ -253,7 +176,10 @@ class ProgrammeTransitionInline(ReadOnlyInline):
 
 
 class ProgrammeAddForm(forms.ModelForm):
-    """A new programme starts as a draft led by one institution; partners are added after."""
+    """A new programme starts as a draft led by one institution; partners are added after. A
+    coordinator starts programmes their own institution leads."""
+
+    actor = None
 
     lead = forms.ModelChoiceField(
         label=_("lead institution"),
@@ -264,22 +190,33 @@ class ProgrammeAddForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "title",
-            "kind",
-            "summary",
-            "agreement",
-            "starts_on",
-            "ends_on",
-            "budget_amount",
-            "budget_currency",
-            "enrolled_students",
-        ]
+        fields = PROGRAMME_FORM_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.actor is not None and not self.actor.is_superuser:
+            self.fields["lead"].queryset = Institution.objects.filter(
+                pk__in=role_ids(self.actor).institution_ids
+            )
+
+
+class ProgrammeChangeForm(VersionedModelForm):
+    class Meta:
+        model = Programme
+        fields = PROGRAMME_FORM_FIELDS
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
+class ProgrammeAdmin(
+    ProgrammeWorkflowMixin,
+    VersionedAdminMixin,
+    HistoryReadOnlyMixin,
+    DostlikAdminMixin,
+    SimpleHistoryAdmin,
+):
+    form = ProgrammeChangeForm
     add_form = ProgrammeAddForm
+    actions = [export_as_csv, *WORKFLOW_ACTIONS]
     list_display = [
         "title",
         "kind",
@@ -315,6 +252,7 @@ class ProgrammeAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
         return (
             super()
             .get_queryset(request)
+            .filter(programme_visibility(user=request.user))
             .annotate(lead_name=Subquery(lead_name))
             .prefetch_related(
                 Prefetch(
@@ -323,6 +261,17 @@ class ProgrammeAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
                 )
             )
         )
+
+    def may_view(self, user, obj=None) -> bool:
+        return obj is None or can_view_programme.test(user, obj)
+
+    def may_add(self, user) -> bool:
+        return can_create_programme.test(user)
+
+    def may_change(self, user, obj=None) -> bool:
+        if obj is None:
+            return user.is_superuser or is_coordinator.test(user)
+        return can_change_programme.test(user, obj)
 
     @admin.display(description=_("lead institution"), ordering="lead_name")
     def lead_institution(self, programme: Programme) -> Institution | None:
@@ -358,24 +307,59 @@ class ProgrammeAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)
+            # Saved in save_related, together with its partners, by one programme_update.
             return
         # Creation goes through the service: it makes the lead partnership and records the
         # first status (draft) with who created it.
-        programme = programme_create(
-            actor=request.user,
-            lead=form.cleaned_data["lead"],
-            title=obj.title,
-            kind=obj.kind,
-            starts_on=obj.starts_on,
-            ends_on=obj.ends_on,
-            summary=obj.summary,
-            agreement=obj.agreement,
-            budget_amount=obj.budget_amount,
-            budget_currency=obj.budget_currency,
-            enrolled_students=obj.enrolled_students,
-        )
+        try:
+            programme = programme_create(
+                actor=request.user,
+                lead=form.cleaned_data["lead"],
+                **{name: form.cleaned_data[name] for name in PROGRAMME_FORM_FIELDS},
+            )
+        except ValidationError as error:
+            raise ServiceRefusal(error) from error
         take_over_saved_row(obj, programme)
+
+    def save_related(self, request, form, formsets, change):
+        if not change:
+            super().save_related(request, form, formsets, change)
+            return
+        partners = next(
+            (formset for formset in formsets if isinstance(formset, PartnershipFormSet)), None
+        )
+        for formset in formsets:
+            if formset is not partners:
+                self.save_formset(request, form, formset, change)
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        fields.pop(LOADED_VERSION, None)
+        try:
+            saved = programme_update(
+                programme=form.instance,
+                actor=request.user,
+                version=form.cleaned_data[LOADED_VERSION],
+                partners=(
+                    partners.partner_rows()
+                    if partners is not None and partners.has_changed()
+                    else None
+                ),
+                **fields,
+            )
+        except ValidationError as error:
+            raise ServiceRefusal(error) from error
+        if partners is not None:
+            partners.note_saved_by_service()
+        if saved.returned_for_decision:
+            self.message_user(
+                request,
+                gettext(
+                    "The partners, dates or budget of “%(programme)s” changed after it was "
+                    "submitted: the national decisions were cleared and it waits for the "
+                    "national coordinators again."
+                )
+                % {"programme": saved.programme},
+                messages.WARNING,
+            )
 
     def response_add(self, request, obj, post_url_continue=None):
         # Partners are added on the change page, so go there (as the user admin does after the
@@ -387,7 +371,12 @@ class ProgrammeAdmin(DostlikAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(DostlikAdminMixin, admin.ModelAdmin):
+class PartnershipAdmin(
+    ProgrammeScopedMixin, ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin
+):
+    """Partners across programmes, for finding and export. They are edited on their programme's
+    page, where ``programme_update`` clears the decisions a change of partners calls for."""
+
     list_display = [
         "programme",
         "institution",
@@ -399,7 +388,14 @@ class PartnershipAdmin(DostlikAdminMixin, admin.ModelAdmin):
     list_filter = ["role", "institution__country", "programme__status", "funding_currency"]
     list_select_related = ["programme", "institution__country"]
     search_fields = ["programme__title", "institution__name", "institution__short_name"]
-    autocomplete_fields = ["programme", "institution"]
+    readonly_fields = [
+        "programme",
+        "institution",
+        "role",
+        "contribution",
+        "funding_amount",
+        "funding_currency",
+    ]
     ordering = ["programme__title", "role", "institution__name"]
 
     @admin.display(description=_("country"), ordering="institution__country__name")
@@ -408,37 +404,24 @@ class PartnershipAdmin(DostlikAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Approval)
-class ApprovalAdmin(DostlikAdminMixin, admin.ModelAdmin):
+class ApprovalAdmin(ProgrammeScopedMixin, ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin):
+    """National decisions, read. A decision taken on paper is recorded from the programme (the
+    action "Record a decision taken on paper"), through the workflow, so that the last approval
+    approves the programme and a rejection rejects it."""
+
     list_display = ["programme", "country", "decision", "decided_by", "decided_at"]
     list_filter = ["decision", "country", "decided_at"]
     list_select_related = ["programme", "country", "decided_by"]
     search_fields = ["programme__title", "comment", "decided_by__username"]
-    autocomplete_fields = ["programme", "country"]
-    readonly_fields = ["decided_by", "decided_at"]
+    readonly_fields = ["programme", "country", "decision", "decided_by", "decided_at", "comment"]
     date_hierarchy = "decided_at"
     ordering = ["-decided_at"]
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = list(super().get_readonly_fields(request, obj))
-        # A decision belongs to one country on one programme; a different pair is a new row.
-        if obj is not None:
-            readonly += ["programme", "country"]
-        return readonly
-
-    def save_model(self, request, obj, form, change):
-        # The service stamps who decided and when.
-        approval = approval_record(
-            programme=obj.programme,
-            country=obj.country,
-            decision=obj.decision,
-            actor=request.user,
-            comment=obj.comment,
-        )
-        take_over_saved_row(obj, approval)
-
 
 @admin.register(ProgrammeTransition)
-class ProgrammeTransitionAdmin(ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin):
+class ProgrammeTransitionAdmin(
+    ProgrammeScopedMixin, ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin
+):
     """Status changes are written by the workflow only; here they are read."""
 
     list_display = ["programme", "from_status", "to_status", "actor", "at"]
