@@ -44,24 +44,32 @@ def change_history(record: models.Model, *, limit: int = 30) -> list[HistoryEntr
     versions = list(
         record.history.select_related("history_user").order_by("-history_date")[: limit + 1]
     )
-    fields = {field.attname: field for field in record._meta.concrete_fields}
+    # Compared here rather than with the history library's diff, which leaves out fields that
+    # are not editable, such as the status.
+    excluded = set(getattr(record.history.model, "_history_excluded_fields", ()))
+    shown = [
+        field
+        for field in record._meta.concrete_fields
+        if not field.primary_key and field.name not in _UNSHOWN | excluded
+    ]
     entries = []
     for newer, older in zip(versions, [*versions[1:], None], strict=False):
         if len(entries) == limit:
             break
         changes = []
         if older is not None:
-            for change in newer.diff_against(older).changes:
-                field = fields.get(change.field) or record._meta.get_field(change.field)
-                if field.name in _UNSHOWN or field.attname in _UNSHOWN:
-                    continue
-                changes.append(
-                    FieldChange(
-                        label=str(field.verbose_name).capitalize(),
-                        old=_shown(record, field, change.old),
-                        new=_shown(record, field, change.new),
+            for field in shown:
+                old, new = getattr(older, field.attname), getattr(newer, field.attname)
+                if old != new:
+                    changes.append(
+                        FieldChange(
+                            label=str(field.verbose_name).capitalize(),
+                            old=_shown(record, field, old),
+                            new=_shown(record, field, new),
+                        )
                     )
-                )
+        if older is not None and newer.history_type == "~" and not changes:
+            continue  # only bookkeeping changed
         entries.append(
             HistoryEntry(
                 at=newer.history_date,
