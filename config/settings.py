@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "institutions",
     "programmes",
     "events",
+    "calendars",
 ]
 
 MIDDLEWARE = [
