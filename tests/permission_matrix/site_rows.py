@@ -1,0 +1,423 @@
+"""The site's rows: every page outside the admin, on the samples of ``world``.
+
+Columns (``world.ROLES``): anon · viewer · own (coordinator of the lead, UZ) · uz, kz
+(coordinators of institutions of that country partnering in nothing) · nc_uz, nc_kz (national
+coordinators) · admin (superuser). POSTs carry an empty body: a form the person may use answers
+``INVALID``, a step they may take redirects to the page it changed.
+
+Who sees what (DESIGN.md): a draft, with its events, is seen by the coordinators of its partners,
+the national coordinators of their countries and administrators, and is a 404 for everyone else;
+a submitted programme is seen by every signed-in user. Changing is for the partners' coordinators
+(and administrators) while the programme is open; deciding, for the national coordinators of the
+countries taking part — an administrator records a decision taken on paper in the admin, so the
+site's decision answers them 403.
+"""
+
+from collections.abc import Callable
+
+from django.urls import reverse
+
+from tests.permission_matrix.expectations import (
+    FORBID,
+    INVALID,
+    LOGIN,
+    NA,
+    NF,
+    OK,
+    REDIRECT,
+    Expect,
+    Row,
+    roles,
+)
+from tests.permission_matrix.world import World
+
+
+def url_of(name: str, *samples: str) -> Callable[[World], str]:
+    """The URL ``name`` with the keys of the world's ``samples`` as its arguments."""
+    return lambda world: reverse(name, args=[getattr(world, sample).pk for sample in samples])
+
+
+def page(name: str, *samples: str, get, post, label: str = "") -> Row:
+    return Row(name, label or " ".join(samples), url_of(name, *samples), get=get, post=post)
+
+
+def event_create(sample: str | None, *, get, post) -> Row:
+    """``/events/new/?programme=<pk>``: the programme comes in the query string."""
+
+    def url(world: World) -> str:
+        query = f"?programme={getattr(world, sample).pk}" if sample else ""
+        return reverse("events:create") + query
+
+    return Row("events:create", sample or "no programme", url, get=get, post=post)
+
+
+def to(name: str, *samples: str) -> Expect:
+    """A redirect to ``name`` of ``samples``: where a POST that did its work leads."""
+    return REDIRECT(url_of(name, *samples), f"REDIRECT({name} {' '.join(samples)})")
+
+
+# The lines the table repeats.
+SIGNED_IN = roles(anon=LOGIN, viewer=OK, own=OK, uz=OK, kz=OK, nc_uz=OK, nc_kz=OK, admin=OK)
+NOT_THIS_METHOD = roles(anon=LOGIN, viewer=NA, own=NA, uz=NA, kz=NA, nc_uz=NA, nc_kz=NA, admin=NA)
+CLOSED = roles(
+    anon=LOGIN,
+    viewer=FORBID,
+    own=FORBID,
+    uz=FORBID,
+    kz=FORBID,
+    nc_uz=FORBID,
+    nc_kz=FORBID,
+    admin=FORBID,
+)
+# Reading a draft of the own institution, and of another UZ institution.
+SEES_DRAFT = roles(anon=LOGIN, viewer=NF, own=OK, uz=NF, kz=NF, nc_uz=OK, nc_kz=OK, admin=OK)
+SEES_OTHER_DRAFT = roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=OK, nc_kz=OK, admin=OK)
+# The national coordinators see a draft of their country's institutions but do not change it.
+CHANGE_DRAFT_GET = roles(
+    anon=LOGIN, viewer=NF, own=OK, uz=NF, kz=NF, nc_uz=FORBID, nc_kz=FORBID, admin=OK
+)
+CHANGE_DRAFT_POST = roles(
+    anon=LOGIN, viewer=NF, own=INVALID, uz=NF, kz=NF, nc_uz=FORBID, nc_kz=FORBID, admin=INVALID
+)
+CHANGE_SUBMITTED_GET = roles(
+    anon=LOGIN, viewer=FORBID, own=OK, uz=FORBID, kz=FORBID, nc_uz=FORBID, nc_kz=FORBID, admin=OK
+)
+CHANGE_SUBMITTED_POST = roles(
+    anon=LOGIN,
+    viewer=FORBID,
+    own=INVALID,
+    uz=FORBID,
+    kz=FORBID,
+    nc_uz=FORBID,
+    nc_kz=FORBID,
+    admin=INVALID,
+)
+CHANGE_OTHER_DRAFT_GET = roles(
+    anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=FORBID, nc_kz=FORBID, admin=OK
+)
+CHANGE_OTHER_DRAFT_POST = roles(
+    anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=FORBID, nc_kz=FORBID, admin=INVALID
+)
+# A step nobody may take on a visible programme, and on the own institution's draft.
+NO_STEP_VISIBLE = CLOSED
+NO_STEP_DRAFT = roles(
+    anon=LOGIN, viewer=NF, own=FORBID, uz=NF, kz=NF, nc_uz=FORBID, nc_kz=FORBID, admin=FORBID
+)
+NO_STEP_OTHER_DRAFT = roles(
+    anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=FORBID, nc_kz=FORBID, admin=FORBID
+)
+
+
+def step_by_partners(sample: str) -> dict[str, Expect]:
+    """A workflow step the partners' coordinators and administrators take on a visible
+    programme; the lead's coordinator here (``own``) is one of them."""
+    done = to("programmes:detail", sample)
+    return roles(
+        anon=LOGIN,
+        viewer=FORBID,
+        own=done,
+        uz=FORBID,
+        kz=FORBID,
+        nc_uz=FORBID,
+        nc_kz=FORBID,
+        admin=done,
+    )
+
+
+def workflow(
+    step: str, *, allowed_on: str, allowed=None, refused: dict[str, tuple[str, dict]]
+) -> list[Row]:
+    """The rows of one POST-only workflow step: on the sample where it applies (``allowed``, by
+    default ``step_by_partners``), and on the samples where it does not (``refused``: label →
+    (sample, line))."""
+    name = f"programmes:{step}"
+    allowed = allowed or step_by_partners(allowed_on)
+    rows = [page(name, allowed_on, get=NOT_THIS_METHOD, post=allowed)]
+    rows += [
+        page(name, sample, get=NOT_THIS_METHOD, post=line, label=label)
+        for label, (sample, line) in refused.items()
+    ]
+    return rows
+
+
+ROWS: list[Row] = [
+    # ---- site-wide ----
+    page("home", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    # The health check answers everyone, anonymous too, and only to reads.
+    page(
+        "healthz",
+        get=roles(anon=OK, viewer=OK, own=OK, uz=OK, kz=OK, nc_uz=OK, nc_kz=OK, admin=OK),
+        post=roles(anon=NA, viewer=NA, own=NA, uz=NA, kz=NA, nc_uz=NA, nc_kz=NA, admin=NA),
+    ),
+    # Someone signed in is sent home from the sign-in page, whatever the method.
+    page(
+        "accounts:login",
+        get=roles(
+            anon=OK,
+            viewer=to("home"),
+            own=to("home"),
+            uz=to("home"),
+            kz=to("home"),
+            nc_uz=to("home"),
+            nc_kz=to("home"),
+            admin=to("home"),
+        ),
+        post=roles(
+            anon=INVALID,
+            viewer=to("home"),
+            own=to("home"),
+            uz=to("home"),
+            kz=to("home"),
+            nc_uz=to("home"),
+            nc_kz=to("home"),
+            admin=to("home"),
+        ),
+    ),
+    # Signing out is a POST (Django's rule), back to the sign-in page.
+    page(
+        "accounts:logout",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=to("accounts:login"),
+            own=to("accounts:login"),
+            uz=to("accounts:login"),
+            kz=to("accounts:login"),
+            nc_uz=to("accounts:login"),
+            nc_kz=to("accounts:login"),
+            admin=to("accounts:login"),
+        ),
+    ),
+    # ---- institutions: reference data, read by everyone signed in ----
+    page("institutions:list", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("institutions:detail", "own", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    # Everyone signed in reads the coordinators; the national coordinators of the institution's
+    # country and administrators name them (an empty POST: the form's errors).
+    page(
+        "institutions:coordinators",
+        "own",
+        get=SIGNED_IN,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=INVALID,
+            nc_kz=FORBID,
+            admin=INVALID,
+        ),
+    ),
+    page(
+        "institutions:coordinators",
+        "kz_partner",
+        get=SIGNED_IN,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=FORBID,
+            nc_kz=INVALID,
+            admin=INVALID,
+        ),
+    ),
+    page(
+        "institutions:coordinator_remove",
+        "own",
+        "colleague",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=to("institutions:coordinators", "own"),
+            nc_kz=FORBID,
+            admin=to("institutions:coordinators", "own"),
+        ),
+    ),
+    page(
+        "institutions:coordinator_remove",
+        "kz_partner",
+        "kz_colleague",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=FORBID,
+            nc_kz=to("institutions:coordinators", "kz_partner"),
+            admin=to("institutions:coordinators", "kz_partner"),
+        ),
+    ),
+    # A membership of another institution, under the own institution's URL: not there.
+    page(
+        "institutions:coordinator_remove",
+        "own",
+        "kz_colleague",
+        label="own, a KZ membership",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=NF,
+            nc_kz=FORBID,
+            admin=NF,
+        ),
+    ),
+    # ---- agreements: every signed-in user reads them all ----
+    page("programmes:agreement_list", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("programmes:agreement_detail", "agreement", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    # ---- programmes ----
+    page("programmes:list", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    # Any coordinator starts a programme their institution leads; the readers do not.
+    page(
+        "programmes:create",
+        get=roles(
+            anon=LOGIN, viewer=FORBID, own=OK, uz=OK, kz=OK, nc_uz=FORBID, nc_kz=FORBID, admin=OK
+        ),
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=INVALID,
+            uz=INVALID,
+            kz=INVALID,
+            nc_uz=FORBID,
+            nc_kz=FORBID,
+            admin=INVALID,
+        ),
+    ),
+    page(
+        "programmes:decisions",
+        get=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=OK,
+            nc_kz=OK,
+            admin=OK,
+        ),
+        post=NOT_THIS_METHOD,
+    ),
+    page("programmes:detail", "draft", get=SEES_DRAFT, post=NOT_THIS_METHOD),
+    page("programmes:detail", "submitted", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("programmes:detail", "other_draft", get=SEES_OTHER_DRAFT, post=NOT_THIS_METHOD),
+    page("programmes:edit", "draft", get=CHANGE_DRAFT_GET, post=CHANGE_DRAFT_POST),
+    page("programmes:edit", "submitted", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST),
+    page(
+        "programmes:edit", "other_draft", get=CHANGE_OTHER_DRAFT_GET, post=CHANGE_OTHER_DRAFT_POST
+    ),
+    # A cancelled programme is closed, for administrators too.
+    page("programmes:edit", "cancelled", get=CLOSED, post=CLOSED),
+    # ---- the workflow: POST only ----
+    *workflow(
+        "submit",
+        allowed_on="draft",
+        # A draft: hidden from those who do not work on it.
+        allowed=roles(
+            anon=LOGIN,
+            viewer=NF,
+            own=to("programmes:detail", "draft"),
+            uz=NF,
+            kz=NF,
+            nc_uz=FORBID,
+            nc_kz=FORBID,
+            admin=to("programmes:detail", "draft"),
+        ),
+        refused={
+            "submitted: not a draft": ("submitted", NO_STEP_VISIBLE),
+            "other_draft": (
+                "other_draft",
+                roles(
+                    anon=LOGIN,
+                    viewer=NF,
+                    own=NF,
+                    uz=NF,
+                    kz=NF,
+                    nc_uz=FORBID,
+                    nc_kz=FORBID,
+                    admin=to("programmes:detail", "other_draft"),
+                ),
+            ),
+        },
+    ),
+    *workflow(
+        "withdraw",
+        allowed_on="submitted",
+        refused={"draft: not submitted": ("draft", NO_STEP_DRAFT)},
+    ),
+    *workflow(
+        "reopen", allowed_on="rejected", refused={"draft: not rejected": ("draft", NO_STEP_DRAFT)}
+    ),
+    *workflow(
+        "activate",
+        allowed_on="approved",
+        refused={"submitted: not approved": ("submitted", NO_STEP_VISIBLE)},
+    ),
+    *workflow(
+        "complete",
+        allowed_on="active",
+        refused={"approved: not active": ("approved", NO_STEP_VISIBLE)},
+    ),
+    *workflow(
+        "cancel",
+        allowed_on="submitted",
+        refused={
+            "draft: a draft is withdrawn, not cancelled": ("draft", NO_STEP_DRAFT),
+            "other_draft": ("other_draft", NO_STEP_OTHER_DRAFT),
+            "cancelled: already closed": ("cancelled", NO_STEP_VISIBLE),
+        },
+    ),
+    page(
+        "programmes:decide",
+        "submitted",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=INVALID,
+            nc_kz=INVALID,
+            admin=FORBID,
+        ),
+    ),
+    page("programmes:decide", "draft", get=NOT_THIS_METHOD, post=NO_STEP_DRAFT),
+    page("programmes:decide", "other_draft", get=NOT_THIS_METHOD, post=NO_STEP_OTHER_DRAFT),
+    # ---- events: seen with their programme, changed by its partners ----
+    page("events:list", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("events:detail", "draft_event", get=SEES_DRAFT, post=NOT_THIS_METHOD),
+    page("events:detail", "submitted_event", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("events:detail", "other_draft_event", get=SEES_OTHER_DRAFT, post=NOT_THIS_METHOD),
+    page("events:edit", "draft_event", get=CHANGE_DRAFT_GET, post=CHANGE_DRAFT_POST),
+    # Hosted by the KZ partner: ``own`` changes it as the coordinator of the programme's lead.
+    page("events:edit", "submitted_event", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST),
+    page(
+        "events:edit",
+        "other_draft_event",
+        get=CHANGE_OTHER_DRAFT_GET,
+        post=CHANGE_OTHER_DRAFT_POST,
+    ),
+    event_create("draft", get=CHANGE_DRAFT_GET, post=CHANGE_DRAFT_POST),
+    event_create("submitted", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST),
+    event_create("other_draft", get=CHANGE_OTHER_DRAFT_GET, post=CHANGE_OTHER_DRAFT_POST),
+    # A cancelled programme takes no new events, from anyone.
+    event_create("cancelled", get=CLOSED, post=CLOSED),
+    # No programme named: nothing to add an event to.
+    event_create(
+        None,
+        get=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
+        post=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
+    ),
+]

@@ -1,0 +1,162 @@
+"""The sample rows whose keys fill the matrix's URLs, and one person per role.
+
+Uzbekistan (UZ) and Kazakhstan (KZ). ``own`` is a UZ institution, lead of every sample
+programme but one; ``kz_partner`` is the KZ partner of all of them. ``other_draft`` is a draft
+of another UZ institution (``other_uz_lead``) with ``kz_partner``: the own institution has no
+part in it. The coordinators of ``foreign_uz`` and ``foreign_kz`` partner in nothing; nobody in
+the matrix coordinates ``kz_partner`` or ``other_uz_lead``.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.db.models import Model
+
+from accounts.models import User
+from events.models import Event, Venue
+from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
+from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
+from programmes.services import programme_submit
+from tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    ApprovalFactory,
+    CountryFactory,
+    EventFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    NationalCoordinatorFactory,
+    UserFactory,
+    VenueFactory,
+    ViewerFactory,
+    joint_programme,
+)
+
+Status = Programme.Status
+
+# The matrix's columns, in the order the table writes them: anonymous; a viewer (read-only, tied
+# to no country); the coordinator of the own UZ institution, partner of the sample programmes;
+# coordinators of another UZ and of a KZ institution, partners of none; the national
+# coordinators of Uzbekistan and of Kazakhstan; an administrator (superuser, staff).
+ROLES = ("anon", "viewer", "own", "uz", "kz", "nc_uz", "nc_kz", "admin")
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]  # role → the person who plays it; None: anonymous
+    uz: Country
+    kz: Country
+    own: Institution
+    kz_partner: Institution
+    other_uz_lead: Institution
+    foreign_uz: Institution
+    foreign_kz: Institution
+    agreement: Agreement
+    draft: Programme
+    submitted: Programme
+    other_draft: Programme
+    approved: Programme
+    active: Programme
+    rejected: Programme
+    cancelled: Programme
+    draft_event: Event  # hosted by ``own``
+    submitted_event: Event  # hosted by ``kz_partner``: ``own`` changes it as the lead
+    other_draft_event: Event
+    draft_lead: Partnership  # the own institution's partnership in ``draft``
+    colleague: Membership  # another coordinator of ``own``: the one a remove URL removes
+    kz_colleague: Membership  # a coordinator of ``kz_partner``
+    venue: Venue
+    approval: Approval
+    transition: ProgrammeTransition
+    group: Group
+    national_coordinator: NationalCoordinator
+    viewer_role: Viewer
+
+    def admin_object(self, model_key: str) -> Model:
+        """The sample row of the admin pages of ``<app_label>.<model_name>``."""
+        return {
+            "auth.group": self.group,
+            "accounts.user": self.colleague.user,
+            "institutions.country": self.uz,
+            "institutions.institution": self.own,
+            "institutions.membership": self.colleague,
+            "institutions.nationalcoordinator": self.national_coordinator,
+            "institutions.viewer": self.viewer_role,
+            "programmes.agreement": self.agreement,
+            "programmes.programme": self.draft,
+            "programmes.partnership": self.draft_lead,
+            "programmes.approval": self.approval,
+            "programmes.programmetransition": self.transition,
+            "events.venue": self.venue,
+            "events.event": self.draft_event,
+        }[model_key]
+
+
+def coordinator_of(institution: Institution) -> User:
+    return MembershipFactory(institution=institution).user
+
+
+def build_world() -> World:
+    uz, kz = CountryFactory(code="UZ"), CountryFactory(code="KZ")
+    own = InstitutionFactory(country=uz, name="University of World Economy and Diplomacy")
+    kz_partner = InstitutionFactory(country=kz, name="Al-Farabi Kazakh National University")
+    other_uz_lead = InstitutionFactory(country=uz, name="State Museum of Arts of Uzbekistan")
+    foreign_uz = InstitutionFactory(country=uz, name="Tashkent State Conservatory")
+    foreign_kz = InstitutionFactory(country=kz, name="Kasteyev State Museum of Arts")
+    own_user = coordinator_of(own)
+    national_coordinator = NationalCoordinatorFactory(country=uz)
+    viewer_role = ViewerFactory()
+    users = {
+        "anon": None,
+        "viewer": viewer_role.user,
+        "own": own_user,
+        "uz": coordinator_of(foreign_uz),
+        "kz": coordinator_of(foreign_kz),
+        "nc_uz": national_coordinator.user,
+        "nc_kz": NationalCoordinatorFactory(country=kz).user,
+        "admin": UserFactory(is_staff=True, is_superuser=True),
+    }
+    agreement = AgreementFactory(signed_on=datetime.date(2022, 12, 22))
+    AgreementPartyFactory(agreement=agreement, institution=own)
+    AgreementPartyFactory(agreement=agreement, institution=kz_partner)
+
+    def programme(status: str, *, uz_lead: Institution = own) -> Programme:
+        return joint_programme(uz=uz_lead, kz=kz_partner, status=status, agreement=agreement)
+
+    draft = programme(Status.DRAFT)
+    submitted = programme(Status.DRAFT)
+    transition = programme_submit(programme=submitted, actor=own_user)
+    other_draft = programme(Status.DRAFT, uz_lead=other_uz_lead)
+    return World(
+        users=users,
+        uz=uz,
+        kz=kz,
+        own=own,
+        kz_partner=kz_partner,
+        other_uz_lead=other_uz_lead,
+        foreign_uz=foreign_uz,
+        foreign_kz=foreign_kz,
+        agreement=agreement,
+        draft=draft,
+        submitted=submitted,
+        other_draft=other_draft,
+        approved=programme(Status.APPROVED),
+        active=programme(Status.ACTIVE),
+        rejected=programme(Status.REJECTED),
+        cancelled=programme(Status.CANCELLED),
+        draft_event=EventFactory(programme=draft, host_institution=own),
+        submitted_event=EventFactory(programme=submitted, host_institution=kz_partner),
+        other_draft_event=EventFactory(programme=other_draft, host_institution=other_uz_lead),
+        draft_lead=draft.partnerships.get(institution=own),
+        colleague=MembershipFactory(institution=own),
+        kz_colleague=MembershipFactory(institution=kz_partner),
+        venue=VenueFactory(country=uz),
+        approval=ApprovalFactory(
+            programme=submitted, country=uz, decided_by=national_coordinator.user
+        ),
+        transition=transition,
+        group=Group.objects.create(name="Record keepers"),
+        national_coordinator=national_coordinator,
+        viewer_role=viewer_role,
+    )
