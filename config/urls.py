@@ -16,5 +16,7 @@ urlpatterns = [
     path("events/", include("events.urls")),
     # Agreements and programmes: one app, two top-level paths.
     path("", include("programmes.urls")),
+    # The shared calendar, its exports and feeds, and calendar files of events and programmes.
+    path("", include("calendars.urls")),
     path("admin/", admin.site.urls),
 ]

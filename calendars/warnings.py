@@ -1,0 +1,126 @@
+"""Warnings, not walls: an event that overlaps another at the same venue, or falls on a public
+holiday of a participating country, is flagged for the coordinator to acknowledge. Nothing
+here ever blocks a save."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from calendars.holidays import holidays_between
+from events.models import Event, Venue
+from institutions.models import Country
+from programmes.models import Partnership, Programme
+
+
+@dataclass(frozen=True)
+class EventWarning:
+    kind: str  # "overlap" or "holiday"
+    message: str
+
+
+def _local_days(starts_at, ends_at, time_zone: str, all_day: bool) -> tuple[datetime.date, ...]:
+    zone = Event(time_zone=time_zone).zone
+    first = starts_at.astimezone(zone).date()
+    last_moment = ends_at.astimezone(zone)
+    if all_day or last_moment.time() == datetime.time(0):
+        last_moment -= datetime.timedelta(microseconds=1)
+    last = max(first, last_moment.date())
+    return first, last
+
+
+def _country_codes_by_programme(programme_ids) -> dict[int, set[str]]:
+    codes = defaultdict(set)
+    for programme_id, code in Partnership.objects.filter(programme__in=programme_ids).values_list(
+        "programme", "institution__country__code"
+    ):
+        codes[programme_id].add(code)
+    return codes
+
+
+def _country_names() -> dict[str, str]:
+    return dict(Country.objects.values_list("code", "name"))
+
+
+def _holiday_warnings(codes, first, last, names: dict[str, str]) -> list[EventWarning]:
+    warnings = []
+    for day, entries in holidays_between(codes, first, last).items():
+        for code, name in entries:
+            warnings.append(
+                EventWarning(
+                    "holiday",
+                    _("%(date)s is a public holiday in %(country)s: %(holiday)s.")
+                    % {"date": day.isoformat(), "country": names.get(code, code), "holiday": name},
+                )
+            )
+    return warnings
+
+
+def _overlap_warning(other: Event) -> EventWarning:
+    return EventWarning(
+        "overlap",
+        _("“%(title)s” is at the same venue at the same time.") % {"title": other.title},
+    )
+
+
+def event_warnings(
+    *,
+    programme: Programme,
+    venue: Venue | None,
+    country: Country,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    time_zone: str,
+    all_day: bool = False,
+    exclude_pk: int | None = None,
+) -> list[EventWarning]:
+    """What a coordinator should know before saving an event with these details."""
+    warnings = []
+    if venue is not None:
+        others = (
+            Event.objects.filter(venue=venue, starts_at__lt=ends_at, ends_at__gt=starts_at)
+            .exclude(status=Event.Status.CANCELLED)
+            .exclude(pk=exclude_pk)
+            .order_by("starts_at")
+        )
+        warnings += [_overlap_warning(other) for other in others]
+    codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
+    first, last = _local_days(starts_at, ends_at, time_zone, all_day)
+    return warnings + _holiday_warnings(codes, first, last, _country_names())
+
+
+def warnings_for_events(events: Sequence[Event]) -> dict[int, list[EventWarning]]:
+    """The warnings of many events at once, in three queries whatever their number: for marking
+    them on a calendar. ``events`` need their country loaded."""
+    if not events:
+        return {}
+    venue_ids = {event.venue_id for event in events if event.venue_id}
+    first_start = min(event.starts_at for event in events)
+    last_end = max(event.ends_at for event in events)
+    neighbours = defaultdict(list)
+    for other in (
+        Event.objects.filter(venue__in=venue_ids, starts_at__lt=last_end, ends_at__gt=first_start)
+        .exclude(status=Event.Status.CANCELLED)
+        .only("pk", "title", "venue", "starts_at", "ends_at")
+    ):
+        neighbours[other.venue_id].append(other)
+    codes = _country_codes_by_programme({event.programme_id for event in events})
+    names = _country_names()
+    found = {}
+    for event in events:
+        warnings = [
+            _overlap_warning(other)
+            for other in neighbours.get(event.venue_id, ())
+            if other.pk != event.pk
+            and event.status != Event.Status.CANCELLED
+            and other.starts_at < event.ends_at
+            and other.ends_at > event.starts_at
+        ]
+        first, last = _local_days(event.starts_at, event.ends_at, event.time_zone, event.all_day)
+        warnings += _holiday_warnings(
+            codes.get(event.programme_id, set()) | {event.country.code}, first, last, names
+        )
+        found[event.pk] = warnings
+    return found
