@@ -3,6 +3,8 @@ holiday of a participating country, is flagged for the coordinator to acknowledg
 here ever blocks a save."""
 
 import datetime
+import hashlib
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +24,9 @@ class EventWarning:
 
 
 def _local_days(starts_at, ends_at, time_zone: str, all_day: bool) -> tuple[datetime.date, ...]:
-    zone = Event(time_zone=time_zone).zone
+    """The first and last day the event touches on its place's calendar; an end at midnight
+    (always so for an all-day event) belongs to the day before."""
+    zone = zoneinfo.ZoneInfo(time_zone)
     first = starts_at.astimezone(zone).date()
     last_moment = ends_at.astimezone(zone)
     if all_day or last_moment.time() == datetime.time(0):
@@ -74,16 +78,21 @@ def event_warnings(
     ends_at: datetime.datetime,
     time_zone: str,
     all_day: bool = False,
+    status: str = Event.Status.PLANNED,
     exclude_pk: int | None = None,
 ) -> list[EventWarning]:
-    """What a coordinator should know before saving an event with these details."""
+    """What a coordinator should know before saving an event with these details: the events at
+    the same venue at the same time, then the public holidays of the countries taking part (the
+    programme's partners' and the event's own) on the event's local days. A cancelled event
+    holds no venue, so it overlaps nothing; ``exclude_pk`` is the event being edited, which
+    does not overlap itself. The same as ``warnings_for_events`` gives for a stored event."""
     warnings = []
-    if venue is not None:
+    if venue is not None and status != Event.Status.CANCELLED:
         others = (
             Event.objects.filter(venue=venue, starts_at__lt=ends_at, ends_at__gt=starts_at)
             .exclude(status=Event.Status.CANCELLED)
             .exclude(pk=exclude_pk)
-            .order_by("starts_at")
+            .order_by("starts_at", "pk")
         )
         warnings += [_overlap_warning(other) for other in others]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
@@ -124,3 +133,11 @@ def warnings_for_events(events: Sequence[Event]) -> dict[int, list[EventWarning]
         )
         found[event.pk] = warnings
     return found
+
+
+def warnings_digest(warnings: Sequence[EventWarning]) -> str:
+    """A fingerprint of the warnings a person was shown. An acknowledgement carries it
+    back, so that it holds only for those very warnings: other dates or another venue that
+    bring other warnings make them shown again instead of taken as read."""
+    text = "\n".join(f"{warning.kind}:{warning.message}" for warning in warnings)
+    return hashlib.sha256(text.encode()).hexdigest()

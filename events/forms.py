@@ -5,10 +5,15 @@ Almaty at 19:00 is entered as 19:00, whoever types it and wherever they sit. The
 the place's time zone (the one typed, else the event's country's, the country being the one
 typed, else the venue's, else the host's) and turns the local dates and times into instants; an
 all-day event is entered as its first and last day, both included.
+
+An event that overlaps another at its venue, or falls on a public holiday of a country taking
+part, is saved only once the coordinator has read the warnings (``WarningsAcknowledgementForm``);
+they never refuse it.
 """
 
 import datetime
 import zoneinfo
+from collections.abc import Sequence
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
@@ -18,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from calendars.warnings import EventWarning, event_warnings, warnings_digest
 from events.models import Event, Venue, all_day_bounds
 from events.selectors import event_local_days
 from institutions.models import Country, Institution
@@ -281,6 +287,22 @@ class EventForm(forms.Form):
         if not {"end_date", "end_time"} & set(self.changed_data):
             data["ends_at"] = event.ends_at
 
+    def warnings(self) -> list[EventWarning]:
+        """What the coordinator should know before the event, as typed, is saved. Only for a
+        valid form: the warnings are about the instants and the place it resolved."""
+        data = self.cleaned_data
+        return event_warnings(
+            programme=self.programme,
+            venue=data["venue"],
+            country=data["country"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            time_zone=data["time_zone"],
+            all_day=data["all_day"],
+            status=data["status"],
+            exclude_pk=self.event.pk if self.event is not None else None,
+        )
+
     def event_fields(self) -> dict:
         """The cleaned values, named as ``event_create`` and ``event_update`` take them."""
         return {name: self.cleaned_data[name] for name in EVENT_FIELDS}
@@ -295,3 +317,32 @@ class EventForm(forms.Form):
             if field == NON_FIELD_ERRORS or field not in self.fields:
                 field = None
             self.add_error(field, errors)
+
+
+class WarningsAcknowledgementForm(forms.Form):
+    """The "save anyway" sent with the event form once its warnings were shown. It carries the
+    digest of the warnings it answers, so it holds only for those: an event changed after them
+    (other dates, another venue) that brings other warnings has them shown again."""
+
+    acknowledge = forms.BooleanField(
+        label=_("I have read these warnings; save anyway"), required=False
+    )
+    warnings_digest = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, warnings: Sequence[EventWarning] = (), **kwargs):
+        self.warnings = list(warnings)
+        if self.warnings:
+            kwargs.setdefault("initial", {"warnings_digest": warnings_digest(self.warnings)})
+        super().__init__(*args, **kwargs)
+        # Rendered inside the event form, which carries the tag and the CSRF token.
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def acknowledges(self, warnings: Sequence[EventWarning]) -> bool:
+        """Whether the person read exactly ``warnings`` and chose to save anyway."""
+        return (
+            self.is_valid()
+            and self.cleaned_data["acknowledge"]
+            and self.cleaned_data["warnings_digest"] == warnings_digest(warnings)
+        )

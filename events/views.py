@@ -1,7 +1,12 @@
 """Event pages. Reading: the event of a programme the user may not see is a 404. Writing: who
 may add an event to a programme, or change one, is decided by ``events.permissions``; a page a
 user may see but not change answers 403. A form with errors is shown again with status 200;
-an edit refused because someone else saved the event meanwhile, with status 409 (Conflict)."""
+an edit refused because someone else saved the event meanwhile, with status 409 (Conflict).
+
+Warnings, not walls: an event that overlaps another at its venue or falls on a public holiday
+of a country taking part is shown again (status 200) with its warnings and a "save anyway"
+box; sent back with the box ticked for exactly those warnings, it is saved. A stale edit is
+refused first, whatever its warnings."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,11 +16,13 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from calendars.warnings import EventWarning
 from events import selectors, services
 from events.filters import EventFilter
-from events.forms import EventForm
+from events.forms import EventForm, WarningsAcknowledgementForm
 from events.models import Event
 from events.permissions import can_add_event, can_change_event
 from programmes.exceptions import StaleVersion
@@ -69,6 +76,38 @@ def _programme_from_query(request) -> Programme:
         raise Http404 from exc
 
 
+def _weigh_warnings(
+    request, form: EventForm
+) -> tuple[list[EventWarning], WarningsAcknowledgementForm | None]:
+    """The warnings of the event typed in the valid ``form`` and, unless the person already
+    acknowledged exactly these, the acknowledgement to show them with: the save then waits for
+    it. Warnings never refuse a save; they only ask to be read first."""
+    warnings = form.warnings()
+    if not warnings or WarningsAcknowledgementForm(request.POST).acknowledges(warnings):
+        return warnings, None
+    return warnings, WarningsAcknowledgementForm(warnings=warnings)
+
+
+def _added_message(event: Event, warnings: list[EventWarning]) -> str:
+    if not warnings:
+        return _("The event “%(title)s” was added.") % {"title": event}
+    return ngettext(
+        "The event “%(title)s” was added despite %(count)d acknowledged warning.",
+        "The event “%(title)s” was added despite %(count)d acknowledged warnings.",
+        len(warnings),
+    ) % {"title": event, "count": len(warnings)}
+
+
+def _saved_message(event: Event, warnings: list[EventWarning]) -> str:
+    if not warnings:
+        return _("The event “%(title)s” was saved.") % {"title": event}
+    return ngettext(
+        "The event “%(title)s” was saved despite %(count)d acknowledged warning.",
+        "The event “%(title)s” was saved despite %(count)d acknowledged warnings.",
+        len(warnings),
+    ) % {"title": event, "count": len(warnings)}
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_add(request):
     programme = _programme_from_query(request)
@@ -76,17 +115,24 @@ def event_add(request):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, user=request.user, programme=programme)
+    acknowledgement = None
     if form.is_bound and form.is_valid():
-        try:
-            event = services.event_create(
-                actor=request.user, programme=programme, **form.event_fields()
-            )
-        except ValidationError as exc:
-            form.add_service_error(exc)
-        else:
-            messages.success(request, _("The event “%(title)s” was added.") % {"title": event})
-            return redirect("events:detail", event.pk)
-    return render(request, "events/event_form.html", {"form": form, "programme": programme})
+        warnings, acknowledgement = _weigh_warnings(request, form)
+        if acknowledgement is None:
+            try:
+                event = services.event_create(
+                    actor=request.user, programme=programme, **form.event_fields()
+                )
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, _added_message(event, warnings))
+                return redirect("events:detail", event.pk)
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "programme": programme, "acknowledgement": acknowledgement},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -96,30 +142,44 @@ def event_edit(request, pk: int):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, user=request.user, programme=event.programme, event=event)
-    status = 200
+    status, warnings, acknowledgement = 200, [], None
     if form.is_bound and form.is_valid():
         version_before = event.version
-        try:
-            services.event_update(
-                event=event,
-                actor=request.user,
-                version=form.cleaned_data["version"],
-                **form.event_fields(),
-            )
-        except StaleVersion as exc:
-            form.add_error(None, exc)
+        if form.cleaned_data["version"] != version_before:
+            # Refused before its warnings are weighed: the warnings of an outdated copy mean
+            # little, and the conflict is what the editor settles first. The service checks
+            # again, for a save that lands in between.
+            form.add_error(None, StaleVersion())
             status = 409
-        except ValidationError as exc:
-            form.add_service_error(exc)
         else:
-            if event.version == version_before:
-                messages.info(request, _("Nothing was changed."))
+            warnings, acknowledgement = _weigh_warnings(request, form)
+        if acknowledgement is None and not form.errors:
+            try:
+                services.event_update(
+                    event=event,
+                    actor=request.user,
+                    version=form.cleaned_data["version"],
+                    **form.event_fields(),
+                )
+            except StaleVersion as exc:
+                form.add_error(None, exc)
+                status = 409
+            except ValidationError as exc:
+                form.add_service_error(exc)
             else:
-                messages.success(request, _("The event “%(title)s” was saved.") % {"title": event})
-            return redirect("events:detail", event.pk)
+                if event.version == version_before:
+                    messages.info(request, _("Nothing was changed."))
+                else:
+                    messages.success(request, _saved_message(event, warnings))
+                return redirect("events:detail", event.pk)
     return render(
         request,
         "events/event_form.html",
-        {"form": form, "programme": event.programme, "event": event},
+        {
+            "form": form,
+            "programme": event.programme,
+            "event": event,
+            "acknowledgement": acknowledgement,
+        },
         status=status,
     )
