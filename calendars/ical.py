@@ -1,4 +1,5 @@
-"""Dostlik's events as iCalendar (RFC 5545), written with the ``icalendar`` library.
+"""Dostlik's events as iCalendar (RFC 5545), written with the ``icalendar`` library, and the
+"add to calendar" links of Google Calendar and Outlook on the web.
 
 What Outlook, Google and Apple calendars need: a VTIMEZONE for every TZID used, a stable UID,
 a SEQUENCE that rises with each change, DTSTAMP, cancelled events kept with STATUS:CANCELLED,
@@ -12,21 +13,36 @@ import datetime
 import functools
 import hashlib
 from collections.abc import Iterable, Sequence
+from urllib.parse import quote, urlencode
 
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import Truncator
 
 from events.models import Event
 from events.selectors import event_local_days
 
 PRODID = "-//Dostlik//Shared calendar of joint cultural programmes//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
+ONE_SECOND = datetime.timedelta(seconds=1)
 # Raise when what a VEVENT holds changes, so cached blocks of the old shape are not reused.
-_VEVENT_FORMAT = 1
+_VEVENT_FORMAT = 2
+# A serialised VEVENT is kept this long after it was written; a feed polled more rarely than
+# that serialises it again. Bounded, so the versions an edit leaves behind expire.
+VEVENT_CACHE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
+# How long a feed's last ETag is remembered (see ``_first_seen``); forgetting it costs one
+# full download to a client that asks with If-Modified-Since only.
+FEED_STATE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
+
+GOOGLE_CALENDAR_URL = "https://calendar.google.com/calendar/render"
+OUTLOOK_CALENDAR_URL = "https://outlook.office.com/calendar/0/deeplink/compose"
+# Both services take the event in the link's query string; browsers and servers refuse very
+# long addresses, so a long description is shortened there (the event page has all of it).
+LINK_DESCRIPTION_LENGTH = 800
 
 _STATUS = {
     Event.Status.PLANNED: "TENTATIVE",
@@ -46,6 +62,19 @@ def event_location(event: Event) -> str:
     return ", ".join([*place, event.city, event.country.name])
 
 
+def event_description(event: Event) -> str:
+    """The event's own text, then its programme and host, then its page."""
+    details = [event.description] if event.description else []
+    details.append(f"{event.programme.title} · {event.host_institution.name}")
+    details.append(event_url(event))
+    return "\n\n".join(details)
+
+
+def _exclusive_end_day(event: Event) -> datetime.date:
+    """The day after an all-day event's last day, as calendars count whole days."""
+    return event_local_days(event)[1] + datetime.timedelta(days=1)
+
+
 def vevent(event: Event) -> icalendar.Event:
     """One event as a VEVENT. Needs the event's programme, host, venue and country loaded."""
     component = icalendar.Event()
@@ -58,9 +87,8 @@ def vevent(event: Event) -> icalendar.Event:
     component.add("last-modified", event.updated_at)
     component.add("summary", event.title)
     if event.all_day:
-        first_day, last_day = event_local_days(event)
-        component.add("dtstart", first_day)
-        component.add("dtend", last_day + datetime.timedelta(days=1))
+        component.add("dtstart", event_local_days(event)[0])
+        component.add("dtend", _exclusive_end_day(event))
         component.add("transp", "TRANSPARENT")
     else:
         component.add("dtstart", event.local_starts_at)
@@ -70,21 +98,43 @@ def vevent(event: Event) -> icalendar.Event:
     component.add("url", event_url(event))
     component.add("contact", event.host_institution.name)
     component.add("categories", [event.get_kind_display()])
-    details = [event.description] if event.description else []
-    details.append(f"{event.programme.title} · {event.host_institution.name}")
-    details.append(event_url(event))
-    component.add("description", "\n\n".join(details))
+    component.add("description", event_description(event))
     if event.visibility == Event.Visibility.PUBLIC:
         component.add("class", "PUBLIC")
     return component
 
 
 def _vevent_key(event: Event) -> str:
+    """A key naming everything the VEVENT is made of. Besides the event's own version it covers
+    what lives on other rows (the programme's title, the host's, venue's and country's names),
+    so renaming a host is never answered from a stale block."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return (
-        f"ical:vevent:{_VEVENT_FORMAT}:{language}:{event.pk}:{event.version}:"
-        f"{event.programme.version}:{event.updated_at.timestamp()}"
+    made_of = (
+        _VEVENT_FORMAT,
+        language,
+        settings.SITE_URL,
+        event.uid,
+        event.sequence,
+        event.version,
+        event.created_at.isoformat(),
+        event.updated_at.isoformat(),
+        event.title,
+        event.description,
+        event.kind,
+        event.status,
+        event.visibility,
+        event.all_day,
+        event.starts_at.isoformat(),
+        event.ends_at.isoformat(),
+        event.time_zone,
+        event.city,
+        event.venue.name if event.venue_id else "",
+        event.country.name,
+        event.host_institution.name,
+        event.programme.title,
     )
+    digest = hashlib.sha256(repr(made_of).encode()).hexdigest()[:40]
+    return f"ical:vevent:{event.pk}:{digest}"
 
 
 def vevent_blocks(events: Sequence[Event]) -> list[bytes]:
@@ -99,7 +149,7 @@ def vevent_blocks(events: Sequence[Event]) -> list[bytes]:
             block = missing[key] = vevent(event).to_ical()
         blocks.append(block)
     if missing:
-        cache.set_many(missing, timeout=None)
+        cache.set_many(missing, timeout=VEVENT_CACHE_TIMEOUT)
     return blocks
 
 
@@ -109,7 +159,8 @@ def _vtimezone(tzid: str) -> bytes:
 
 
 def calendar_bytes(events: Iterable[Event], *, name: str, description: str = "") -> bytes:
-    """A whole calendar: header, a VTIMEZONE for every TZID the events use, the events."""
+    """A whole calendar: header, a VTIMEZONE for every TZID the events use, the events.
+    All-day events are dates without a zone, so they need no VTIMEZONE."""
     events = list(events)
     header = icalendar.Calendar()
     header.add("prodid", PRODID)
@@ -135,19 +186,107 @@ def calendar_bytes(events: Iterable[Event], *, name: str, description: str = "")
     )
 
 
-def feed_validators(
-    events: QuerySet[Event], *, salt: str = ""
-) -> tuple[str, datetime.datetime | None]:
+def _first_seen(*, salt: str, etag: str) -> datetime.datetime:
+    """When this feed was first answered with ``etag`` since it last looked different.
+
+    The newest ``updated_at`` alone would not do as Last-Modified: an event deleted, hidden by
+    a withdrawn role or moved out of the feed's dates leaves it as it was, and a client asking
+    "changed since?" would be told no. The feed's last ETag and the moment it appeared are kept
+    in the cache under the salt; when they are lost, the feed counts as changed now, which
+    costs a client one full download and never hides a change."""
+    key = "ical:feed-state:" + hashlib.sha256(salt.encode()).hexdigest()[:40]
+    state = cache.get(key)
+    if state is not None and state[0] == etag:
+        return state[1]
+    since = now = timezone.now()
+    if state is not None:
+        # HTTP dates count whole seconds: a change within the second of the previous version
+        # must still read as later, or a client holding that version would be told "not
+        # modified". Never more than a second ahead, however fast the feed changes.
+        since = min(max(now, state[1] + ONE_SECOND), now + ONE_SECOND)
+    cache.set(key, (etag, since), timeout=FEED_STATE_TIMEOUT)
+    return since
+
+
+def feed_validators(events: QuerySet[Event], *, salt: str = "") -> tuple[str, datetime.datetime]:
     """An ETag and a Last-Modified for a feed of ``events``, from one aggregate query: a new,
     changed, removed or newly hidden event changes them. ``salt`` covers what else shapes the
-    feed (its name, the reader's language)."""
+    feed (its name, filters and reader, the language) and should name one feed for one reader,
+    as the moment a feed last changed is remembered under it."""
     summary = events.order_by().aggregate(
         count=Count("pk"),
         ids=Sum("pk"),
+        # With the sum of ids, tells apart two sets of events of the same size and sum, as when
+        # one role is taken away and another given at once.
+        id_squares=Sum(F("pk") * F("pk")),
         versions=Sum("version"),
         changed=Max("updated_at"),
         programmes=Sum("programme__version"),
+        programmes_changed=Max("programme__updated_at"),
     )
-    fingerprint = "|".join(str(value) for value in (salt, *summary.values()))
-    etag = hashlib.sha256(fingerprint.encode()).hexdigest()[:32]
-    return f'"{etag}"', summary["changed"]
+    fingerprint = "|".join(
+        str(value) for value in (_VEVENT_FORMAT, settings.SITE_URL, salt, *summary.values())
+    )
+    etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
+    changes = [summary["changed"], summary["programmes_changed"], _first_seen(salt=salt, etag=etag)]
+    return etag, max(moment for moment in changes if moment is not None)
+
+
+# ---------- links that open an event in Google Calendar or Outlook on the web ----------
+
+
+def _utc(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC)
+
+
+def _link_details(event: Event) -> str:
+    description = Truncator(event.description).chars(LINK_DESCRIPTION_LENGTH)
+    return "\n\n".join(part for part in (description, event_url(event)) if part)
+
+
+def _query(params: dict[str, str]) -> str:
+    # Spaces as %20, not "+": Outlook shows a "+" literally. "/" is left as it is, as in
+    # Google's ``dates`` (start/end).
+    return urlencode(params, quote_via=quote, safe="/")
+
+
+def google_calendar_url(event: Event) -> str:
+    """Google Calendar's "new event" page, filled in with ``event``. All-day: local dates with
+    an exclusive end (YYYYMMDD/YYYYMMDD); timed: UTC instants, shown in the event's zone."""
+    if event.all_day:
+        first_day = event_local_days(event)[0]
+        dates = f"{first_day:%Y%m%d}/{_exclusive_end_day(event):%Y%m%d}"
+    else:
+        dates = f"{_utc(event.starts_at):%Y%m%dT%H%M%SZ}/{_utc(event.ends_at):%Y%m%dT%H%M%SZ}"
+    params = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": dates,
+        "details": _link_details(event),
+        "location": event_location(event),
+        "ctz": event.time_zone,
+    }
+    return f"{GOOGLE_CALENDAR_URL}?{_query(params)}"
+
+
+def outlook_calendar_url(event: Event) -> str:
+    """Outlook on the web's "new event" form, filled in with ``event``. All-day: local dates
+    (YYYY-MM-DD) with an exclusive end; timed: UTC instants (YYYY-MM-DDTHH:MM:SSZ)."""
+    if event.all_day:
+        start = event_local_days(event)[0].isoformat()
+        end = _exclusive_end_day(event).isoformat()
+    else:
+        start = f"{_utc(event.starts_at):%Y-%m-%dT%H:%M:%SZ}"
+        end = f"{_utc(event.ends_at):%Y-%m-%dT%H:%M:%SZ}"
+    params = {
+        # Older Outlook deep links need these two to open the form rather than the calendar.
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": event.title,
+        "startdt": start,
+        "enddt": end,
+        "body": _link_details(event),
+        "location": event_location(event),
+        "allday": "true" if event.all_day else "false",
+    }
+    return f"{OUTLOOK_CALENDAR_URL}?{_query(params)}"

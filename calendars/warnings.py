@@ -9,12 +9,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from calendars.holidays import holidays_between
 from events.models import Event, Venue
 from institutions.models import Country
 from programmes.models import Partnership, Programme
+from programmes.selectors import programme_visibility
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,24 @@ def _holiday_warnings(codes, first, last, names: dict[str, str]) -> list[EventWa
 
 
 def _overlap_warning(other: Event) -> EventWarning:
+    """A clash names the other event only to a reader who may see it: a draft of other
+    institutions is still worth knowing about, but its title is not theirs to read."""
+    if not getattr(other, "readable", True):
+        return EventWarning(
+            "overlap", _("Another event is booked at the same venue at the same time.")
+        )
     return EventWarning(
         "overlap",
         _("“%(title)s” is at the same venue at the same time.") % {"title": other.title},
     )
+
+
+def _with_readability(events, reader):
+    """Mark each event ``readable`` when ``reader`` may see it, in the same query."""
+    condition = programme_visibility(user=reader, prefix="programme__")
+    if not condition:  # an administrator sees everything
+        return events.annotate(readable=Value(True))
+    return events.annotate(readable=Case(When(condition, then=Value(True)), default=Value(False)))
 
 
 def event_warnings(
@@ -78,6 +95,7 @@ def event_warnings(
     ends_at: datetime.datetime,
     time_zone: str,
     all_day: bool = False,
+    reader: User,
     status: str = Event.Status.PLANNED,
     exclude_pk: int | None = None,
 ) -> list[EventWarning]:
@@ -88,11 +106,12 @@ def event_warnings(
     does not overlap itself. The same as ``warnings_for_events`` gives for a stored event."""
     warnings = []
     if venue is not None and status != Event.Status.CANCELLED:
-        others = (
+        others = _with_readability(
             Event.objects.filter(venue=venue, starts_at__lt=ends_at, ends_at__gt=starts_at)
             .exclude(status=Event.Status.CANCELLED)
             .exclude(pk=exclude_pk)
-            .order_by("starts_at", "pk")
+            .order_by("starts_at", "pk"),
+            reader,
         )
         warnings += [_overlap_warning(other) for other in others]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
@@ -100,7 +119,7 @@ def event_warnings(
     return warnings + _holiday_warnings(codes, first, last, _country_names())
 
 
-def warnings_for_events(events: Sequence[Event]) -> dict[int, list[EventWarning]]:
+def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, list[EventWarning]]:
     """The warnings of many events at once, in three queries whatever their number: for marking
     them on a calendar. ``events`` need their country loaded."""
     if not events:
@@ -109,10 +128,11 @@ def warnings_for_events(events: Sequence[Event]) -> dict[int, list[EventWarning]
     first_start = min(event.starts_at for event in events)
     last_end = max(event.ends_at for event in events)
     neighbours = defaultdict(list)
-    for other in (
+    for other in _with_readability(
         Event.objects.filter(venue__in=venue_ids, starts_at__lt=last_end, ends_at__gt=first_start)
         .exclude(status=Event.Status.CANCELLED)
-        .only("pk", "title", "venue", "starts_at", "ends_at")
+        .only("pk", "title", "venue", "starts_at", "ends_at"),
+        reader,
     ):
         neighbours[other.venue_id].append(other)
     codes = _country_codes_by_programme({event.programme_id for event in events})

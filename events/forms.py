@@ -301,6 +301,7 @@ class EventForm(forms.Form):
             all_day=data["all_day"],
             status=data["status"],
             exclude_pk=self.event.pk if self.event is not None else None,
+            reader=self.user,
         )
 
     def event_fields(self) -> dict:

@@ -1,1 +1,283 @@
-urlpatterns = []
+"""The shared calendar at ``/calendar/``: a month, a week or an agenda of the events the reader
+may see, in the reader's time zone, with the public holidays of the countries involved and the
+warnings coordinators should know about.
+
+Everything is read from the query string, so every view is a plain link: it works without
+JavaScript, can be bookmarked, and the filters travel into the subscription and export links.
+Input the page cannot read is reported beside the form, never answered with an error page: a
+bad ``view`` or ``date`` falls back to this month, bad filters list nothing.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+from django import forms
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from calendars import selectors
+from calendars.selectors import Period
+from events.filters import EventFilter
+from events.selectors import event_list
+
+MONTH, WEEK, AGENDA = "month", "week", "agenda"
+VIEW_CHOICES = [
+    (MONTH, gettext_lazy("Month")),
+    (WEEK, gettext_lazy("Week")),
+    (AGENDA, gettext_lazy("Agenda")),
+]
+
+# Dates the calendar can show: far enough from the ends of Python's calendar that a period
+# and its neighbours never overflow, wide enough for any programme's history and plans.
+FIRST_DAY = datetime.date(1900, 1, 1)
+LAST_DAY = datetime.date(2199, 12, 31)
+# The longest agenda a reader may ask for (about a quarter), so that one request never loads
+# years of events; and the span of an agenda given only one of its ends.
+LONGEST_AGENDA_DAYS = 92
+AGENDA_DEFAULT_SPAN = datetime.timedelta(days=30)
+# A month cell lists this many events; the rest are a link to that day's agenda.
+MONTH_CELL_EVENTS = 4
+
+PERIOD_FILTERS = ("from", "to")
+# The filters the calendar passes on to its subscription and export pages.
+FILTER_NAMES = ("country", "institution", "programme", "kind", "status", *PERIOD_FILTERS)
+# Built by their own pages; plain paths so this page renders before they exist.
+SUBSCRIBE_PATH = "/calendar/feeds/"
+EXPORT_PATH = "/calendar/export.ics"
+
+
+def _check_calendar_date(value: datetime.date | None) -> None:
+    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
+        raise forms.ValidationError(
+            _("Choose a date between %(first)s and %(last)s.")
+            % {"first": date_format(FIRST_DAY), "last": date_format(LAST_DAY)}
+        )
+
+
+class CalendarPeriodForm(forms.Form):
+    """Which view and which day: both optional, each falling back on its own when unreadable."""
+
+    view = forms.ChoiceField(label=gettext_lazy("View"), choices=VIEW_CHOICES, required=False)
+    date = forms.DateField(label=gettext_lazy("Date"), required=False, input_formats=["%Y-%m-%d"])
+
+    def clean_date(self):
+        _check_calendar_date(self.cleaned_data["date"])
+        return self.cleaned_data["date"]
+
+
+class CalendarFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("from"), cleaned.get("to")
+        for name, value in (("from", first), ("to", last)):
+            try:
+                _check_calendar_date(value)
+            except forms.ValidationError as error:
+                self.add_error(name, error)
+        if first and last and last < first:
+            self.add_error("to", _("The end of the period comes before its start."))
+        elif first and last and (last - first).days >= LONGEST_AGENDA_DAYS:
+            self.add_error(
+                "to", _("Choose a period of at most %(days)s days.") % {"days": LONGEST_AGENDA_DAYS}
+            )
+        return cleaned
+
+
+class CalendarFilter(EventFilter):
+    """The event list's filters, but for its text search, with one difference: on the calendar,
+    ``from`` and ``to`` choose the period shown (the agenda's) rather than bound the start, so
+    an exhibition that opened last month still shows on the days it runs. The month and week
+    views have no such fields: their period is the month or week of ``date``."""
+
+    class Meta(EventFilter.Meta):
+        form = CalendarFilterForm
+
+    def __init__(self, *args, with_period: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A calendar is browsed by who, where and what; a text search belongs to the list.
+        del self.filters["q"]
+        if not with_period:
+            for name in PERIOD_FILTERS:
+                del self.filters[name]
+
+    def filter_queryset(self, queryset):
+        for name, value in self.form.cleaned_data.items():
+            if name not in PERIOD_FILTERS:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+# The very filters of the event list, under their contract names (events/filters.py publishes
+# two of them under names that are Python keywords, which a subclass would declare afresh).
+CalendarFilter.base_filters = dict(EventFilter.base_filters)
+
+
+def _query(params: QueryDict, **changes) -> str:
+    """``params`` with ``changes`` applied (None removes a key), as ``?…``."""
+    query = params.copy()
+    for name, value in changes.items():
+        query.pop(name, None)
+        if value is not None:
+            query[name] = value.isoformat() if isinstance(value, datetime.date) else value
+    return "?" + query.urlencode()
+
+
+def _filter_query(params: QueryDict) -> str:
+    """The filters the reader set, for the subscription and export links."""
+    return urlencode(
+        [(name, value) for name in FILTER_NAMES for value in params.getlist(name) if value]
+    )
+
+
+def _with_query(base: str, query: str) -> str:
+    return f"{base}?{query}" if query else base
+
+
+def _agenda_period(day: datetime.date, first, last) -> Period:
+    """The agenda's days: those the reader chose with ``from`` and ``to`` (a month's worth from
+    the one they gave if they gave only one), else the month of ``day``."""
+    if first and last:
+        return Period(first, last)
+    if first:
+        return Period(first, first + AGENDA_DEFAULT_SPAN)
+    if last:
+        return Period(last - AGENDA_DEFAULT_SPAN, last)
+    return selectors.month_of(day)
+
+
+def _within_calendar(period: Period) -> bool:
+    return period.first >= FIRST_DAY and period.last <= LAST_DAY
+
+
+def _navigation(
+    view: str, day: datetime.date, period: Period, params: QueryDict, custom: bool
+) -> dict[str, str | None]:
+    """Links to the period before, the one after (None at the ends of the calendar) and the
+    one holding today, each keeping the reader's filters."""
+    if custom:  # an agenda over chosen dates steps by its own length
+        step = datetime.timedelta(days=period.length)
+        before = Period(period.first - step, period.last - step)
+        after = Period(period.first + step, period.last + step)
+        previous = _query(params, view=view, **{"from": before.first, "to": before.last})
+        following = _query(params, view=view, **{"from": after.first, "to": after.last})
+    else:
+        if view == WEEK:
+            step = datetime.timedelta(days=7)
+            before, after = selectors.week_of(day - step), selectors.week_of(day + step)
+        else:
+            before = selectors.month_of(selectors.add_months(day, -1))
+            after = selectors.month_of(selectors.add_months(day, 1))
+        previous = _query(params, view=view, date=before.first)
+        following = _query(params, view=view, date=after.first)
+    return {
+        "previous": previous if _within_calendar(before) else None,
+        "next": following if _within_calendar(after) else None,
+        "today": _query(params, view=view, date=None, **{"from": None, "to": None}),
+    }
+
+
+def _views(params: QueryDict, day: datetime.date) -> list[dict]:
+    """The three views of the same day, with the same filters."""
+    return [
+        {
+            "value": value,
+            "label": label,
+            "url": _query(params, view=value, date=day, **{"from": None, "to": None}),
+        }
+        for value, label in VIEW_CHOICES
+    ]
+
+
+def _title(view: str, period: Period, custom: bool) -> str:
+    """The period's name as people write it: a month, or a span of days that names a month or
+    a year once when both ends share it."""
+    if view == MONTH or (view == AGENDA and not custom):
+        return date_format(period.first, "F Y")
+    last = date_format(period.last, "j F Y")
+    if period.first == period.last:
+        return last
+    if (period.first.year, period.first.month) == (period.last.year, period.last.month):
+        first = date_format(period.first, "j")
+        return _("%(first)s\u2013%(last)s") % {"first": first, "last": last}
+    first = date_format(period.first, "j F" if period.first.year == period.last.year else "j F Y")
+    return _("%(first)s \u2013 %(last)s") % {"first": first, "last": last}
+
+
+@require_safe
+def calendar(request):
+    zone = selectors.reader_zone(request.user)
+    with timezone.override(zone):
+        return _calendar(request, zone)
+
+
+def _calendar(request, zone):
+    params = request.GET
+    today = timezone.localdate(timezone=zone)
+    period_form = CalendarPeriodForm(params)
+    period_form.is_valid()
+    view = period_form.cleaned_data.get("view") or MONTH
+    day = period_form.cleaned_data.get("date") or today
+
+    filterset = CalendarFilter(
+        params, queryset=event_list(user=request.user), request=request, with_period=view == AGENDA
+    )
+    filters_valid = filterset.is_valid()
+    events: QuerySet = filterset.qs if filters_valid else filterset.queryset.none()
+    chosen = filterset.form.cleaned_data if filters_valid else {}
+
+    custom = view == AGENDA and bool(chosen.get("from") or chosen.get("to"))
+    if view == MONTH:
+        focus = selectors.month_of(day)
+        period = selectors.month_grid_of(day)
+    elif view == WEEK:
+        focus = period = selectors.week_of(day)
+    else:
+        focus = period = _agenda_period(day, chosen.get("from"), chosen.get("to"))
+
+    entries = selectors.calendar_entries(user=request.user, events=events, period=period, zone=zone)
+    countries = selectors.calendar_countries(chosen=chosen.get("country"), entries=entries)
+    holidays = selectors.calendar_holidays(countries=countries, period=period)
+    context = {
+        "view": view,
+        "views": _views(params, day),
+        "period": period,
+        "focus": focus,
+        "title": _title(view, focus, custom),
+        "navigation": _navigation(view, day, period, params, custom),
+        "period_form": period_form,
+        "filter": filterset,
+        "filters_valid": filters_valid,
+        "zone": zone.key,
+        "entries": entries,
+        "countries": countries,
+        "subscribe_url": _with_query(SUBSCRIBE_PATH, _filter_query(params)),
+        "export_url": _with_query(EXPORT_PATH, _filter_query(params)),
+    }
+    if view == AGENDA:
+        context["agenda"] = selectors.agenda_days(
+            period=period, entries=entries, holidays=holidays, today=today
+        )
+    else:
+        days = selectors.calendar_days(
+            period=period,
+            focus=focus,
+            entries=entries,
+            holidays=holidays,
+            today=today,
+            limit=MONTH_CELL_EVENTS if view == MONTH else None,
+        )
+        context["weeks"] = selectors.weeks(days)
+        context["days"] = days
+    return render(request, "calendars/calendar.html", context)
+
+
+urlpatterns = [
+    path("calendar/", calendar, name="calendar"),
+]

@@ -1,1 +1,230 @@
-urlpatterns = []
+"""Calendar subscriptions: a signed-in person's feeds, and the feed files calendar apps poll.
+
+The list page (``/calendar/feeds/``) makes feeds and revokes them. A new feed's address holds
+its secret token, so it is shown once, on the page that answers the POST that made it: never
+behind a redirect to a GET address that a browser history, a proxy log or a bookmark would
+keep, and never stored by a cache (``Cache-Control: no-store``). A form with errors is shown
+again with status 200.
+
+The feed file (``/calendar/feeds/<token>.ics``) is fetched by calendar apps, which do not sign
+in: the token is the key. It answers 404 alike for an unknown token, a revoked feed and a
+deactivated owner. Calendar apps poll for ever, so an unchanged feed answers 304 from two
+queries — the feed, and the aggregate its ETag and Last-Modified come from — without being
+rendered; a changed one is rendered from cached VEVENTs in a fixed number of queries, whatever
+its size.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import translation
+from django.utils.cache import (
+    add_never_cache_headers,
+    get_conditional_response,
+    patch_cache_control,
+)
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import User
+from calendars import services
+from calendars.feeds import (
+    FEED_FILTERS,
+    feed_address,
+    feed_by_token,
+    feed_events,
+    feed_filters_in_words,
+    feed_get,
+    feed_list,
+)
+from calendars.ical import calendar_bytes, feed_validators
+from calendars.models import CalendarFeed
+from events.models import Event
+from institutions.models import Country, Institution
+from programmes.models import Programme
+from programmes.selectors import programme_choices
+
+# Raise when what a feed file holds changes shape, so calendar apps fetch it again in full.
+FEED_FORMAT = 1
+
+
+class FeedForm(forms.Form):
+    """A feed's name and the calendar's filters, with the same choices the calendar offers:
+    programmes only those the person may see, so a draft's title never reaches a drop-down."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=CalendarFeed._meta.get_field("name").max_length,
+        help_text=gettext_lazy("How your calendar app will call it, e.g. “Concerts in Almaty”."),
+    )
+    country = forms.ModelChoiceField(
+        label=gettext_lazy("Country"),
+        queryset=Country.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("All countries"),
+    )
+    institution = forms.ModelChoiceField(
+        label=gettext_lazy("Host institution"),
+        queryset=Institution.objects.order_by("name", "pk"),
+        required=False,
+        empty_label=gettext_lazy("All hosts"),
+    )
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programme"),
+        queryset=Programme.objects.none(),  # the person's own choices, set in __init__
+        required=False,
+        empty_label=gettext_lazy("All programmes"),
+    )
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[("", gettext_lazy("Any kind")), *Event.Kind.choices],
+        required=False,
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        choices=[("", gettext_lazy("Any status")), *Event.Status.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programme_choices(user=user)
+
+    def feed_filters(self) -> dict[str, str]:
+        """The chosen filters as the calendar's query string writes them."""
+        values = self.cleaned_data
+        chosen = {
+            "country": values["country"].code if values["country"] else "",
+            "institution": str(values["institution"].pk) if values["institution"] else "",
+            "programme": str(values["programme"].pk) if values["programme"] else "",
+            "kind": values["kind"],
+            "status": values["status"],
+        }
+        return {name: value for name, value in chosen.items() if value}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+def _filters_from_query(request) -> dict[str, str]:
+    """The calendar's current filters, passed along in the query string by its "subscribe"
+    link, to start the form from. Values the form does not offer are simply not selected."""
+    return {name: request.GET[name] for name in FEED_FILTERS if request.GET.get(name)}
+
+
+def _list_page(request, form: FeedForm):
+    feeds = list(feed_list(user=request.user))
+    words = feed_filters_in_words(feeds, user=request.user)
+    return render(
+        request,
+        "calendars/feeds_list.html",
+        {"form": form, "feed_rows": [(feed, words[feed.pk]) for feed in feeds]},
+    )
+
+
+def _ready_page(request, new_feed: services.NewFeed):
+    """The one page that ever shows the feed's address. Never stored by a browser or proxy."""
+    feed = new_feed.feed
+    response = render(
+        request,
+        "calendars/feeds_ready.html",
+        {
+            "feed": feed,
+            "address": feed_address(token=new_feed.token),
+            "filter_words": feed_filters_in_words([feed], user=request.user)[feed.pk],
+        },
+    )
+    add_never_cache_headers(response)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def feeds(request):
+    if request.method != "POST":
+        form = FeedForm(user=request.user, initial=_filters_from_query(request))
+        return _list_page(request, form)
+    form = FeedForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            new_feed = services.feed_create(
+                owner=request.user, name=form.cleaned_data["name"], filters=form.feed_filters()
+            )
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            return _ready_page(request, new_feed)
+    return _list_page(request, form)
+
+
+@require_POST
+def feed_revoke(request, pk: int):
+    try:
+        feed = feed_get(user=request.user, pk=pk)
+    except CalendarFeed.DoesNotExist as exc:
+        raise Http404 from exc
+    if services.feed_revoke(feed=feed, actor=request.user):
+        messages.success(
+            request,
+            _("The feed “%(name)s” was revoked: its address no longer works.") % {"name": feed},
+        )
+    else:
+        messages.info(request, _("The feed “%(name)s” was already revoked.") % {"name": feed})
+    return redirect("calendars:feeds")
+
+
+def _feed_salt(feed: CalendarFeed) -> str:
+    """What shapes a feed besides its events: a rename or another language is a new file."""
+    filters = "&".join(f"{name}={feed.filters[name]}" for name in sorted(feed.filters))
+    language = translation.get_language() or ""
+    return f"{FEED_FORMAT}|{feed.pk}|{feed.name}|{filters}|{language}"
+
+
+@login_not_required
+@require_safe
+def feed_file(request, token: str):
+    try:
+        feed = feed_by_token(token=token)
+    except CalendarFeed.DoesNotExist:
+        raise Http404 from None
+    events = feed_events(feed=feed)
+    etag, last_modified = feed_validators(events, salt=_feed_salt(feed))
+    # Most fetches end here as a 304: two queries, nothing rendered or written.
+    response = get_conditional_response(
+        request, etag=etag, last_modified=int(last_modified.timestamp())
+    )
+    if response is None:
+        response = HttpResponse(
+            calendar_bytes(
+                events,
+                name=_("Dostlik — %(name)s") % {"name": feed.name},
+                description=_("Events of joint cultural programmes, from Dostlik."),
+            ),
+            content_type="text/calendar; charset=utf-8",
+        )
+        services.feed_touch(feed=feed)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified.timestamp())
+    # The feed holds what its owner may see: shared caches keep none of it, and a calendar
+    # app asks again (cheaply, with its ETag) instead of trusting an old copy.
+    patch_cache_control(response, private=True, no_cache=True)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+urlpatterns = [
+    path("calendar/feeds/", feeds, name="feeds"),
+    path("calendar/feeds/<int:pk>/revoke/", feed_revoke, name="feed_revoke"),
+    path("calendar/feeds/<str:token>.ics", feed_file, name="feed"),
+]

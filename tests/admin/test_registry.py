@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import User
+from calendars.models import CalendarFeed
+from calendars.services import feed_create
 from events.models import Event, Venue
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from programmes.models import (
@@ -37,7 +39,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "institutions", "programmes", "events"}
+OUR_APPS = {"accounts", "institutions", "programmes", "events", "calendars"}
 
 # Each entry makes one row and returns the first column of the changelist as it should read.
 ROWS = {
@@ -74,11 +76,14 @@ ROWS = {
     ],
     Venue: lambda: [VenueFactory(name="Palace of Friendship of Peoples").name],
     Event: lambda: [EventFactory(title="Gala concert of Uzbek creative groups").title],
+    CalendarFeed: lambda: [
+        feed_create(owner=UserFactory(), name="Kazakhstan Education Days").feed.name
+    ],
 }
 
-# Rows written only by the workflow or on their programme's page: the admin lists them and adds
-# none on their own pages.
-READ_ONLY = {ProgrammeTransition, Approval, Partnership}
+# Rows written only by the workflow or on their programme's page, and feeds, made by their owners
+# alone: the admin lists them and adds none on their own pages.
+READ_ONLY = {ProgrammeTransition, Approval, Partnership, CalendarFeed}
 
 
 def test_every_model_of_ours_has_an_admin_and_a_row_in_this_table():

@@ -60,7 +60,8 @@ class ModelPages(NamedTuple):
 
 
 EVERY_PAGE = ModelPages(changelist=OK, add=OK, change=OK, history=OK, delete=OK)
-# Rows a service writes (partners, decisions, workflow steps) are read here, never written.
+# Rows a service writes (partners, decisions, workflow steps, subscription feeds) are read here,
+# never written.
 READ_ONLY = ModelPages(changelist=OK, add=FORBID, change=OK, history=OK, delete=FORBID)
 
 ADMIN_MODELS: dict[str, ModelPages] = {
@@ -78,6 +79,8 @@ ADMIN_MODELS: dict[str, ModelPages] = {
     "programmes.programmetransition": READ_ONLY,
     "events.venue": EVERY_PAGE,
     "events.event": EVERY_PAGE,
+    # A feed belongs to its owner, the only one who ever sees its token; superusers read it.
+    "calendars.calendarfeed": READ_ONLY,
 }
 # The models whose changelist offers "Export selected rows as CSV" (Django's groups do not).
 EXPORTS = [model for model in ADMIN_MODELS if model != "auth.group"]

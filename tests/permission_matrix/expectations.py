@@ -5,7 +5,7 @@ person may use) · ``LOGIN`` to the site's sign-in page, ``next`` the requested 
 ``ADMIN_LOGIN`` the same to the admin's sign-in page · ``NF`` 404 (not visible: its existence must
 not leak) · ``FORBID`` 403 (visible, not allowed) · ``NA`` 405 (method not allowed) ·
 ``REDIRECT(to)`` 302 to ``to`` (after a POST that did its work) · ``CSV`` a CSV download of the
-one selected row.
+one selected row · ``ICS`` an iCalendar file.
 """
 
 import csv
@@ -50,6 +50,7 @@ class Expect:
     next_param: bool = False  # the redirect carries ``?next=`` the requested URL
     form_errors: bool = False
     csv_records: int | None = None  # a CSV body of this many records, its header included
+    calendar: bool = False  # an iCalendar body, served as ``text/calendar``
 
     def __repr__(self) -> str:
         return self.abbreviation
@@ -78,6 +79,8 @@ class Expect:
                 return [f"expected no refused form, got errors on {refused}"]
         if self.csv_records is not None:
             return self.csv_problems(response)
+        if self.calendar:
+            return self.calendar_problems(response)
         return []
 
     def csv_problems(self, response) -> list[str]:
@@ -91,6 +94,15 @@ class Expect:
             return [f"expected {self.csv_records} CSV records, got {len(records)}"]
         return []
 
+    def calendar_problems(self, response) -> list[str]:
+        content_type = response["Content-Type"]
+        if not content_type.startswith("text/calendar"):
+            return [f"expected text/calendar, got {content_type}"]
+        first_line = response.content.split(b"\r\n", 1)[0]
+        if first_line != b"BEGIN:VCALENDAR":
+            return [f"expected a calendar, the body starts {first_line[:40]!r}"]
+        return []
+
 
 OK = Expect("OK", 200)
 INVALID = Expect("INVALID", 200, form_errors=True)
@@ -100,6 +112,7 @@ NA = Expect("NA", 405)
 LOGIN = Expect("LOGIN", 302, "/accounts/login/", next_param=True)
 ADMIN_LOGIN = Expect("ADMIN_LOGIN", 302, "/admin/login/", next_param=True)
 CSV = Expect("CSV", 200, csv_records=2)
+ICS = Expect("ICS", 200, calendar=True)
 
 
 def REDIRECT(to: Target, abbreviation: str = "") -> Expect:

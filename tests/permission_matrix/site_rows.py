@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from tests.permission_matrix.expectations import (
     FORBID,
+    ICS,
     INVALID,
     LOGIN,
     NA,
@@ -106,6 +107,28 @@ NO_STEP_DRAFT = roles(
 NO_STEP_OTHER_DRAFT = roles(
     anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=FORBID, nc_kz=FORBID, admin=FORBID
 )
+
+
+def calendar_file(line: dict[str, Expect]) -> dict[str, Expect]:
+    """``line`` for the calendar file of a page: where the page opens, its file downloads."""
+    return {role: ICS if expect is OK else expect for role, expect in line.items()}
+
+
+# Files and feeds for everyone, anonymous too, and only to reads.
+PUBLIC_FILE = roles(anon=ICS, viewer=ICS, own=ICS, uz=ICS, kz=ICS, nc_uz=ICS, nc_kz=ICS, admin=ICS)
+NO_METHOD_FOR_ANYONE = roles(anon=NA, viewer=NA, own=NA, uz=NA, kz=NA, nc_uz=NA, nc_kz=NA, admin=NA)
+
+
+def feed_file(world: World) -> str:
+    """The address of the own coordinator's feed: its token is its key."""
+    return reverse("calendars:feed", args=[world.feed_token])
+
+
+def back_to_import(sample: str, line: dict[str, Expect]) -> dict[str, Expect]:
+    """``line`` for confirming an import: where the upload form answers an empty POST with its
+    errors, an empty confirmation (no preview to confirm) sends back to the upload form."""
+    back = to("calendars:import", sample)
+    return {role: back if expect is INVALID else expect for role, expect in line.items()}
 
 
 def step_by_partners(sample: str) -> dict[str, Expect]:
@@ -420,4 +443,94 @@ ROWS: list[Row] = [
         get=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
         post=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
     ),
+    # ---- the shared calendar: what each reader may see; its public file for anyone ----
+    page("calendars:calendar", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("calendars:export", get=calendar_file(SIGNED_IN), post=NOT_THIS_METHOD),
+    page("calendars:public_ics", get=PUBLIC_FILE, post=NO_METHOD_FOR_ANYONE),
+    # An event's or a programme's file: seen as its page is.
+    page("calendars:event_ics", "draft_event", get=calendar_file(SEES_DRAFT), post=NOT_THIS_METHOD),
+    page(
+        "calendars:event_ics", "submitted_event", get=calendar_file(SIGNED_IN), post=NOT_THIS_METHOD
+    ),
+    page(
+        "calendars:event_ics",
+        "other_draft_event",
+        get=calendar_file(SEES_OTHER_DRAFT),
+        post=NOT_THIS_METHOD,
+    ),
+    page("calendars:programme_ics", "draft", get=calendar_file(SEES_DRAFT), post=NOT_THIS_METHOD),
+    page(
+        "calendars:programme_ics", "submitted", get=calendar_file(SIGNED_IN), post=NOT_THIS_METHOD
+    ),
+    page(
+        "calendars:programme_ics",
+        "other_draft",
+        get=calendar_file(SEES_OTHER_DRAFT),
+        post=NOT_THIS_METHOD,
+    ),
+    # ---- subscription feeds: everyone signed in makes their own ----
+    page(
+        "calendars:feeds",
+        get=SIGNED_IN,
+        post=roles(
+            anon=LOGIN,
+            viewer=INVALID,
+            own=INVALID,
+            uz=INVALID,
+            kz=INVALID,
+            nc_uz=INVALID,
+            nc_kz=INVALID,
+            admin=INVALID,
+        ),
+    ),
+    # Someone else's feed is not there, for an administrator too: they revoke it in the admin.
+    page(
+        "calendars:feed_revoke",
+        "feed",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=NF,
+            own=to("calendars:feeds"),
+            uz=NF,
+            kz=NF,
+            nc_uz=NF,
+            nc_kz=NF,
+            admin=NF,
+        ),
+    ),
+    # The token is the key: whoever holds it, signed in or not, gets the owner's events.
+    Row("calendars:feed", "feed", feed_file, get=PUBLIC_FILE, post=NO_METHOD_FOR_ANYONE),
+    # ---- importing a calendar file into a programme: as changing it ----
+    page("calendars:import", "draft", get=CHANGE_DRAFT_GET, post=CHANGE_DRAFT_POST),
+    page("calendars:import", "submitted", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST),
+    page("calendars:import", "approved", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST),
+    page("calendars:import", "active", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST),
+    page(
+        "calendars:import",
+        "other_draft",
+        get=CHANGE_OTHER_DRAFT_GET,
+        post=CHANGE_OTHER_DRAFT_POST,
+    ),
+    page("calendars:import", "rejected", get=CLOSED, post=CLOSED),
+    page("calendars:import", "cancelled", get=CLOSED, post=CLOSED),
+    page(
+        "calendars:import_confirm",
+        "draft",
+        get=NOT_THIS_METHOD,
+        post=back_to_import("draft", CHANGE_DRAFT_POST),
+    ),
+    page(
+        "calendars:import_confirm",
+        "submitted",
+        get=NOT_THIS_METHOD,
+        post=back_to_import("submitted", CHANGE_SUBMITTED_POST),
+    ),
+    page(
+        "calendars:import_confirm",
+        "other_draft",
+        get=NOT_THIS_METHOD,
+        post=back_to_import("other_draft", CHANGE_OTHER_DRAFT_POST),
+    ),
+    page("calendars:import_confirm", "cancelled", get=NOT_THIS_METHOD, post=CLOSED),
 ]

@@ -125,6 +125,7 @@ def test_the_world_plays_the_roles_the_columns_name(world):
         "nc_kz": {"coordinates": [], "national": ["KZ"], "viewer": False, "staff": (False, False)},
         "admin": {"coordinates": [], "national": [], "viewer": False, "staff": (True, True)},
     }
+    assert (world.feed.owner, world.feed.is_active) == (world.users["own"], True)
     assert {
         sample: sorted(
             (p.institution.country.code, p.institution_id == world.own.pk, p.role)

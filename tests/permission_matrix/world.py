@@ -4,7 +4,8 @@ Uzbekistan (UZ) and Kazakhstan (KZ). ``own`` is a UZ institution, lead of every 
 programme but one; ``kz_partner`` is the KZ partner of all of them. ``other_draft`` is a draft
 of another UZ institution (``other_uz_lead``) with ``kz_partner``: the own institution has no
 part in it. The coordinators of ``foreign_uz`` and ``foreign_kz`` partner in nothing; nobody in
-the matrix coordinates ``kz_partner`` or ``other_uz_lead``.
+the matrix coordinates ``kz_partner`` or ``other_uz_lead``. ``feed`` is a subscription feed of
+the own coordinator; its token, handed out once when it is made, is kept as ``feed_token``.
 """
 
 import datetime
@@ -14,6 +15,8 @@ from django.contrib.auth.models import Group
 from django.db.models import Model
 
 from accounts.models import User
+from calendars.models import CalendarFeed
+from calendars.services import feed_create
 from events.models import Event, Venue
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
@@ -72,6 +75,8 @@ class World:
     group: Group
     national_coordinator: NationalCoordinator
     viewer_role: Viewer
+    feed: CalendarFeed  # the own coordinator's
+    feed_token: str  # the secret part of ``feed``'s address
 
     def admin_object(self, model_key: str) -> Model:
         """The sample row of the admin pages of ``<app_label>.<model_name>``."""
@@ -90,6 +95,7 @@ class World:
             "programmes.programmetransition": self.transition,
             "events.venue": self.venue,
             "events.event": self.draft_event,
+            "calendars.calendarfeed": self.feed,
         }[model_key]
 
 
@@ -128,6 +134,7 @@ def build_world() -> World:
     submitted = programme(Status.DRAFT)
     transition = programme_submit(programme=submitted, actor=own_user)
     other_draft = programme(Status.DRAFT, uz_lead=other_uz_lead)
+    new_feed = feed_create(owner=own_user, name="Our joint programmes", filters={})
     return World(
         users=users,
         uz=uz,
@@ -159,4 +166,6 @@ def build_world() -> World:
         group=Group.objects.create(name="Record keepers"),
         national_coordinator=national_coordinator,
         viewer_role=viewer_role,
+        feed=new_feed.feed,
+        feed_token=new_feed.token,
     )

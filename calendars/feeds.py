@@ -1,0 +1,147 @@
+"""Reads of subscription feeds.
+
+A feed is found by the hash of its token, never by the token itself: the database holds no
+secret a leaked backup could replay. What a feed serves is decided afresh on every fetch, as
+its owner may see it *now* (``events.selectors.event_list``), so a role taken away removes
+its events at the next fetch. A revoked feed, an unknown token and an inactive owner all look
+alike: no feed.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from calendars.models import CalendarFeed
+from events.models import Event
+from events.selectors import event_list
+from institutions.models import Country, Institution
+from programmes.selectors import programme_choices
+
+# The calendar filters a feed keeps, in the order they are shown, and the event lookup each one
+# applies: the same meaning as ``events.filters.EventFilter`` gives them (the country is where
+# the event happens, the institution its host). The lookups are applied directly, not through
+# the filter set, so a fetch costs no query to validate choices that were validated when the
+# feed was made.
+FEED_FILTERS: dict[str, str] = {
+    "country": "country__code",
+    "institution": "host_institution_id",
+    "programme": "programme_id",
+    "kind": "kind",
+    "status": "status",
+}
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a feed's token. The token carries 256 random bits, so a plain
+    SHA-256 is enough: there is nothing to guess that a slow hash would protect."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def feed_by_token(*, token: str) -> CalendarFeed:
+    """The feed ``token`` opens, with its owner; raises ``CalendarFeed.DoesNotExist`` when the
+    token is unknown, the feed revoked or its owner deactivated — alike, so an answer reveals
+    nothing about which."""
+    return CalendarFeed.objects.select_related("owner").get(
+        token_hash=token_hash(token), revoked_at__isnull=True, owner__is_active=True
+    )
+
+
+def feed_events(*, feed: CalendarFeed) -> QuerySet[Event]:
+    """The events ``feed`` serves: those its owner may see now, narrowed by its filters."""
+    events = event_list(user=feed.owner)
+    for name, value in feed.filters.items():
+        lookup = FEED_FILTERS.get(name)
+        if lookup is not None and value not in ("", None):
+            events = events.filter(**{lookup: value})
+    return events
+
+
+def feed_list(*, user: User) -> QuerySet[CalendarFeed]:
+    """``user``'s own feeds, active first, newest first. Nobody lists another person's feeds
+    on the site; administrators see them in the admin."""
+    return CalendarFeed.objects.filter(owner=user).order_by("revoked_at", "-created_at", "-pk")
+
+
+def feed_get(*, user: User, pk: int) -> CalendarFeed:
+    """One of ``user``'s own feeds; raises ``CalendarFeed.DoesNotExist`` for anyone else's."""
+    return feed_list(user=user).get(pk=pk)
+
+
+@dataclass(frozen=True)
+class FeedAddress:
+    """Where a calendar app subscribes: the web address, and the same under ``webcal://``,
+    which calendar apps open as a subscription rather than a one-off download."""
+
+    web: str
+    webcal: str
+
+
+def feed_address(*, token: str) -> FeedAddress:
+    web = settings.SITE_URL.rstrip("/") + reverse("calendars:feed", args=[token])
+    _scheme, _separator, rest = web.partition("://")
+    return FeedAddress(web=web, webcal=f"webcal://{rest}")
+
+
+@dataclass(frozen=True)
+class FilterWords:
+    """One stored filter as a person reads it: "Country: Kazakhstan"."""
+
+    label: str
+    value: str
+
+
+def _choice_label(choices, value: str) -> str:
+    return str(dict(choices).get(value, value))
+
+
+def feed_filters_in_words(feeds: list[CalendarFeed], *, user: User) -> dict[int, list[FilterWords]]:
+    """Each feed's filters in words, for ``user``'s list of their feeds. Names are read in
+    one query per kind of filter, whatever the number of feeds; a programme ``user`` may no
+    longer see is not named (the feed serves none of its events any more)."""
+    wanted: dict[str, set[str]] = {name: set() for name in FEED_FILTERS}
+    for feed in feeds:
+        for name, value in feed.filters.items():
+            if name in wanted:
+                wanted[name].add(str(value))
+    countries = {}
+    if wanted["country"]:
+        countries = dict(
+            Country.objects.filter(code__in=wanted["country"]).values_list("code", "name")
+        )
+    institutions = {}
+    institution_pks = [int(pk) for pk in wanted["institution"] if pk.isdigit()]
+    if institution_pks:
+        institutions = {
+            str(pk): name
+            for pk, name in Institution.objects.filter(pk__in=institution_pks).values_list(
+                "pk", "name"
+            )
+        }
+    programmes = {}
+    programme_pks = [int(pk) for pk in wanted["programme"] if pk.isdigit()]
+    if programme_pks:
+        programmes = {
+            str(programme.pk): programme.title
+            for programme in programme_choices(user=user).filter(pk__in=programme_pks)
+        }
+    hidden = _("a programme no longer visible")
+    labels = {
+        "country": (_("Country"), lambda value: countries.get(value, value)),
+        "institution": (_("Host institution"), lambda value: institutions.get(value, value)),
+        "programme": (_("Programme"), lambda value: programmes.get(value, hidden)),
+        "kind": (_("Kind"), lambda value: _choice_label(Event.Kind.choices, value)),
+        "status": (_("Status"), lambda value: _choice_label(Event.Status.choices, value)),
+    }
+    words = {}
+    for feed in feeds:
+        words[feed.pk] = [
+            FilterWords(label=labels[name][0], value=labels[name][1](str(feed.filters[name])))
+            for name in FEED_FILTERS
+            if feed.filters.get(name) not in ("", None)
+        ]
+    return words

@@ -1,0 +1,311 @@
+"""Reads behind the shared calendar: the days a period shows, the events that run in it, the
+days each of them appears on, their warnings and the public holidays of the countries involved.
+
+A timed event is placed in the reader's time zone: someone in Tashkent sees a concert in
+Bishkek at 00:30 on the evening before, at 23:30, as their own calendar app would. An all-day
+event has no time of day, so it keeps its own local dates wherever the reader is.
+"""
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from accounts.models import User
+from calendars.holidays import holidays_between
+from calendars.warnings import EventWarning, warnings_for_events
+from events.models import Event
+from events.selectors import event_local_days
+from institutions.models import Country
+
+# Whose holidays a calendar shows when the reader has not chosen a country: the two countries
+# the desk serves, beside every country an event of the period happens in.
+HOME_COUNTRIES = ("UZ", "KZ")
+
+ONE_DAY = datetime.timedelta(days=1)
+# An all-day event keeps its own dates, and time zones lie at most 26 hours apart: widening
+# the query by a day on each side of the reader's period catches every all-day event whose
+# dates touch it (the days are then checked exactly).
+ZONE_MARGIN = datetime.timedelta(days=1)
+
+
+def reader_zone(user: User) -> zoneinfo.ZoneInfo:
+    """The time zone a person reads times in: their own if they set one, else the site's."""
+    try:
+        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Consecutive days, ``first`` to ``last`` inclusive."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @property
+    def length(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def days(self) -> list[datetime.date]:
+        return [self.first + datetime.timedelta(days=offset) for offset in range(self.length)]
+
+    def bounds(self, zone: zoneinfo.ZoneInfo) -> tuple[datetime.datetime, datetime.datetime]:
+        """Midnight before the first day and after the last one, in ``zone``."""
+        midnight = datetime.time(0, tzinfo=zone)
+        return (
+            datetime.datetime.combine(self.first, midnight),
+            datetime.datetime.combine(self.last + ONE_DAY, midnight),
+        )
+
+
+def month_of(day: datetime.date) -> Period:
+    following = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return Period(day.replace(day=1), following - ONE_DAY)
+
+
+def week_of(day: datetime.date) -> Period:
+    """Monday to Sunday: the week as it is counted in Uzbekistan and Kazakhstan (ISO 8601)."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return Period(monday, monday + datetime.timedelta(days=6))
+
+
+def month_grid_of(day: datetime.date) -> Period:
+    """The whole weeks that hold the month of ``day``, as a wall calendar prints them."""
+    month = month_of(day)
+    return Period(week_of(month.first).first, week_of(month.last).last)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The first day of the month ``months`` after (or before) the month of ``day``."""
+    index = day.year * 12 + day.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class CalendarEntry:
+    """An event as the calendar shows it: the days it covers and what to say about it."""
+
+    event: Event
+    first_day: datetime.date
+    last_day: datetime.date
+    # The event's own clock reads differently from the reader's, so both are shown.
+    shows_local_time: bool
+    warnings: list[EventWarning] = field(default_factory=list)
+
+    @property
+    def spans_days(self) -> bool:
+        return self.first_day != self.last_day
+
+    @property
+    def warning_text(self) -> str:
+        return " ".join(warning.message for warning in self.warnings)
+
+
+@dataclass
+class DayEntry:
+    """One event on one of its days."""
+
+    entry: CalendarEntry
+    day: datetime.date
+
+    @property
+    def is_first_day(self) -> bool:
+        return self.day == self.entry.first_day
+
+    @property
+    def is_last_day(self) -> bool:
+        return self.day == self.entry.last_day
+
+    @property
+    def sort_key(self) -> tuple:
+        # What fills the day (all-day events and those carried over from the day before)
+        # comes first, then what starts that day, by its time.
+        event = self.entry.event
+        runs_all_day = event.all_day or not self.is_first_day
+        return (not runs_all_day, event.starts_at, event.pk)
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A public holiday on one day, in every country that keeps it under that name (New
+    Year's Day in Uzbekistan and in Kazakhstan is shown once, with both codes)."""
+
+    name: str
+    countries: tuple[Country, ...]
+
+    @property
+    def country_codes(self) -> str:
+        return " ".join(country.code for country in self.countries)
+
+    @property
+    def country_names(self) -> str:
+        return ", ".join(country.name for country in self.countries)
+
+
+@dataclass
+class CalendarDay:
+    """A day of a month grid or a week, with its events and holidays. ``shown`` holds the
+    entries that fit in the day's cell, ``more`` how many are left out of it."""
+
+    date: datetime.date
+    entries: list[DayEntry]
+    holidays: list[Holiday]
+    in_focus: bool
+    is_today: bool
+    shown: list[DayEntry] = field(default_factory=list)
+    more: int = 0
+
+    @property
+    def is_weekend(self) -> bool:
+        return self.date.weekday() >= 5
+
+
+def covered_days(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[datetime.date, datetime.date]:
+    """The first and last day ``event`` covers: the reader's days for a timed event, its own
+    local dates for an all-day one. An end at midnight does not reach into the next day."""
+    if event.all_day:
+        return event_local_days(event)
+    first = event.starts_at.astimezone(zone).date()
+    last = (event.ends_at.astimezone(zone) - datetime.timedelta(microseconds=1)).date()
+    return first, max(first, last)
+
+
+def _clocks_differ(event: Event, zone: zoneinfo.ZoneInfo) -> bool:
+    if event.all_day:
+        return False
+    return any(
+        moment.astimezone(event.zone).utcoffset() != moment.astimezone(zone).utcoffset()
+        for moment in (event.starts_at, event.ends_at)
+    )
+
+
+def calendar_entries(
+    *, user: User, events: QuerySet[Event], period: Period, zone: zoneinfo.ZoneInfo
+) -> list[CalendarEntry]:
+    """The events of ``events`` that run on a day of ``period``, earliest first, with their
+    warnings. ``events`` must already be scoped to what ``user`` may see; only the period's
+    events are loaded, whatever the size of the table."""
+    start, end = period.bounds(zone)
+    entries = []
+    for event in events.filter(
+        starts_at__lt=end + ZONE_MARGIN, ends_at__gt=start - ZONE_MARGIN
+    ).order_by("starts_at", "pk"):
+        first, last = covered_days(event, zone)
+        if first <= period.last and last >= period.first:
+            entries.append(CalendarEntry(event, first, last, _clocks_differ(event, zone)))
+    warnings = warnings_for_events([entry.event for entry in entries], reader=user)
+    for entry in entries:
+        entry.warnings = warnings.get(entry.event.pk, [])
+    return entries
+
+
+def calendar_countries(
+    *, chosen: Country | None, entries: Iterable[CalendarEntry]
+) -> list[Country]:
+    """The countries a calendar shows the holidays and colours of: the one the reader filtered
+    on; otherwise the home countries and every country an event of the period happens in."""
+    if chosen is not None:
+        return [chosen]
+    codes = set(HOME_COUNTRIES) | {entry.event.country.code for entry in entries}
+    return list(Country.objects.filter(code__in=codes).order_by("name"))
+
+
+def calendar_holidays(
+    *, countries: Iterable[Country], period: Period
+) -> dict[datetime.date, list[Holiday]]:
+    """The public holidays of ``countries`` in ``period``, by day."""
+    by_code = {country.code: country for country in countries}
+    found = {}
+    for day, entries in holidays_between(set(by_code), period.first, period.last).items():
+        keeping = defaultdict(list)
+        for code, name in entries:
+            keeping[name].append(by_code[code])
+        found[day] = [Holiday(name, tuple(kept)) for name, kept in keeping.items()]
+    return found
+
+
+def _by_day(entries: Iterable[CalendarEntry], period: Period) -> dict[datetime.date, list]:
+    found = defaultdict(list)
+    for entry in entries:
+        day = max(entry.first_day, period.first)
+        while day <= min(entry.last_day, period.last):
+            found[day].append(DayEntry(entry, day))
+            day += ONE_DAY
+    for day_entries in found.values():
+        day_entries.sort(key=lambda day_entry: day_entry.sort_key)
+    return found
+
+
+def calendar_days(
+    *,
+    period: Period,
+    focus: Period,
+    entries: Iterable[CalendarEntry],
+    holidays: dict[datetime.date, list[Holiday]],
+    today: datetime.date,
+    limit: int | None = None,
+) -> list[CalendarDay]:
+    """Every day of ``period`` with the events on it (a multi-day event on each of its days)
+    and its holidays. Days outside ``focus`` (the neighbouring months' days of a month grid)
+    are marked; a day with more than ``limit`` events shows the first ``limit``."""
+    by_day = _by_day(entries, period)
+    days = []
+    for date in period.days():
+        day_entries = by_day.get(date, [])
+        shown = day_entries if limit is None else day_entries[:limit]
+        days.append(
+            CalendarDay(
+                date=date,
+                entries=day_entries,
+                holidays=holidays.get(date, []),
+                in_focus=focus.first <= date <= focus.last,
+                is_today=date == today,
+                shown=shown,
+                more=len(day_entries) - len(shown),
+            )
+        )
+    return days
+
+
+def weeks(days: Sequence[CalendarDay]) -> list[list[CalendarDay]]:
+    return [list(days[start : start + 7]) for start in range(0, len(days), 7)]
+
+
+@dataclass
+class AgendaDay:
+    date: datetime.date
+    entries: list[CalendarEntry]
+    holidays: list[Holiday]
+    is_today: bool
+
+
+def agenda_days(
+    *,
+    period: Period,
+    entries: Iterable[CalendarEntry],
+    holidays: dict[datetime.date, list[Holiday]],
+    today: datetime.date,
+) -> list[AgendaDay]:
+    """The days of ``period`` on which something starts, each event listed once: on its first
+    day, or on the period's first day if it began earlier and still runs."""
+    found = defaultdict(list)
+    for entry in entries:
+        found[max(entry.first_day, period.first)].append(entry)
+    return [
+        AgendaDay(
+            date=date,
+            entries=sorted(
+                found[date],
+                key=lambda entry: (not entry.event.all_day, entry.event.starts_at, entry.event.pk),
+            ),
+            holidays=holidays.get(date, []),
+            is_today=date == today,
+        )
+        for date in sorted(found)
+    ]

@@ -1,0 +1,456 @@
+"""The iCalendar Dostlik writes, parsed back with ``icalendar`` as a calendar app would read it:
+time zones, UIDs and sequences, all-day dates, the calendar's name and refresh interval, the
+event's page, place and host; the cache that keeps unchanged events from being serialised again;
+the validators of cheap polling; and the Google Calendar and Outlook links."""
+
+import datetime
+import zoneinfo
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import icalendar
+import pytest
+from django.core.cache import cache
+
+from calendars import ical
+from events.models import Event, Venue, all_day_bounds
+from events.selectors import event_list
+from events.services import event_create, event_update, venue_create
+from institutions.models import Institution
+from programmes.models import Programme
+from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
+
+pytestmark = pytest.mark.django_db
+
+SITE_URL = "https://dostlik.example.org"
+ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
+TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
+UTC = datetime.UTC
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Serialised events and feed states live in the cache: each test starts without them."""
+    settings.SITE_URL = SITE_URL
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@dataclass
+class World:
+    gallery: Institution
+    kaznu: Institution
+    gallery_hall: Venue
+    programme: Programme
+    abay: Event  # all day, 19 and 20 December 2022, Tashkent
+    lecture: Event  # timed, Tashkent
+    concert: Event  # timed, Almaty
+
+
+@pytest.fixture
+def world() -> World:
+    uz, kz = CountryFactory(code="UZ"), CountryFactory(code="KZ")
+    gallery = InstitutionFactory(name="Fine Arts Gallery of Uzbekistan", country=uz)
+    kaznu = InstitutionFactory(name="Al-Farabi Kazakh National University", country=kz)
+    programme = joint_programme(
+        uz=gallery,
+        kz=kaznu,
+        title="Abay. Heritage of Fraternal Peoples",
+        status=Programme.Status.ACTIVE,
+    )
+    hall = venue_create(
+        name="Fine Arts Gallery of Uzbekistan", city="Tashkent", country=uz, institution=gallery
+    )
+    abay_starts, abay_ends = all_day_bounds(
+        datetime.date(2022, 12, 19), datetime.date(2022, 12, 20), "Asia/Tashkent"
+    )
+    return World(
+        gallery=gallery,
+        kaznu=kaznu,
+        gallery_hall=hall,
+        programme=programme,
+        abay=event_create(
+            actor=None,
+            programme=programme,
+            title="Abay. Heritage of Fraternal Peoples",
+            kind=Event.Kind.EXHIBITION,
+            host_institution=gallery,
+            venue=hall,
+            starts_at=abay_starts,
+            ends_at=abay_ends,
+            all_day=True,
+            visibility=Event.Visibility.PUBLIC,
+            description="Exhibition on the Kazakh poet and thinker Abay Kunanbayev.",
+        ),
+        lecture=event_create(
+            actor=None,
+            programme=programme,
+            title="Abay and Navoi: a lecture",
+            kind=Event.Kind.LECTURE,
+            host_institution=gallery,
+            starts_at=datetime.datetime(2026, 10, 6, 15, 0, tzinfo=TASHKENT),
+            ends_at=datetime.datetime(2026, 10, 6, 17, 0, tzinfo=TASHKENT),
+        ),
+        concert=event_create(
+            actor=None,
+            programme=programme,
+            title="Dombra & doira: “Two rivers”",
+            kind=Event.Kind.CONCERT,
+            host_institution=kaznu,
+            starts_at=datetime.datetime(2026, 10, 5, 14, 0, tzinfo=ALMATY),
+            ends_at=datetime.datetime(2026, 10, 5, 16, 30, tzinfo=ALMATY),
+            visibility=Event.Visibility.PUBLIC,
+        ),
+    )
+
+
+def loaded(*events: Event) -> list[Event]:
+    """The events as a feed reads them: through the selector, with what a VEVENT shows."""
+    admin = UserFactory(is_superuser=True)
+    return list(event_list(user=admin).filter(pk__in=[event.pk for event in events]))
+
+
+def parse(*events: Event, name: str = "Dostlik — shared calendar") -> icalendar.Calendar:
+    return icalendar.Calendar.from_ical(ical.calendar_bytes(loaded(*events), name=name))
+
+
+def vevent_lines(raw: str, *names: str) -> list[str]:
+    """The content lines of the VEVENTs in ``raw`` that set one of ``names``."""
+    lines = raw.split("\r\n")
+    inside = lines[lines.index("BEGIN:VEVENT") :]
+    return [line for line in inside if line.split(";")[0].split(":")[0] in names]
+
+
+def vevent_of(calendar: icalendar.Calendar, event: Event) -> icalendar.Event:
+    (component,) = [c for c in calendar.walk("VEVENT") if str(c["UID"]) == event.uid]
+    return component
+
+
+def tzids_used(calendar: icalendar.Calendar) -> set[str]:
+    return {
+        component[name].params["TZID"]
+        for component in calendar.walk("VEVENT")
+        for name in ("DTSTART", "DTEND")
+        if "TZID" in component[name].params
+    }
+
+
+# ---------- time zones and dates ----------
+
+
+def test_every_tzid_used_has_exactly_one_vtimezone(world):
+    calendar = parse(world.abay, world.lecture, world.concert)
+
+    zones = [str(zone["TZID"]) for zone in calendar.walk("VTIMEZONE")]
+    assert sorted(zones) == ["Asia/Almaty", "Asia/Tashkent"]
+    assert tzids_used(calendar) == {"Asia/Almaty", "Asia/Tashkent"}
+
+
+def test_a_calendar_of_all_day_events_only_has_no_vtimezone(world):
+    calendar = parse(world.abay)
+
+    assert calendar.walk("VTIMEZONE") == []
+    assert tzids_used(calendar) == set()
+
+
+def test_an_all_day_event_is_dates_with_an_exclusive_end(world):
+    """19 and 20 December 2022: DTSTART the 19th, DTEND the 21st, as DATE values."""
+    raw = ical.calendar_bytes(loaded(world.abay), name="Abay").decode()
+    component = vevent_of(icalendar.Calendar.from_ical(raw), world.abay)
+
+    assert vevent_lines(raw, "DTSTART", "DTEND") == [
+        "DTSTART;VALUE=DATE:20221219",
+        "DTEND;VALUE=DATE:20221221",
+    ]
+    assert component["DTSTART"].dt == datetime.date(2022, 12, 19)
+    assert component["DTEND"].dt == datetime.date(2022, 12, 21)
+    assert type(component["DTSTART"].dt) is datetime.date
+    assert str(component["TRANSP"]) == "TRANSPARENT"
+
+
+def test_a_timed_event_is_written_in_its_own_zone_and_is_the_stored_instant(world):
+    raw = ical.calendar_bytes(loaded(world.concert), name="Concert").decode()
+    calendar = icalendar.Calendar.from_ical(raw)
+    component = vevent_of(calendar, world.concert)
+
+    # Almaty has been UTC+5 since 1 March 2024: 14:00 there is 09:00 UTC.
+    assert vevent_lines(raw, "DTSTART", "DTEND") == [
+        "DTSTART;TZID=Asia/Almaty:20261005T140000",
+        "DTEND;TZID=Asia/Almaty:20261005T163000",
+    ]
+    assert component["DTSTART"].dt == world.concert.starts_at
+    assert component["DTEND"].dt == world.concert.ends_at
+    assert component["DTSTART"].dt.astimezone(UTC) == datetime.datetime(2026, 10, 5, 9, tzinfo=UTC)
+
+
+def test_the_vtimezone_alone_gives_the_stored_instant(world):
+    """A calendar app without a time zone database reads the offsets from the VTIMEZONE."""
+    calendar = parse(world.concert, world.lecture)
+    written = {
+        str(zone["TZID"]): zone.to_tz(lookup_tzid=False) for zone in calendar.walk("VTIMEZONE")
+    }
+
+    for event in (world.concert, world.lecture):
+        local = event.local_starts_at.replace(tzinfo=None)
+        assert local.replace(tzinfo=written[event.time_zone]) == event.starts_at
+
+
+# ---------- identity and changes ----------
+
+
+def test_the_uid_is_stable_and_the_sequence_rises_with_each_change(world):
+    before = vevent_of(parse(world.concert), world.concert)
+    again = vevent_of(parse(world.concert), world.concert)
+    event_update(event=world.concert, actor=None, title="Two rivers: a dombra concert")
+    retitled = vevent_of(parse(world.concert), world.concert)
+    event_update(
+        event=world.concert,
+        actor=None,
+        starts_at=datetime.datetime(2026, 10, 5, 18, 0, tzinfo=ALMATY),
+        ends_at=datetime.datetime(2026, 10, 5, 20, 0, tzinfo=ALMATY),
+    )
+    moved = vevent_of(parse(world.concert), world.concert)
+
+    assert [str(c["UID"]) for c in (before, again, retitled, moved)] == [world.concert.uid] * 4
+    assert [c["SEQUENCE"] for c in (before, again, retitled, moved)] == [0, 0, 1, 2]
+    assert str(retitled["SUMMARY"]) == "Two rivers: a dombra concert"
+    assert moved["DTSTART"].dt == datetime.datetime(2026, 10, 5, 18, 0, tzinfo=ALMATY)
+
+
+def test_dtstamp_created_and_last_modified_are_the_events_own_moments(world):
+    """iCalendar counts whole seconds, in UTC."""
+    component = vevent_of(parse(world.lecture), world.lecture)
+    updated_at = world.lecture.updated_at.replace(microsecond=0)
+
+    assert component["DTSTAMP"].dt == updated_at
+    assert component["DTSTAMP"].dt.utcoffset() == datetime.timedelta(0)
+    assert component["CREATED"].dt == world.lecture.created_at.replace(microsecond=0)
+    assert component["LAST-MODIFIED"].dt == updated_at
+
+
+def test_a_cancelled_event_stays_in_the_calendar_as_cancelled(world):
+    event_update(event=world.lecture, actor=None, status=Event.Status.CANCELLED)
+    calendar = parse(world.lecture, world.concert)
+
+    statuses = {str(c["UID"]): str(c["STATUS"]) for c in calendar.walk("VEVENT")}
+    assert statuses == {world.lecture.uid: "CANCELLED", world.concert.uid: "TENTATIVE"}
+    assert vevent_of(calendar, world.lecture)["SEQUENCE"] == 1
+
+
+def test_the_calendar_names_itself_and_asks_to_be_refreshed_hourly(world):
+    raw = ical.calendar_bytes(
+        loaded(world.abay), name="Dostlik — shared calendar", description="Joint programmes"
+    )
+    calendar = icalendar.Calendar.from_ical(raw)
+
+    assert str(calendar["X-WR-CALNAME"]) == "Dostlik — shared calendar"
+    assert str(calendar["NAME"]) == "Dostlik — shared calendar"
+    assert str(calendar["X-WR-CALDESC"]) == "Joint programmes"
+    assert calendar["REFRESH-INTERVAL"].dt == datetime.timedelta(hours=1)
+    assert calendar["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
+    assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in raw
+    assert (str(calendar["VERSION"]), str(calendar["METHOD"])) == ("2.0", "PUBLISH")
+    assert str(calendar["PRODID"]) == ical.PRODID
+
+
+def test_an_event_links_its_page_and_names_its_place_and_host(world):
+    component = vevent_of(parse(world.abay), world.abay)
+
+    page = f"{SITE_URL}/events/{world.abay.pk}/"
+    assert str(component["URL"]) == page
+    assert ical.event_url(world.abay) == page
+    assert str(component["LOCATION"]) == ("Fine Arts Gallery of Uzbekistan, Tashkent, Uzbekistan")
+    assert str(component["CONTACT"]) == "Fine Arts Gallery of Uzbekistan"
+    assert str(component["DESCRIPTION"]) == (
+        "Exhibition on the Kazakh poet and thinker Abay Kunanbayev.\n\n"
+        "Abay. Heritage of Fraternal Peoples · Fine Arts Gallery of Uzbekistan\n\n"
+        f"{page}"
+    )
+    assert component["CATEGORIES"].cats == ["Exhibition"]
+    assert str(component["CLASS"]) == "PUBLIC"
+
+
+def test_an_event_without_a_venue_is_placed_in_its_city(world):
+    component = vevent_of(parse(world.concert), world.concert)
+
+    assert str(component["LOCATION"]) == "Almaty, Kazakhstan"
+    assert str(component["CONTACT"]) == "Al-Farabi Kazakh National University"
+    assert "CLASS" not in vevent_of(parse(world.lecture), world.lecture)
+
+
+# ---------- serialised once per version ----------
+
+
+@pytest.fixture
+def serialised(monkeypatch) -> list[int]:
+    """The pks of the events ``vevent`` is called for, in order; the real ``vevent`` runs."""
+    calls = []
+    real_vevent = ical.vevent
+
+    def counting_vevent(event):
+        calls.append(event.pk)
+        return real_vevent(event)
+
+    monkeypatch.setattr(ical, "vevent", counting_vevent)
+    return calls
+
+
+def test_a_second_render_of_unchanged_events_serialises_none_of_them(world, serialised):
+    events = (world.abay, world.lecture, world.concert)
+    first = ical.calendar_bytes(loaded(*events), name="All")
+    assert sorted(serialised) == sorted(event.pk for event in events)
+
+    serialised.clear()
+    second = ical.calendar_bytes(loaded(*events), name="All")
+
+    assert serialised == []
+    assert second == first
+
+
+def test_after_a_change_only_the_changed_event_is_serialised_again(world, serialised):
+    events = (world.abay, world.lecture, world.concert)
+    ical.calendar_bytes(loaded(*events), name="All")
+    serialised.clear()
+
+    event_update(event=world.lecture, actor=None, description="With readings in two languages.")
+    calendar = icalendar.Calendar.from_ical(ical.calendar_bytes(loaded(*events), name="All"))
+
+    assert serialised == [world.lecture.pk]
+    assert vevent_of(calendar, world.lecture)["SEQUENCE"] == 1
+
+
+def test_renaming_the_host_serialises_its_events_again(world, serialised):
+    """The host's name is on another row than the event: its change still reaches the feed."""
+    ical.calendar_bytes(loaded(world.lecture, world.concert), name="All")
+    serialised.clear()
+
+    Institution.objects.filter(pk=world.kaznu.pk).update(name="Al-Farabi University")
+    calendar = icalendar.Calendar.from_ical(
+        ical.calendar_bytes(loaded(world.lecture, world.concert), name="All")
+    )
+
+    assert serialised == [world.concert.pk]
+    assert str(vevent_of(calendar, world.concert)["CONTACT"]) == "Al-Farabi University"
+
+
+# ---------- validators for cheap polling ----------
+
+
+def programme_events(world: World):
+    admin = UserFactory(is_superuser=True)
+    return event_list(user=admin).filter(programme=world.programme)
+
+
+def test_validators_stay_while_nothing_changes(world):
+    first = ical.feed_validators(programme_events(world), salt="feed 1")
+    second = ical.feed_validators(programme_events(world), salt="feed 1")
+
+    assert second == first
+
+
+def test_validators_change_with_an_edit_and_with_the_salt(world):
+    etag, last_modified = ical.feed_validators(programme_events(world), salt="feed 1")
+    other_etag, _ = ical.feed_validators(programme_events(world), salt="feed 2")
+    event_update(event=world.lecture, actor=None, title="Abay and Navoi")
+    edited_etag, edited_last_modified = ical.feed_validators(programme_events(world), salt="feed 1")
+
+    assert len({etag, other_etag, edited_etag}) == 3
+    assert edited_last_modified > last_modified
+
+
+def test_last_modified_moves_on_when_an_event_leaves_the_feed(world):
+    """The newest remaining ``updated_at`` stays as it was when an event goes (here: moved out
+    of the feed's dates); Last-Modified must still move on, or "changed since?" says no."""
+    from_2026 = programme_events(world).filter(starts_at__year=2026)
+    etag, last_modified = ical.feed_validators(from_2026, salt="2026")
+    newest_left = world.lecture.updated_at
+
+    event_update(
+        event=world.concert,
+        actor=None,
+        starts_at=datetime.datetime(2025, 10, 5, 14, 0, tzinfo=ALMATY),
+        ends_at=datetime.datetime(2025, 10, 5, 16, 30, tzinfo=ALMATY),
+    )
+    after_etag, after_last_modified = ical.feed_validators(from_2026, salt="2026")
+
+    assert from_2026.get().updated_at == newest_left
+    assert after_etag != etag
+    # Whole seconds, as HTTP dates carry them.
+    assert int(after_last_modified.timestamp()) > int(last_modified.timestamp())
+
+
+# ---------- Google Calendar and Outlook links ----------
+
+
+def query_of(url: str) -> tuple[str, dict[str, str]]:
+    parts = urlsplit(url)
+    query = {name: values[0] for name, values in parse_qs(parts.query, strict_parsing=True).items()}
+    return f"{parts.scheme}://{parts.netloc}{parts.path}", query
+
+
+def test_google_link_of_a_timed_event_gives_utc_instants_and_the_events_zone(world):
+    address, query = query_of(ical.google_calendar_url(loaded(world.concert)[0]))
+
+    assert address == "https://calendar.google.com/calendar/render"
+    assert query == {
+        "action": "TEMPLATE",
+        "text": "Dombra & doira: “Two rivers”",
+        "dates": "20261005T090000Z/20261005T113000Z",
+        "details": f"{SITE_URL}/events/{world.concert.pk}/",
+        "location": "Almaty, Kazakhstan",
+        "ctz": "Asia/Almaty",
+    }
+
+
+def test_google_link_of_an_all_day_event_gives_dates_with_an_exclusive_end(world):
+    _, query = query_of(ical.google_calendar_url(loaded(world.abay)[0]))
+
+    assert query["dates"] == "20221219/20221221"
+    assert query["details"] == (
+        "Exhibition on the Kazakh poet and thinker Abay Kunanbayev.\n\n"
+        f"{SITE_URL}/events/{world.abay.pk}/"
+    )
+    assert query["location"] == "Fine Arts Gallery of Uzbekistan, Tashkent, Uzbekistan"
+
+
+def test_outlook_links_of_timed_and_all_day_events(world):
+    concert_address, concert = query_of(ical.outlook_calendar_url(loaded(world.concert)[0]))
+    _, abay = query_of(ical.outlook_calendar_url(loaded(world.abay)[0]))
+
+    assert concert_address == "https://outlook.office.com/calendar/0/deeplink/compose"
+    assert concert == {
+        "path": "/calendar/action/compose",
+        "rru": "addevent",
+        "subject": "Dombra & doira: “Two rivers”",
+        "startdt": "2026-10-05T09:00:00Z",
+        "enddt": "2026-10-05T11:30:00Z",
+        "body": f"{SITE_URL}/events/{world.concert.pk}/",
+        "location": "Almaty, Kazakhstan",
+        "allday": "false",
+    }
+    assert (abay["startdt"], abay["enddt"], abay["allday"]) == ("2022-12-19", "2022-12-21", "true")
+
+
+def test_links_encode_what_would_break_a_query_string(world):
+    """ "&", "#", "+" and spaces in a title stay in the title: nothing is split or lost."""
+    event_update(event=world.lecture, actor=None, title="Q&A #2: 1+1 = two rivers")
+    lecture = loaded(world.lecture)[0]
+
+    for url, field in (
+        (ical.google_calendar_url(lecture), "text"),
+        (ical.outlook_calendar_url(lecture), "subject"),
+    ):
+        assert " " not in url
+        assert "#" not in url
+        assert "Q%26A%20%232%3A%201%2B1%20%3D%20two%20rivers" in url
+        assert query_of(url)[1][field] == "Q&A #2: 1+1 = two rivers"
+
+
+def test_a_long_description_is_shortened_in_links_but_keeps_the_page(world):
+    event_update(event=world.lecture, actor=None, description="Abay " * 400)
+    _, query = query_of(ical.google_calendar_url(loaded(world.lecture)[0]))
+
+    description, page = query["details"].split("\n\n")
+    assert len(description) == ical.LINK_DESCRIPTION_LENGTH
+    assert page == f"{SITE_URL}/events/{world.lecture.pk}/"
