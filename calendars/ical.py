@@ -173,7 +173,7 @@ def calendar_bytes(events: Iterable[Event], *, name: str, description: str = "")
         header.add("description", description)
         header.add("x-wr-caldesc", description)
     header.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
-    header.add("x-published-ttl", REFRESH_INTERVAL)
+    header.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL).to_ical().decode())
     opening = header.to_ical().removesuffix(b"END:VCALENDAR\r\n")
     zones = sorted({event.time_zone for event in events if not event.all_day})
     return b"".join(

@@ -250,6 +250,7 @@ def test_the_calendar_names_itself_and_asks_to_be_refreshed_hourly(world):
     assert calendar["REFRESH-INTERVAL"].dt == datetime.timedelta(hours=1)
     assert calendar["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
     assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in raw
+    assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in raw
     assert (str(calendar["VERSION"]), str(calendar["METHOD"])) == ("2.0", "PUBLISH")
     assert str(calendar["PRODID"]) == ical.PRODID
 
