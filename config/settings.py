@@ -113,7 +113,14 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
-LANGUAGES = [("en", _("English"))]
+# The interface speaks these; Uzbek in Latin script, Kazakh in Cyrillic. Each name is written
+# in its own language, as a language switcher shows them.
+LANGUAGES = [
+    ("en", "English"),
+    ("ru", "Русский"),
+    ("uz", "Oʻzbekcha"),
+    ("kk", "Қазақша"),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tashkent")
 USE_I18N = True
