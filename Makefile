@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install run test lint format clean
+.PHONY: install messages run test screenshots lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Dostlik needs Python 3.12"'
@@ -17,7 +17,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed messages
+
+## Compile the committed translations (locale/*/LC_MESSAGES/django.po) to the .mo files Django
+## reads. In Python (Babel): GNU gettext is needed only to extract new strings (makemessages).
+messages: $(VENV)/.installed
+	DEBUG=1 $(BIN)/python manage.py compile_translations
 
 ## Serve the app with demo data on http://127.0.0.1:$(PORT) (SQLite, no other service needed).
 # Links in mail and calendar feeds point at the server as started here.
@@ -30,6 +35,10 @@ run: install
 ## The whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL).
 test: install
 	$(BIN)/pytest
+
+## Retake the README's screenshots with the browser tests (needs /usr/bin/chromium).
+screenshots: install
+	DOSTLIK_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/browser/test_screenshots.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -65,7 +65,10 @@ class UserAdmin(MembershipsThroughServicesMixin, DostlikAdminMixin, DjangoUserAd
 
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "time_zone")}),
+        (
+            _("Personal info"),
+            {"fields": ("first_name", "last_name", "email", "time_zone", "language")},
+        ),
         (
             _("Permissions"),
             {
@@ -87,7 +90,10 @@ class UserAdmin(MembershipsThroughServicesMixin, DostlikAdminMixin, DjangoUserAd
     # What a national coordinator reads of a person.
     public_fieldsets = (
         (None, {"fields": ("username",)}),
-        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "time_zone")}),
+        (
+            _("Personal info"),
+            {"fields": ("first_name", "last_name", "email", "time_zone", "language")},
+        ),
     )
 
     def may_view(self, user, obj=None) -> bool:

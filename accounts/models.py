@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,16 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_time_zone],
         help_text=_("IANA name, e.g. Asia/Almaty. Empty: the site's time zone."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the interface, in every browser this person signs in from. "
+            "Empty: the browser's language."
+        ),
     )
 
     class Meta(AbstractUser.Meta):

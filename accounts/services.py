@@ -26,3 +26,11 @@ def user_create(
     user.full_clean()
     user.save()
     return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Keep the interface language a person chose, so every browser they sign in from speaks
+    it (accounts.middleware). An empty language hands the choice back to the browser."""
+    user.language = language
+    user.full_clean(exclude=[field.name for field in User._meta.fields if field.name != "language"])
+    user.save(update_fields=["language"])

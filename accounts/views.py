@@ -1,8 +1,18 @@
-"""Sign-in and sign-out: Django's views with our templates and a word on signing out."""
+"""Sign-in and sign-out: Django's views with our templates and a word on signing out; and the
+language switch."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.middleware import set_language_cookie
+from accounts.services import user_language_set
 
 
 class LoginView(auth_views.LoginView):
@@ -19,3 +29,27 @@ class LogoutView(auth_views.LogoutView):
         if was_signed_in:
             messages.success(request, _("You have signed out."))
         return response
+
+
+@login_not_required
+@require_POST
+def language_switch(request):
+    """Switch the interface language and go back to the page it was switched on.
+
+    The browser remembers the choice in the language cookie (so a visitor who is not signed in
+    keeps it); a signed-in person's account remembers it too, for every browser they use. Only
+    a page of this site is gone back to: any other ``next`` leads home.
+    """
+    language = request.POST.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseBadRequest(_("This language is not offered."))
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=language)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        url=next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    set_language_cookie(response, language)
+    return response

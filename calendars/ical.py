@@ -25,6 +25,7 @@ from django.utils.text import Truncator
 
 from events.models import Event
 from events.selectors import event_local_days
+from public.selectors import PUBLISHED_STATUSES
 
 PRODID = "-//Dostlik//Shared calendar of joint cultural programmes//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
@@ -54,7 +55,13 @@ _STATUS = {
 
 
 def event_url(event: Event) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("events:detail", args=[event.pk])
+    """The page a calendar links to: the public page of a public event of a published
+    programme, which anyone can open; otherwise the desk's page, behind sign-in."""
+    is_public = (
+        event.visibility == Event.Visibility.PUBLIC and event.programme.status in PUBLISHED_STATUSES
+    )
+    name = "public:event" if is_public else "events:detail"
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=[event.pk])
 
 
 def event_location(event: Event) -> str:
@@ -123,6 +130,7 @@ def _vevent_key(event: Event) -> str:
         event.kind,
         event.status,
         event.visibility,
+        event.programme.status,
         event.all_day,
         event.starts_at.isoformat(),
         event.ends_at.isoformat(),

@@ -52,11 +52,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "multilingual",
     "accounts",
     "institutions",
     "programmes",
     "events",
     "calendars",
+    "public",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +69,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language a signed-in person chose wins over LocaleMiddleware's guess (the language
+    # cookie, else the browser's Accept-Language): it needs request.user, so it comes after
+    # AuthenticationMiddleware, and activates its language after LocaleMiddleware (above) has
+    # activated its own, so the view renders in it. LocaleMiddleware still sets
+    # Content-Language on the way out, from whichever language is active then.
+    "accounts.middleware.UserLanguageMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -120,7 +129,20 @@ LANGUAGES = [
     ("uz", "Oʻzbekcha"),
     ("kk", "Қазақша"),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    # The interface's own messages; makemessages writes here and only here.
+    BASE_DIR / "locale",
+    # Corrections to Django's own catalogs (month names inside a date). Where both folders
+    # translate a message, the first wins.
+    BASE_DIR / "config" / "locale_overrides",
+]
+# Dates as each language writes them, where Django's formats do not (config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The language a visitor picks is remembered by their browser for a year; a signed-in
+# person's choice is also kept on their account (accounts.middleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Tashkent")
 USE_I18N = True
 USE_TZ = True

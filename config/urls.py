@@ -16,7 +16,11 @@ urlpatterns = [
     path("events/", include("events.urls")),
     # Agreements and programmes: one app, two top-level paths.
     path("", include("programmes.urls")),
+    # The public portal: published programmes and public events, without signing in.
+    path("public/", include("public.urls")),
     # The shared calendar, its exports and feeds, and calendar files of events and programmes.
     path("", include("calendars.urls")),
+    # Figures per year and country, the balance between countries, and their downloads.
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,8 @@ from events.permissions import can_add_event, can_change_event, can_view_event
 from events.services import event_create, event_update
 from institutions.permissions import is_coordinator
 from institutions.validators import validate_time_zone
+from multilingual.admin import TranslationsAdminMixin
+from multilingual.forms import with_translations
 from programmes.models import Partnership, Programme
 from programmes.selectors import programme_visibility
 
@@ -259,6 +261,7 @@ class EventAdminForm(VersionedModelForm):
 
 @admin.register(Event)
 class EventAdmin(
+    TranslationsAdminMixin,
     VersionedAdminMixin,
     HistoryReadOnlyMixin,
     EventLocalTimesMixin,
@@ -268,7 +271,9 @@ class EventAdmin(
     """Events as on the site: seen by whoever sees their programme, changed by the coordinators
     of the host (or of the programme's lead) while the programme takes events."""
 
-    form = EventAdminForm
+    form = with_translations(EventAdminForm)
+    # event_create takes no translations: they are given once the event exists.
+    translations_on_add = False
     list_display = [
         "title",
         "programme",

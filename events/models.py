@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from institutions.models import Country, Institution
 from institutions.validators import validate_time_zone
+from multilingual.content import translation_errors
 from programmes.models import Programme
 
 
@@ -73,6 +74,9 @@ class Venue(models.Model):
 class Event(models.Model):
     """Something a programme holds on a date: an exhibition, a concert, a fair."""
 
+    # The fields an editor may give in other languages (multilingual.content).
+    TRANSLATED_FIELDS = ("title", "description")
+
     class Kind(models.TextChoices):
         EXHIBITION = "exhibition", _("Exhibition")
         CONCERT = "concert", _("Concert")
@@ -102,6 +106,15 @@ class Event(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The title and description in other languages, by language code; a reader whose "
+            "language has none sees the original."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     host_institution = models.ForeignKey(
         Institution,
@@ -215,6 +228,8 @@ class Event(models.Model):
             for name in ("starts_at", "ends_at"):
                 if getattr(self, name).astimezone(zone).time() != datetime.time(0):
                     errors[name] = _("An all-day event runs from midnight to midnight, local time.")
+        if problems := translation_errors(self):
+            errors["translations"] = problems
         if errors:
             raise ValidationError(errors)
 

@@ -12,7 +12,10 @@ from programmes.exceptions import StaleVersion
 from programmes.models import Programme
 
 # Changing only these leaves what a calendar shows as it was, so SEQUENCE stays.
-_UNSEEN_BY_CALENDARS = frozenset({"expected_attendance", "actual_attendance", "youth_attendance"})
+# Translations of the title and description are not in the iCalendar data either.
+_UNSEEN_BY_CALENDARS = frozenset(
+    {"expected_attendance", "actual_attendance", "youth_attendance", "translations"}
+)
 # What a person may change on an event; the UID, SEQUENCE and timestamps are the system's.
 EVENT_EDITABLE_FIELDS = frozenset(
     field.name for field in Event._meta.concrete_fields if field.editable and not field.primary_key

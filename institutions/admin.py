@@ -7,6 +7,8 @@ from config.admin_utils import DostlikAdminMixin, FollowsParentInlineMixin, take
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from institutions.permissions import can_manage_coordinators, is_national_coordinator, role_ids
 from institutions.services import country_create, membership_add, membership_remove
+from multilingual.admin import TranslationsAdminMixin
+from multilingual.forms import with_translations
 
 # A role row is found by the person who holds it.
 USER_SEARCH_FIELDS = ["user__username", "user__first_name", "user__last_name", "user__email"]
@@ -75,8 +77,26 @@ class MembershipsThroughServicesMixin:
             take_over_saved_row(membership, added)
 
 
+class InstitutionForm(forms.ModelForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "is_active",
+            "country",
+            "city",
+            "website",
+            "description",
+        ]
+
+
 @admin.register(Institution)
-class InstitutionAdmin(MembershipsThroughServicesMixin, DostlikAdminMixin, admin.ModelAdmin):
+class InstitutionAdmin(
+    TranslationsAdminMixin, MembershipsThroughServicesMixin, DostlikAdminMixin, admin.ModelAdmin
+):
+    form = with_translations(InstitutionForm)
     list_display = ["name", "short_name", "kind", "country", "city", "is_active"]
     list_filter = ["country", "kind", "is_active"]
     list_select_related = ["country"]

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from institutions.validators import validate_time_zone
+from multilingual.content import validate_translations
 
 
 class Country(models.Model):
@@ -34,6 +35,9 @@ class Country(models.Model):
 
 
 class Institution(models.Model):
+    # The fields an editor may give in other languages (multilingual.content).
+    TRANSLATED_FIELDS = ("name", "description")
+
     class Kind(models.TextChoices):
         UNIVERSITY = "university", _("University")
         MUSEUM = "museum", _("Museum")
@@ -55,6 +59,15 @@ class Institution(models.Model):
     city = models.CharField(_("city"), max_length=100)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    translations = models.JSONField(
+        _("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The name and description in other languages, by language code; a reader whose "
+            "language has none sees the original."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -72,6 +85,9 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        validate_translations(self)
 
 
 class Membership(models.Model):

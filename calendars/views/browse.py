@@ -199,15 +199,16 @@ def _title(view: str, period: Period, custom: bool) -> str:
     """The period's name as people write it: a month, or a span of days that names a month or
     a year once when both ends share it."""
     if view == MONTH or (view == AGENDA and not custom):
-        return date_format(period.first, "F Y")
-    last = date_format(period.last, "j F Y")
+        return date_format(period.first, "YEAR_MONTH_FORMAT")
+    # Each language's own date formats; the dash between two dates is the same in all four.
+    last = date_format(period.last, "DATE_FORMAT")
     if period.first == period.last:
         return last
     if (period.first.year, period.first.month) == (period.last.year, period.last.month):
-        first = date_format(period.first, "j")
-        return _("%(first)s\u2013%(last)s") % {"first": first, "last": last}
-    first = date_format(period.first, "j F" if period.first.year == period.last.year else "j F Y")
-    return _("%(first)s \u2013 %(last)s") % {"first": first, "last": last}
+        return f"{date_format(period.first, 'j')}–{last}"
+    same_year = period.first.year == period.last.year
+    first = date_format(period.first, "MONTH_DAY_FORMAT" if same_year else "DATE_FORMAT")
+    return f"{first} – {last}"
 
 
 @require_safe

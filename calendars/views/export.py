@@ -26,26 +26,10 @@ from events.models import Event
 from events.selectors import event_get, event_list, event_list_for_programme
 from programmes.models import Programme
 from programmes.selectors import programme_choices
+from public.selectors import public_event_list
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 EXPORT_FILENAME = "dostlik.ics"
-# Only programmes past their countries' approval show their public events to the public.
-PUBLIC_PROGRAMME_STATUSES = (
-    Programme.Status.APPROVED,
-    Programme.Status.ACTIVE,
-    Programme.Status.COMPLETED,
-)
-
-
-def public_event_list() -> QuerySet[Event]:
-    """Events anyone may see: marked public, of a programme approved, under way or completed."""
-    return (
-        Event.objects.filter(
-            visibility=Event.Visibility.PUBLIC, programme__status__in=PUBLIC_PROGRAMME_STATUSES
-        )
-        .select_related("programme", "host_institution", "venue", "country")
-        .order_by("starts_at", "pk")
-    )
 
 
 def _salt(*parts: object) -> str:

@@ -40,6 +40,7 @@ class Migration(migrations.Migration):
                 ('city', models.CharField(max_length=100, verbose_name='city')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
+                ('translations', models.JSONField(blank=True, default=dict, help_text='The name and description in other languages, by language code; a reader whose language has none sees the original.', verbose_name='translations')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('country', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='institutions', to='institutions.country', verbose_name='country')),

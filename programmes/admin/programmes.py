@@ -29,6 +29,8 @@ from events.admin import EventLocalTimesMixin
 from events.models import Event
 from institutions.models import Institution
 from institutions.permissions import is_coordinator, role_ids
+from multilingual.admin import TranslationsAdminMixin
+from multilingual.forms import with_translations
 from programmes.admin.workflow import WORKFLOW_ACTIONS, ProgrammeWorkflowMixin
 from programmes.models import Approval, Partnership, Programme, ProgrammeTransition
 from programmes.permissions import (
@@ -208,14 +210,17 @@ class ProgrammeChangeForm(VersionedModelForm):
 
 @admin.register(Programme)
 class ProgrammeAdmin(
+    TranslationsAdminMixin,
     ProgrammeWorkflowMixin,
     VersionedAdminMixin,
     HistoryReadOnlyMixin,
     DostlikAdminMixin,
     SimpleHistoryAdmin,
 ):
-    form = ProgrammeChangeForm
+    form = with_translations(ProgrammeChangeForm)
     add_form = ProgrammeAddForm
+    # programme_create takes no translations: they are given once the programme exists.
+    translations_on_add = False
     actions = [export_as_csv, *WORKFLOW_ACTIONS]
     list_display = [
         "title",

@@ -33,6 +33,7 @@ PROGRAMME_EDITABLE_FIELDS = frozenset(
         "budget_amount",
         "budget_currency",
         "enrolled_students",
+        "translations",
     }
 )
 # A change to these after submission is a new programme for the national coordinators to decide.

@@ -20,6 +20,7 @@ from programmes.models import (
     Partnership,
     Programme,
     ProgrammeTransition,
+    Reminder,
 )
 from tests.admin import admin_url, column, form_data, post_change
 from tests.factories import (
@@ -79,11 +80,19 @@ ROWS = {
     CalendarFeed: lambda: [
         feed_create(owner=UserFactory(), name="Kazakhstan Education Days").feed.name
     ],
+    Reminder: lambda: [
+        Reminder.objects.create(
+            kind=Reminder.Kind.EVENT_COMING_WEEK,
+            recipient=UserFactory(username="kz.coordinator"),
+            event=(event := EventFactory(title="Kazakhstan Education Days — Tashkent")),
+            starts_at=event.starts_at,
+        ).get_kind_display()
+    ],
 }
 
 # Rows written only by the workflow or on their programme's page, and feeds, made by their owners
 # alone: the admin lists them and adds none on their own pages.
-READ_ONLY = {ProgrammeTransition, Approval, Partnership, CalendarFeed}
+READ_ONLY = {ProgrammeTransition, Approval, Partnership, CalendarFeed, Reminder}
 
 
 def test_every_model_of_ours_has_an_admin_and_a_row_in_this_table():

@@ -419,5 +419,5 @@ def test_people_are_read_by_national_coordinators_without_their_secrets(
         for line in fieldset
         for field in line
     ]
-    assert shown == ["username", "first_name", "last_name", "email", "time_zone"]
+    assert shown == ["username", "first_name", "last_name", "email", "time_zone", "language"]
     assert (national.context["has_change_permission"], coordinator.status_code) == (False, 403)

@@ -255,10 +255,16 @@ def test_the_calendar_names_itself_and_asks_to_be_refreshed_hourly(world):
     assert str(calendar["PRODID"]) == ical.PRODID
 
 
+def test_an_internal_event_links_the_desk_page_behind_sign_in(world):
+    component = vevent_of(parse(world.lecture), world.lecture)
+
+    assert str(component["URL"]) == f"{SITE_URL}/events/{world.lecture.pk}/"
+
+
 def test_an_event_links_its_page_and_names_its_place_and_host(world):
     component = vevent_of(parse(world.abay), world.abay)
 
-    page = f"{SITE_URL}/events/{world.abay.pk}/"
+    page = f"{SITE_URL}/public/events/{world.abay.pk}/"
     assert str(component["URL"]) == page
     assert ical.event_url(world.abay) == page
     assert str(component["LOCATION"]) == ("Fine Arts Gallery of Uzbekistan, Tashkent, Uzbekistan")
@@ -398,7 +404,7 @@ def test_google_link_of_a_timed_event_gives_utc_instants_and_the_events_zone(wor
         "action": "TEMPLATE",
         "text": "Dombra & doira: “Two rivers”",
         "dates": "20261005T090000Z/20261005T113000Z",
-        "details": f"{SITE_URL}/events/{world.concert.pk}/",
+        "details": f"{SITE_URL}/public/events/{world.concert.pk}/",
         "location": "Almaty, Kazakhstan",
         "ctz": "Asia/Almaty",
     }
@@ -410,7 +416,7 @@ def test_google_link_of_an_all_day_event_gives_dates_with_an_exclusive_end(world
     assert query["dates"] == "20221219/20221221"
     assert query["details"] == (
         "Exhibition on the Kazakh poet and thinker Abay Kunanbayev.\n\n"
-        f"{SITE_URL}/events/{world.abay.pk}/"
+        f"{SITE_URL}/public/events/{world.abay.pk}/"
     )
     assert query["location"] == "Fine Arts Gallery of Uzbekistan, Tashkent, Uzbekistan"
 
@@ -426,7 +432,7 @@ def test_outlook_links_of_timed_and_all_day_events(world):
         "subject": "Dombra & doira: “Two rivers”",
         "startdt": "2026-10-05T09:00:00Z",
         "enddt": "2026-10-05T11:30:00Z",
-        "body": f"{SITE_URL}/events/{world.concert.pk}/",
+        "body": f"{SITE_URL}/public/events/{world.concert.pk}/",
         "location": "Almaty, Kazakhstan",
         "allday": "false",
     }

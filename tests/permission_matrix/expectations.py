@@ -4,12 +4,14 @@
 person may use) · ``LOGIN`` to the site's sign-in page, ``next`` the requested URL ·
 ``ADMIN_LOGIN`` the same to the admin's sign-in page · ``NF`` 404 (not visible: its existence must
 not leak) · ``FORBID`` 403 (visible, not allowed) · ``NA`` 405 (method not allowed) ·
-``REDIRECT(to)`` 302 to ``to`` (after a POST that did its work) · ``CSV`` a CSV download of the
-one selected row · ``ICS`` an iCalendar file.
+``REDIRECT(to)`` 302 to ``to`` (after a POST that did its work) · ``BAD`` 400 (a request the
+page cannot understand) · ``CSV`` a CSV download of the one selected row · ``CSV_FILE`` and
+``XLSX`` a report's table downloaded as CSV or as an Excel workbook · ``ICS`` an iCalendar file.
 """
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -22,6 +24,8 @@ from django.test.utils import ContextList
 from tests.permission_matrix.world import ROLES, World
 
 Target = str | Callable[[World], str]
+
+SPREADSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def refused_forms(response) -> list[str]:
@@ -51,6 +55,7 @@ class Expect:
     form_errors: bool = False
     csv_records: int | None = None  # a CSV body of this many records, its header included
     calendar: bool = False  # an iCalendar body, served as ``text/calendar``
+    download: str | None = None  # a file of this content type, served as an attachment
 
     def __repr__(self) -> str:
         return self.abbreviation
@@ -81,6 +86,8 @@ class Expect:
             return self.csv_problems(response)
         if self.calendar:
             return self.calendar_problems(response)
+        if self.download is not None:
+            return self.download_problems(response)
         return []
 
     def csv_problems(self, response) -> list[str]:
@@ -103,16 +110,37 @@ class Expect:
             return [f"expected a calendar, the body starts {first_line[:40]!r}"]
         return []
 
+    def download_problems(self, response) -> list[str]:
+        """A file the browser saves, of the promised type, whose body is such a file: a
+        workbook is a ZIP archive; a CSV file opens with its header row."""
+        content_type = response["Content-Type"]
+        if not content_type.startswith(self.download):
+            return [f"expected {self.download}, got {content_type}"]
+        disposition = response.get("Content-Disposition", "")
+        if not disposition.startswith("attachment;"):
+            return [f"expected an attachment, got {disposition!r}"]
+        body = response.content
+        if self.download == SPREADSHEET and not zipfile.is_zipfile(io.BytesIO(body)):
+            return [f"expected a workbook, the body starts {body[:40]!r}"]
+        if self.download == "text/csv":
+            header = next(csv.reader(io.StringIO(body.decode("utf-8-sig"))), [])
+            if not any(header):
+                return ["expected a CSV header row, the file is empty"]
+        return []
+
 
 OK = Expect("OK", 200)
 INVALID = Expect("INVALID", 200, form_errors=True)
 NF = Expect("NF", 404)
 FORBID = Expect("FORBID", 403)
 NA = Expect("NA", 405)
+BAD = Expect("BAD", 400)
 LOGIN = Expect("LOGIN", 302, "/accounts/login/", next_param=True)
 ADMIN_LOGIN = Expect("ADMIN_LOGIN", 302, "/admin/login/", next_param=True)
 CSV = Expect("CSV", 200, csv_records=2)
 ICS = Expect("ICS", 200, calendar=True)
+CSV_FILE = Expect("CSV_FILE", 200, download="text/csv")
+XLSX = Expect("XLSX", 200, download=SPREADSHEET)
 
 
 def REDIRECT(to: Target, abbreviation: str = "") -> Expect:

@@ -11,6 +11,11 @@ a submitted programme is seen by every signed-in user. Changing is for the partn
 (and administrators) while the programme is open; deciding, for the national coordinators of the
 countries taking part — an administrator records a decision taken on paper in the admin, so the
 site's decision answers them 403.
+
+The reports count only what each reader may see, so every signed-in person opens them and
+downloads their tables. The public portal is for anyone, signed in or not, and the same for all:
+it shows published programmes (approved, active or completed) and their public events; any other
+programme or event is a 404 there, for administrators too — they see it on the desk.
 """
 
 from collections.abc import Callable
@@ -18,6 +23,8 @@ from collections.abc import Callable
 from django.urls import reverse
 
 from tests.permission_matrix.expectations import (
+    BAD,
+    CSV_FILE,
     FORBID,
     ICS,
     INVALID,
@@ -26,6 +33,7 @@ from tests.permission_matrix.expectations import (
     NF,
     OK,
     REDIRECT,
+    XLSX,
     Expect,
     Row,
     roles,
@@ -117,11 +125,41 @@ def calendar_file(line: dict[str, Expect]) -> dict[str, Expect]:
 # Files and feeds for everyone, anonymous too, and only to reads.
 PUBLIC_FILE = roles(anon=ICS, viewer=ICS, own=ICS, uz=ICS, kz=ICS, nc_uz=ICS, nc_kz=ICS, admin=ICS)
 NO_METHOD_FOR_ANYONE = roles(anon=NA, viewer=NA, own=NA, uz=NA, kz=NA, nc_uz=NA, nc_kz=NA, admin=NA)
+# The public portal's pages: open to anyone; a record it does not publish is not there.
+PUBLIC_PAGE = roles(anon=OK, viewer=OK, own=OK, uz=OK, kz=OK, nc_uz=OK, nc_kz=OK, admin=OK)
+NOT_PUBLISHED = roles(anon=NF, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF)
 
 
 def feed_file(world: World) -> str:
     """The address of the own coordinator's feed: its token is its key."""
     return reverse("calendars:feed", args=[world.feed_token])
+
+
+def report_export(table: str, extension: str, *, get, post) -> Row:
+    """``/reports/export/<table>.<extension>``: a report's table as a file."""
+
+    def url(world: World) -> str:
+        return reverse("reports:export", args=[table, extension])
+
+    return Row("reports:export", f"{table}.{extension}", url, get=get, post=post)
+
+
+def the_same_for_everyone(expect: Expect) -> dict[str, Expect]:
+    """A line where every role, anonymous too, gets ``expect``."""
+    return roles(
+        anon=expect,
+        viewer=expect,
+        own=expect,
+        uz=expect,
+        kz=expect,
+        nc_uz=expect,
+        nc_kz=expect,
+        admin=expect,
+    )
+
+
+def switch_language(world: World) -> dict:
+    return {"language": "ru", "next": "/"}
 
 
 def back_to_import(sample: str, line: dict[str, Expect]) -> dict[str, Expect]:
@@ -210,6 +248,23 @@ ROWS: list[Row] = [
             nc_kz=to("accounts:login"),
             admin=to("accounts:login"),
         ),
+    ),
+    # Anyone, signed in or not, switches the language by a POST and goes back to the page named.
+    Row(
+        "accounts:language",
+        "",
+        url_of("accounts:language"),
+        get=NO_METHOD_FOR_ANYONE,
+        post=the_same_for_everyone(to("home")),
+        post_data=switch_language,
+    ),
+    # No language named: nothing to switch to (GET: the row above).
+    Row(
+        "accounts:language",
+        "no language",
+        url_of("accounts:language"),
+        get=None,
+        post=the_same_for_everyone(BAD),
     ),
     # ---- institutions: reference data, read by everyone signed in ----
     page("institutions:list", get=SIGNED_IN, post=NOT_THIS_METHOD),
@@ -533,4 +588,70 @@ ROWS: list[Row] = [
         post=back_to_import("other_draft", CHANGE_OTHER_DRAFT_POST),
     ),
     page("calendars:import_confirm", "cancelled", get=NOT_THIS_METHOD, post=CLOSED),
+    # ---- reports: figures of what the reader may see, for everyone signed in; reads only ----
+    page("reports:index", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("reports:balance", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    report_export(
+        "programmes",
+        "csv",
+        get=roles(
+            anon=LOGIN,
+            viewer=CSV_FILE,
+            own=CSV_FILE,
+            uz=CSV_FILE,
+            kz=CSV_FILE,
+            nc_uz=CSV_FILE,
+            nc_kz=CSV_FILE,
+            admin=CSV_FILE,
+        ),
+        post=NOT_THIS_METHOD,
+    ),
+    report_export(
+        "funding",
+        "xlsx",
+        get=roles(
+            anon=LOGIN,
+            viewer=XLSX,
+            own=XLSX,
+            uz=XLSX,
+            kz=XLSX,
+            nc_uz=XLSX,
+            nc_kz=XLSX,
+            admin=XLSX,
+        ),
+        post=NOT_THIS_METHOD,
+    ),
+    # A table the reports do not have.
+    report_export(
+        "drafts",
+        "csv",
+        get=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
+        post=NOT_THIS_METHOD,
+    ),
+    # ---- the public portal: the same for everyone, reads only ----
+    page("public:home", get=PUBLIC_PAGE, post=NO_METHOD_FOR_ANYONE),
+    page("public:programmes", get=PUBLIC_PAGE, post=NO_METHOD_FOR_ANYONE),
+    page("public:events", get=PUBLIC_PAGE, post=NO_METHOD_FOR_ANYONE),
+    page("public:calendar", get=PUBLIC_PAGE, post=NO_METHOD_FOR_ANYONE),
+    *[
+        page(name, sample, get=line, post=NO_METHOD_FOR_ANYONE)
+        for name, line in (
+            ("public:programme", PUBLIC_PAGE),
+            ("public:programme_ics", PUBLIC_FILE),
+        )
+        for sample in ("approved", "active")
+    ],
+    *[
+        page(name, sample, get=NOT_PUBLISHED, post=NO_METHOD_FOR_ANYONE)
+        for name in ("public:programme", "public:programme_ics")
+        for sample in ("draft", "submitted", "cancelled")
+    ],
+    page("public:event", "approved_public_event", get=PUBLIC_PAGE, post=NO_METHOD_FOR_ANYONE),
+    page("public:event_ics", "approved_public_event", get=PUBLIC_FILE, post=NO_METHOD_FOR_ANYONE),
+    *[
+        page(name, sample, get=NOT_PUBLISHED, post=NO_METHOD_FOR_ANYONE)
+        for name in ("public:event", "public:event_ics")
+        # Internal, of a published programme; public, of a programme not published.
+        for sample in ("approved_internal_event", "submitted_event")
+    ],
 ]

@@ -149,6 +149,12 @@ def test_the_world_plays_the_roles_the_columns_name(world):
             "cancelled",
         )
     ] == ["draft", "submitted", "draft", "approved", "active", "rejected", "cancelled"]
+    # The public portal's samples: one published programme with a public and an internal event.
+    assert sorted(
+        (event.pk == world.approved_public_event.pk, event.visibility)
+        for event in world.approved.events.all()
+    ) == [(False, "internal"), (True, "public")]
+    assert (world.submitted_event.visibility, world.submitted.status) == ("public", "submitted")
 
 
 @pytest.mark.parametrize(("row", "role", "method"), CASES)

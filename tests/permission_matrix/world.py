@@ -6,6 +6,9 @@ of another UZ institution (``other_uz_lead``) with ``kz_partner``: the own insti
 part in it. The coordinators of ``foreign_uz`` and ``foreign_kz`` partner in nothing; nobody in
 the matrix coordinates ``kz_partner`` or ``other_uz_lead``. ``feed`` is a subscription feed of
 the own coordinator; its token, handed out once when it is made, is kept as ``feed_token``.
+``approved`` is published: of its two events, the public portal shows ``approved_public_event``
+and not ``approved_internal_event``; nor ``submitted_event``, marked public but of a programme
+not yet published.
 """
 
 import datetime
@@ -19,7 +22,14 @@ from calendars.models import CalendarFeed
 from calendars.services import feed_create
 from events.models import Event, Venue
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
-from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
+from programmes.models import (
+    Agreement,
+    Approval,
+    Partnership,
+    Programme,
+    ProgrammeTransition,
+    Reminder,
+)
 from programmes.services import programme_submit
 from tests.factories import (
     AgreementFactory,
@@ -64,8 +74,10 @@ class World:
     rejected: Programme
     cancelled: Programme
     draft_event: Event  # hosted by ``own``
-    submitted_event: Event  # hosted by ``kz_partner``: ``own`` changes it as the lead
+    submitted_event: Event  # hosted by ``kz_partner``: ``own`` changes it as the lead; public
     other_draft_event: Event
+    approved_public_event: Event  # on the public portal: public, of a published programme
+    approved_internal_event: Event  # of the same programme, but for the desk only
     draft_lead: Partnership  # the own institution's partnership in ``draft``
     colleague: Membership  # another coordinator of ``own``: the one a remove URL removes
     kz_colleague: Membership  # a coordinator of ``kz_partner``
@@ -77,6 +89,7 @@ class World:
     viewer_role: Viewer
     feed: CalendarFeed  # the own coordinator's
     feed_token: str  # the secret part of ``feed``'s address
+    reminder: Reminder  # a reminder the own coordinator was sent about the submitted event
 
     def admin_object(self, model_key: str) -> Model:
         """The sample row of the admin pages of ``<app_label>.<model_name>``."""
@@ -96,6 +109,7 @@ class World:
             "events.venue": self.venue,
             "events.event": self.draft_event,
             "calendars.calendarfeed": self.feed,
+            "programmes.reminder": self.reminder,
         }[model_key]
 
 
@@ -135,6 +149,11 @@ def build_world() -> World:
     transition = programme_submit(programme=submitted, actor=own_user)
     other_draft = programme(Status.DRAFT, uz_lead=other_uz_lead)
     new_feed = feed_create(owner=own_user, name="Our joint programmes", filters={})
+    # Marked public, yet its programme is not published: the public portal must not show it.
+    submitted_event = EventFactory(
+        programme=submitted, host_institution=kz_partner, visibility=Event.Visibility.PUBLIC
+    )
+    approved = programme(Status.APPROVED)
     return World(
         users=users,
         uz=uz,
@@ -148,13 +167,19 @@ def build_world() -> World:
         draft=draft,
         submitted=submitted,
         other_draft=other_draft,
-        approved=programme(Status.APPROVED),
+        approved=approved,
         active=programme(Status.ACTIVE),
         rejected=programme(Status.REJECTED),
         cancelled=programme(Status.CANCELLED),
         draft_event=EventFactory(programme=draft, host_institution=own),
-        submitted_event=EventFactory(programme=submitted, host_institution=kz_partner),
+        submitted_event=submitted_event,
         other_draft_event=EventFactory(programme=other_draft, host_institution=other_uz_lead),
+        approved_public_event=EventFactory(
+            programme=approved, host_institution=own, visibility=Event.Visibility.PUBLIC
+        ),
+        approved_internal_event=EventFactory(
+            programme=approved, host_institution=kz_partner, visibility=Event.Visibility.INTERNAL
+        ),
         draft_lead=draft.partnerships.get(institution=own),
         colleague=MembershipFactory(institution=own),
         kz_colleague=MembershipFactory(institution=kz_partner),
@@ -168,4 +193,10 @@ def build_world() -> World:
         viewer_role=viewer_role,
         feed=new_feed.feed,
         feed_token=new_feed.token,
+        reminder=Reminder.objects.create(
+            kind=Reminder.Kind.EVENT_COMING_WEEK,
+            recipient=users["own"],
+            event=submitted_event,
+            starts_at=submitted_event.starts_at,
+        ),
     )

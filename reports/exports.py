@@ -1,0 +1,136 @@
+"""A report table as a file: CSV (the ``csv`` module) or XLSX (openpyxl).
+
+Both hold the header row and then exactly the rows the page shows, totals last. Numbers stay
+numbers: counts and years as integers, amounts as decimals with two places, shares in per cent
+with one; a share that has no base (nothing counted) is an empty cell, never a zero.
+
+CSV is written in UTF-8 with a byte-order mark, which is how Excel recognises UTF-8 (Cyrillic
+and the Uzbek ʻ survive). A text cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or a
+carriage return) gets a leading apostrophe, so a spreadsheet never runs it as a formula
+(OWASP "CSV injection"). In XLSX every text cell is stored as text, so it cannot be a formula
+whatever it starts with.
+"""
+
+import csv
+import io
+import re
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reports.tables import CellKind, ReportTable
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_FORMATS = {
+    CellKind.YEAR: "0",
+    CellKind.COUNT: "#,##0",
+    CellKind.AMOUNT: "#,##0.00",
+    CellKind.PERCENT: "0.0",
+}
+# Excel's limits on a sheet's name: 31 characters, none of these.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_NAME_LENGTH = 31
+HEADER_FILL = PatternFill("solid", fgColor="E7EEF7")
+
+
+def neutralised(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula, made plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_bytes(table: ReportTable) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralised(label) for label in table.header()])
+    for record in table.records():
+        writer.writerow(["" if value is None else neutralised(value) for value in record])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def sheet_name(title: str) -> str:
+    return SHEET_NAME_FORBIDDEN.sub(" ", title).strip()[:SHEET_NAME_LENGTH] or "Report"
+
+
+def xlsx_bytes(table: ReportTable, *, about: list[tuple[str, str]]) -> bytes:
+    """The table on its first sheet (header row frozen, numbers formatted), and on a second
+    sheet what it is: its title, the filters it was made with, when, and its notes."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_name(table.sheet_title)
+    sheet.append([str(label) for label in table.header()])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.data_type = "s"
+    for record in table.records():
+        sheet.append(record)
+        for cell, column in zip(sheet[sheet.max_row], table.columns, strict=True):
+            if column.kind in NUMBER_FORMATS:
+                cell.number_format = NUMBER_FORMATS[column.kind]
+            elif isinstance(cell.value, str):
+                # openpyxl takes text starting with "=" for a formula: store it as text.
+                cell.data_type = "s"
+    for index, column in enumerate(table.columns, start=1):
+        longest = max(
+            [
+                len(str(column.label)) // 2,
+                *(len(str(row[index - 1] or "")) for row in table.records()),
+            ]
+        )
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(longest + 2, 8), 48)
+    sheet.freeze_panes = "A2"
+
+    notes = workbook.create_sheet(sheet_name(_("About")))
+    notes.append([str(table.title)])
+    notes["A1"].font = Font(bold=True, size=13)
+    for label, value in about:
+        notes.append([label, value])
+    for note in table.notes:
+        notes.append([str(note)])
+    for row in notes.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    notes.column_dimensions["A"].width = 28
+    notes.column_dimensions["B"].width = 60
+
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def file_response(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    # Figures scoped to one reader: no shared cache keeps them.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def csv_response(table: ReportTable, *, filename: str, about: list[tuple[str, str]]):
+    return file_response(csv_bytes(table), content_type=CSV_CONTENT_TYPE, filename=filename)
+
+
+def xlsx_response(table: ReportTable, *, filename: str, about: list[tuple[str, str]]):
+    return file_response(
+        xlsx_bytes(table, about=about), content_type=XLSX_CONTENT_TYPE, filename=filename
+    )
+
+
+def generated_at() -> str:
+    """Now, in the site's time zone with its offset: an XLSX cell cannot hold a time zone."""
+    return timezone.localtime().isoformat(timespec="minutes")
+
+
+# The file formats by their extension in ``/reports/export/<table>.<extension>``.
+WRITERS = {"csv": csv_response, "xlsx": xlsx_response}

@@ -1,0 +1,2 @@
+"""The four languages of the interface: the switch, the formats, translated content and the
+catalogs."""

@@ -1,0 +1,316 @@
+"""The report pages over HTTP: who may open them, their filters, what they show, how many
+queries they cost, and that they need neither a script nor inline styles."""
+
+import datetime
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event
+from programmes.models import Partnership, Programme
+from tests.factories import (
+    CountryFactory,
+    EventFactory,
+    InstitutionFactory,
+    PartnershipFactory,
+    ProgrammeFactory,
+    ViewerFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+REPORT = reverse("reports:index")
+BALANCE = reverse("reports:balance")
+
+
+def export_url(table: str, extension: str) -> str:
+    return reverse("reports:export", kwargs={"table": table, "extension": extension})
+
+
+@pytest.mark.parametrize(
+    "url", [REPORT, BALANCE, export_url("programmes", "csv"), export_url("balance", "xlsx")]
+)
+def test_anonymous_visitors_are_sent_to_sign_in(client, url):
+    response = client.get(url)
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{reverse('accounts:login')}?next={url}",
+    )
+
+
+@pytest.mark.parametrize("url", [REPORT, BALANCE, export_url("funding", "csv")])
+def test_reports_are_read_only(client, world, url):
+    client.force_login(world.outsider)
+
+    assert client.post(url).status_code == 405
+
+
+def test_the_year_report_shows_the_readers_figures(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(REPORT, {"year": "2025"})
+
+    assert response.status_code == 200
+    report = response.context["report"]
+    assert report.filters.year == 2025
+    assert report.programmes.overall.total == 4
+    assert [section.table.name for section in response.context["sections"]] == [
+        "programmes",
+        "events",
+        "attendance",
+        "agreements",
+        "funding",
+    ]
+    html = response.content.decode()
+    assert "<h1>Cooperation in 2025</h1>" in html
+    assert table_cells(html, "programmes")[-1] == [
+        "All countries, each programme once",
+        "",
+        "0",
+        "1",
+        "0",
+        "1",
+        "1",
+        "1",
+        "0",
+        "4",
+    ]
+
+
+def test_the_partner_sees_the_draft_counted(client, world):
+    client.force_login(world.partner)
+
+    response = client.get(REPORT, {"year": "2025"})
+
+    assert response.context["report"].programmes.overall.counts["draft"] == 1
+
+
+def test_the_year_defaults_to_the_current_one(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(REPORT)
+
+    this_year = timezone.localdate().year
+    assert response.context["filters"].year == this_year
+    # The picker shows that year, not the first one it offers.
+    assert response.context["form"]["year"].value() == str(this_year)
+
+
+def test_the_country_filter_takes_an_iso_code_in_either_case(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(REPORT, {"year": "2025", "country": "kg"})
+
+    rows = table_cells(response.content.decode(), "attendance")
+    assert rows == [["Kyrgyzstan", "KG", "0", "0", "0", "0", "0", "—"]]
+
+
+@pytest.mark.parametrize(
+    ("query", "lines"),
+    [
+        ({"year": "soon"}, ["Year: Enter a whole number."]),
+        ({"year": "1066"}, ["Year: Ensure this value is greater than or equal to 1991."]),
+        (
+            {"country": "XX"},
+            ["Country: Select a valid choice. That choice is not one of the available choices."],
+        ),
+        (
+            {"kind": "opera"},
+            ["Programme kind: Select a valid choice. opera is not one of the available choices."],
+        ),
+    ],
+)
+def test_filters_that_cannot_be_understood_are_named_and_nothing_is_shown(
+    client, world, query, lines
+):
+    client.force_login(world.outsider)
+
+    response = client.get(REPORT, query)
+
+    assert response.status_code == 200
+    assert "report" not in response.context
+    assert response.context["form"].error_lines() == lines
+    assert lines[0] in response.content.decode().replace("&#x27;", "'")
+
+
+def test_a_draft_the_reader_may_not_see_is_not_a_programme_to_filter_by(client, world):
+    draft = world.programmes["P4"]
+    client.force_login(world.outsider)
+    outsider = client.get(REPORT, {"year": "2025", "programme": draft.pk})
+    client.force_login(world.partner)
+    partner = client.get(REPORT, {"year": "2025", "programme": draft.pk})
+
+    assert "report" not in outsider.context
+    assert draft.title not in outsider.content.decode()
+    assert partner.context["report"].programmes.overall.counts == {"draft": 1}
+
+
+def test_the_balance_shows_five_years_and_takes_no_country(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(BALANCE, {"year": "2025", "country": "KZ"})
+
+    balance = response.context["balance"]
+    assert [year.year for year in balance.years] == [2021, 2022, 2023, 2024, 2025]
+    assert [country.code for country in balance.countries] == ["KZ", "KG", "UZ"]
+    assert list(response.context["form"].fields) == ["year", "programme", "kind", "status"]
+    assert table_cells(response.content.decode(), "balance")[2] == [
+        "2025",
+        "Uzbekistan",
+        "UZ",
+        "3",
+        "60.0",
+        "100.0",
+        "0.0",
+        "29.4",
+        "—",
+    ]
+
+
+def test_the_two_reports_link_to_each_other_with_the_filters_they_share(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(REPORT, {"year": "2024", "country": "KZ", "kind": "exhibition"})
+
+    assert response.context["other_query"] == "year=2024&kind=exhibition"
+    assert response.context["export_query"] == "year=2024&country=KZ&kind=exhibition"
+
+
+def test_charts_are_inline_svg_images_without_scripts_or_styles(client, world):
+    client.force_login(world.outsider)
+
+    for url in (REPORT, BALANCE):
+        html = client.get(url, {"year": "2025"}).content.decode()
+
+        assert re.findall(r"<script[^>]*>", html) == [
+            '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js" defer>'
+        ]
+        assert re.findall(r"\sstyle=", html) == []
+        svgs = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg"[^>]*>', html)
+        assert svgs
+        for svg in svgs:
+            chart = re.search(r'aria-labelledby="([\w-]+)-title \1-desc"', svg).group(1)
+            assert 'role="img"' in svg
+            assert f'<title id="{chart}-title">' in html
+            assert f'<desc id="{chart}-desc">' in html
+
+
+def test_the_page_costs_as_many_queries_for_thirty_programmes_as_for_one(client, db):
+    uz, kz = CountryFactory(code="UZ"), CountryFactory(code="KZ")
+    viewer = ViewerFactory().user
+    client.force_login(viewer)
+
+    def add_programmes(count: int):
+        for number in range(count):
+            programme = ProgrammeFactory(
+                status=Programme.Status.ACTIVE,
+                starts_on=datetime.date(2025, 1, 1),
+                ends_on=datetime.date(2025, 12, 31),
+            )
+            lead = InstitutionFactory(country=uz)
+            partner = InstitutionFactory(country=kz)
+            PartnershipFactory(
+                programme=programme,
+                institution=lead,
+                role=Partnership.Role.LEAD,
+                funding_amount=number * 100,
+                funding_currency="UZS",
+            )
+            PartnershipFactory(programme=programme, institution=partner)
+            EventFactory(
+                programme=programme,
+                host_institution=partner,
+                status=Event.Status.HELD,
+                starts_at=datetime.datetime(2025, 6, 1, 10, tzinfo=datetime.UTC),
+                ends_at=datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.UTC),
+                actual_attendance=50,
+                youth_attendance=20,
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(REPORT, {"year": "2025"})
+        assert response.status_code == 200
+        return len(captured)
+
+    add_programmes(1)
+    with_one = queries()
+    add_programmes(29)
+    with_thirty = queries()
+
+    assert with_thirty == with_one
+    assert client.get(REPORT, {"year": "2025"}).context["report"].programmes.overall.total == 30
+
+
+# ---------- Reading the page's tables ----------
+
+
+class TableReader(HTMLParser):
+    """The text of every cell of the table ``id``, row by row (header row excluded)."""
+
+    def __init__(self, table_id: str):
+        super().__init__()
+        self.table_id = table_id
+        self.inside = False
+        self.in_head = False
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("id") == self.table_id:
+            self.inside = True
+        elif self.inside and tag == "thead":
+            self.in_head = True
+        elif self.inside and not self.in_head and tag == "tr":
+            self.rows.append([])
+        elif self.inside and not self.in_head and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "table":
+            self.inside = False
+        elif tag == "thead":
+            self.in_head = False
+        elif self.cell is not None and tag in ("td", "th"):
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+class HeaderReader(TableReader):
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and dict(attrs).get("id") == self.table_id:
+            self.inside = True
+        elif self.inside and tag == "thead":
+            self.in_head = True
+            self.rows.append([])
+        elif self.inside and self.in_head and tag == "th":
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "thead":
+            self.in_head = False
+        elif self.cell is not None and tag == "th":
+            self.rows[-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+
+
+def table_cells(html: str, name: str) -> list[list[str]]:
+    reader = TableReader(f"table-{name}")
+    reader.feed(html)
+    return reader.rows
+
+
+def table_header(html: str, name: str) -> list[str]:
+    reader = HeaderReader(f"table-{name}")
+    reader.feed(html)
+    return reader.rows[0]
