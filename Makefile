@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: install messages run test screenshots lint format clean
+.PHONY: install messages run serve test screenshots lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 12), "Dostlik needs Python 3.12"'
@@ -32,6 +32,28 @@ run: install
 	DEBUG=1 $(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+## The production stack on http://127.0.0.1:$(PORT): gunicorn (gunicorn.conf.py), whitenoise's
+## hashed static files, PostgreSQL and Redis (both must be running; see DATABASE_URL, REDIS_URL).
+# DEBUG is off as in production, with a throw-away SECRET_KEY unless one is given. It speaks
+# plain http on this machine only, so the HTTPS redirect, HSTS and secure cookies are off here;
+# on a real server they stay on (the defaults) behind a proxy that terminates TLS.
+serve: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/dostlik
+serve: export REDIS_URL ?= redis://127.0.0.1:6379/0
+serve: export SECRET_KEY ?= $(shell $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')
+serve: export DEBUG = 0
+serve: export ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export SITE_URL ?= http://127.0.0.1:$(PORT)
+serve: export SECURE_SSL_REDIRECT = 0
+serve: export SECURE_HSTS_SECONDS = 0
+serve: export SESSION_COOKIE_SECURE = 0
+serve: export CSRF_COOKIE_SECURE = 0
+serve: export EMAIL_CONSOLE ?= 1
+serve: export GUNICORN_BIND ?= 127.0.0.1:$(PORT)
+serve: install
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/gunicorn --config gunicorn.conf.py
+
 ## The whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL).
 test: install
 	$(BIN)/pytest
@@ -47,6 +69,33 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# --- Backups (PostgreSQL) -----------------------------------------------------------------------
+.PHONY: backup restore
+BACKUP_DIR ?= backups
+PG_DUMP ?= pg_dump
+PG_RESTORE ?= pg_restore
+
+## Dump the database of DATABASE_URL to $(BACKUP_DIR)/dostlik-<UTC timestamp>.dump (pg_dump's
+## custom format: compressed, restorable table by table). Written under a temporary name first,
+## so an interrupted dump never looks like a good backup.
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME"; exit 1; }
+	@mkdir -p "$(BACKUP_DIR)"
+	@umask 077; file="$(BACKUP_DIR)/dostlik-$$(date -u +%Y%m%dT%H%M%SZ).dump"; \
+	  $(PG_DUMP) --format=custom --file="$$file.partial" --dbname="$(DATABASE_URL)" \
+	  && mv "$$file.partial" "$$file" && echo "Backup written to $$file"
+
+## Restore BACKUP=<file> into the database of DATABASE_URL, replacing what is there. In one
+## transaction: an error leaves the database as it was. Owners and grants are not restored, so a
+## backup loads under another database user too.
+restore:
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=$(BACKUP_DIR)/dostlik-<timestamp>.dump"; exit 1; }
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME"; exit 1; }
+	@$(PG_RESTORE) --clean --if-exists --no-owner --no-acl --single-transaction --exit-on-error \
+	  --dbname="$(DATABASE_URL)" "$(BACKUP)"
+	@echo "Restored $(BACKUP)"
+# --- End of backups ------------------------------------------------------------------------------
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

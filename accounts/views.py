@@ -7,14 +7,19 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.middleware import set_language_cookie
 from accounts.services import user_language_set
+from config.ratelimits import login_rate_limit
 
 
+# Sign-in POSTs are rate-limited per address; django-axes also locks a username and address
+# after repeated failures (config/settings.py).
+@method_decorator(login_rate_limit, name="post")
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True

@@ -4,10 +4,12 @@ Development defaults exist only where they are safe: SQLite and a throw-away sec
 while DEBUG is on. With DEBUG off, SECRET_KEY must be given.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,7 +37,8 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The header only allows preloading; the domain is preloaded once submitted to hstspreload.org.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if _proxy_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
     SECURE_PROXY_SSL_HEADER = (_proxy_header, "https")
 
@@ -53,6 +56,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "multilingual",
+    # Locks out repeated failed sign-ins (see "Attacks and abuse" below).
+    "axes",
+    "django_ratelimit",
     "accounts",
     "institutions",
     "programmes",
@@ -63,7 +69,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # One log line per request (config/request_log.py): outermost, so its duration and status
+    # are those the client gets.
+    "config.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Static files straight from the app server (hashed names, compressed), before any other
+    # middleware spends time on a request for a stylesheet.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # With the database unreachable, any page answers 503 with a calm page (config/outage.py):
+    # it wraps every middleware below, since sessions and sign-in read the database too.
+    "config.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +96,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns a rate-limited request into RATELIMIT_VIEW's 429 answer.
+    "django_ratelimit.middleware.RatelimitMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -95,6 +115,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # csp_nonce for {% csp_nonce_attr %} (the admin's templates use it).
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -103,9 +125,14 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A persistent connection that died with a database restart is replaced, not reused, so the
+# site recovers by itself once the database is back.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -150,6 +177,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+# Serving stack. With DEBUG off, collectstatic writes hashed, compressed copies that
+# whitenoise serves with far-future cache headers; a deploy then never serves a stale stylesheet.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# With REDIS_URL set, every app server shares one cache and one session store, so a person
+# signed in on one server stays signed in on the next and the machine keeps no state of its own.
+# Sessions are cached_db: read from Redis, kept in the database too, so emptying or restarting
+# Redis signs nobody out.
+if _redis_url := env.str("REDIS_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+            # Sites (or test runs) sharing one Redis database keep apart by their prefix.
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# End of the serving stack.
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
@@ -177,12 +230,84 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dostlik <noreply@loc
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Attacks and abuse. django-axes counts failed sign-ins (the site's and the admin's) per username
+# AND address: after AXES_FAILURE_LIMIT failures that pair is refused for AXES_COOLOFF_TIME,
+# even with the right password, while the same person from another address still signs in — so
+# nobody can lock a coordinator out from afar. A success clears the count. The attempts live
+# in the database, shared by every app server.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The cool-off runs from the failure that locked, so the page can say when to try again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# Locks end by themselves; to end one early: manage.py axes_reset_username <username>.
+AXES_ENABLE_ADMIN = False
+# The client's address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT says how many proxies of ours
+# (nginx, a load balancer) append to X-Forwarded-For; then the address that many entries from
+# the right, which a client cannot forge. The rate limits use the same address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "config.ratelimits.client_address"
+RATELIMIT_IP_META_KEY = "config.ratelimits.client_address"
+# django-ratelimit (config/ratelimits.py) counts in the default cache: Redis with REDIS_URL.
+RATELIMIT_RATES = {
+    "login": env.str("RATELIMIT_LOGIN", default="10/m"),  # sign-in POSTs per address
+    "feed": env.str("RATELIMIT_FEED", default="120/m"),  # fetches per calendar feed
+}
+RATELIMIT_VIEW = "config.ratelimits.rate_limited"
+# With the cache down, let requests through (sign-ins are still guarded by django-axes) rather
+# than refuse every sign-in and every feed.
+RATELIMIT_FAIL_OPEN = True
+SILENCED_SYSTEM_CHECKS = [
+    # Django's own RedisCache increments atomically (INCR); django-ratelimit just doesn't list it.
+    "django_ratelimit.W001",
+    # Without REDIS_URL there is one process (development): its local cache counts correctly.
+    *([] if env.str("REDIS_URL", default="") else ["django_ratelimit.E003"]),
+]
+# End of attacks and abuse.
+
 # Lists show this many rows a page.
 PAGE_SIZE = env.int("PAGE_SIZE", default=25)
 
+# --- Production: Content-Security-Policy and logging ---------------------------------------
+# Enforced everywhere, DEBUG or not, so a page that breaks it breaks in development first. No
+# page of ours has inline script or style. The nonce is for the admin, whose templates put it on
+# their own <script>, <link> and <style> tags ({% csp_nonce_attr %}); the header names a nonce
+# only on pages that used one, so no page gets 'unsafe-inline'.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+}
+
+# Everything goes to stdout, where the process manager collects it. Each request is one line on
+# the "dostlik.requests" logger. The filter on the handler takes calendar feed tokens out of
+# every record, whichever logger wrote it (Django logs the path of a 404, for one); Django's own
+# loggers hand their records to that handler instead of keeping handlers of their own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_feed_tokens": {"()": "config.request_log.RedactFeedTokens"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "line",
+            "filters": ["redact_feed_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+    },
 }

@@ -9,3 +9,15 @@ from config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 SECURE_SSL_REDIRECT = False
+# Tests need no collectstatic, and keep their cache and sessions in the process, whatever
+# REDIS_URL the environment holds (tests/production starts real servers for Redis).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Most tests sign in through the test client, which calls authenticate() without a request,
+# as django-axes cannot count; tests/production/test_abuse.py switches both guards back on.
+AXES_ENABLED = False
+RATELIMIT_ENABLE = False

@@ -3,12 +3,13 @@
 import datetime
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config.outage import RETRY_AFTER_SECONDS
 from events.selectors import (
     event_attendance_between,
     event_count_between,
@@ -55,9 +56,16 @@ def home(request):
 @never_cache
 @require_safe
 def healthz(request):
-    """For load balancers and uptime checks: 200 while the database answers, 503 otherwise."""
+    """For load balancers and uptime checks: 200 while the database answers, 503 otherwise.
+
+    A query, not just a connection: a persistent connection (CONN_MAX_AGE) outlives a database
+    restart as an open but dead socket, which only a round trip reveals.
+    """
     try:
-        connection.ensure_connection()
-    except DatabaseError:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except (DatabaseError, InterfaceError):
+        response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponse("ok\n", content_type="text/plain")

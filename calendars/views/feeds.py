@@ -45,6 +45,7 @@ from calendars.feeds import (
 )
 from calendars.ical import calendar_bytes, feed_validators
 from calendars.models import CalendarFeed
+from config.ratelimits import feed_rate_limit
 from events.models import Event
 from institutions.models import Country, Institution
 from programmes.models import Programme
@@ -193,6 +194,7 @@ def _feed_salt(feed: CalendarFeed) -> str:
 
 @login_not_required
 @require_safe
+@feed_rate_limit
 def feed_file(request, token: str):
     try:
         feed = feed_by_token(token=token)
