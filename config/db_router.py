@@ -1,0 +1,28 @@
+"""Reads outside transactions go to a PostgreSQL read replica, when one is configured
+(DATABASE_REPLICA_URL); writes, and every read inside a transaction, go to the primary, so a
+service that reads what it is about to change always reads the primary."""
+
+from django.conf import settings
+from django.db import transaction
+
+REPLICA = "replica"
+PRIMARY = "default"
+
+
+class ReplicaRouter:
+    def db_for_read(self, model, **hints):
+        if REPLICA not in settings.DATABASES:
+            return None
+        if transaction.get_connection(PRIMARY).in_atomic_block:
+            return PRIMARY
+        return REPLICA
+
+    def db_for_write(self, model, **hints):
+        return PRIMARY
+
+    def allow_relation(self, obj1, obj2, **hints):
+        # The replica holds the same rows as the primary.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == PRIMARY

@@ -1,0 +1,35 @@
+import pytest
+from django.db import transaction
+
+from config.db_router import ReplicaRouter
+from events.models import Event
+
+router = ReplicaRouter()
+
+# The router reads the configured databases when it routes; no connection is opened here.
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES:UserWarning")
+
+
+def test_without_a_replica_the_router_leaves_every_read_to_the_default(settings):
+    settings.DATABASES = {"default": settings.DATABASES["default"]}
+
+    assert router.db_for_read(Event) is None
+    assert router.db_for_write(Event) == "default"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_outside_transactions_go_to_the_replica_and_the_rest_to_the_primary(settings):
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+
+    outside = router.db_for_read(Event)
+    with transaction.atomic():
+        inside = router.db_for_read(Event)
+
+    assert (outside, inside, router.db_for_write(Event)) == ("replica", "default", "default")
+    assert (
+        router.allow_migrate("default", "events"),
+        router.allow_migrate("replica", "events"),
+    ) == (
+        True,
+        False,
+    )
