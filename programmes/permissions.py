@@ -8,7 +8,13 @@ its partners; deciding, for the national coordinators of the countries taking pa
 
 import rules
 
-from institutions.permissions import is_administrator, is_coordinator, is_signed_in, role_ids
+from institutions.permissions import (
+    is_administrator,
+    is_coordinator,
+    is_national_coordinator,
+    is_signed_in,
+    role_ids,
+)
 from programmes.models import Programme
 
 Status = Programme.Status
@@ -114,7 +120,11 @@ can_cancel_programme = (
 # a decision taken on paper through the Django admin, naming the country.
 can_decide_programme = is_signed_in & is_national_coordinator_of_a_participant & is_submitted
 
+# The queue of programmes waiting for a country's decision.
+can_view_decisions = is_signed_in & (is_administrator | is_national_coordinator)
+
 rules.add_perm("programmes.add_programme", can_create_programme)
+rules.add_perm("programmes.view_decisions", can_view_decisions)
 rules.add_perm("programmes.view_programme", can_view_programme)
 rules.add_perm("programmes.change_programme", can_change_programme)
 rules.add_perm("programmes.submit_programme", can_submit_programme)

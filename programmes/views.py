@@ -52,6 +52,7 @@ from programmes.permissions import (
     can_decide_programme,
     can_reopen_programme,
     can_submit_programme,
+    can_view_decisions,
     can_withdraw_programme,
 )
 
@@ -518,8 +519,7 @@ def decision_queue(request):
     those still waiting for one of their decisions first. An administrator sees every
     submitted programme, with every country's decision."""
     user = request.user
-    country_ids = role_ids(user).country_ids
-    if not (user.is_superuser or country_ids):
+    if not can_view_decisions.test(user):
         raise PermissionDenied
     programmes = (
         (
@@ -535,7 +535,8 @@ def decision_queue(request):
     entries = [
         entry
         for entry in (
-            _queue_entry(programme, country_ids, user.is_superuser) for programme in programmes
+            _queue_entry(programme, role_ids(user).country_ids, user.is_superuser)
+            for programme in programmes
         )
         if entry.decisions
     ]
