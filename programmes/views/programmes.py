@@ -1,13 +1,4 @@
-"""Agreement and programme pages, and the coordinators' workspace for programmes.
-
-Reading: a programme the user may not see is a 404, so a hidden draft looks like a missing one.
-Writing: who may create, change, move along the workflow or decide is for
-``programmes.permissions``; a page or step a user may see but not use answers 403, on GET and
-POST alike. Every write goes through ``programmes.services``. A form with errors is shown again
-with status 200; an edit refused because someone else saved the programme meanwhile, with
-status 409 (Conflict), the person's input kept. Workflow steps are POST-only: each says what it
-did, or why it could not, in a message on the programme page it redirects to.
-"""
+"""Programme pages, and creating and editing programmes."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,14 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from rules import Predicate
 
 from events.selectors import event_list_for_programme
@@ -32,7 +23,7 @@ from institutions.permissions import role_ids
 from institutions.selectors import institution_list
 from programmes import selectors, services
 from programmes.exceptions import StaleVersion
-from programmes.filters import AgreementFilter, ProgrammeFilter
+from programmes.filters import ProgrammeFilter
 from programmes.forms import (
     CancelForm,
     DecisionForm,
@@ -42,7 +33,7 @@ from programmes.forms import (
     ProgrammeForm,
     WorkflowStepForm,
 )
-from programmes.models import Agreement, Approval, Partnership, Programme
+from programmes.models import Approval, Partnership, Programme
 from programmes.permissions import (
     can_activate_programme,
     can_cancel_programme,
@@ -52,7 +43,6 @@ from programmes.permissions import (
     can_decide_programme,
     can_reopen_programme,
     can_submit_programme,
-    can_view_decisions,
     can_withdraw_programme,
 )
 
@@ -62,35 +52,6 @@ PARTNERS_PREFIX = "partners"
 
 Status = Programme.Status
 Decision = Approval.Decision
-
-
-# ---------- agreements ----------
-
-
-@require_safe
-def agreement_list(request):
-    filterset = AgreementFilter(
-        request.GET, queryset=selectors.agreement_list(user=request.user), request=request
-    )
-    agreements = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-    page_obj = Paginator(agreements, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request, "programmes/agreement_list.html", {"filter": filterset, "page_obj": page_obj}
-    )
-
-
-@require_safe
-def agreement_detail(request, pk: int):
-    try:
-        agreement = selectors.agreement_get(user=request.user, pk=pk)
-    except Agreement.DoesNotExist as exc:
-        raise Http404 from exc
-    programmes = selectors.programme_list_for_agreement(user=request.user, agreement=agreement)
-    return render(
-        request,
-        "programmes/agreement_detail.html",
-        {"agreement": agreement, "programmes": programmes},
-    )
 
 
 # ---------- reading programmes ----------
@@ -114,14 +75,14 @@ def programme_list(request):
     )
 
 
-def _visible_programme(request, pk: int) -> Programme:
+def visible_programme(request, pk: int) -> Programme:
     try:
         return selectors.programme_get(user=request.user, pk=pk)
     except Programme.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def _programme_page(programme: Programme):
+def programme_page(programme: Programme):
     return redirect("programmes:detail", programme.pk)
 
 
@@ -209,7 +170,7 @@ WORKFLOW_STEPS = {
 }
 
 
-def _deciding_countries(user, programme: Programme) -> list[Country]:
+def deciding_countries(user, programme: Programme) -> list[Country]:
     """The user's countries taking part in ``programme``: those they may decide for."""
     participating = {
         partnership.institution.country for partnership in programme.partnerships.all()
@@ -218,13 +179,13 @@ def _deciding_countries(user, programme: Programme) -> list[Country]:
     return sorted((c for c in participating if c.pk in own), key=lambda country: country.name)
 
 
-def _render_programme(request, programme: Programme, *, decision_form=None):
+def render_programme(request, programme: Programme, *, decision_form=None):
     """The programme page, with the steps and the decision the user may take on it."""
     user = request.user
     events = event_list_for_programme(user=user, programme=programme)
     steps = [step for step in WORKFLOW_STEPS.values() if step.may.test(user, programme)]
     if decision_form is None and can_decide_programme.test(user, programme):
-        decision_form = DecisionForm(countries=_deciding_countries(user, programme))
+        decision_form = DecisionForm(countries=deciding_countries(user, programme))
     context = {
         "programme": programme,
         "events": events[:EVENTS_SHOWN],
@@ -246,7 +207,7 @@ def _render_programme(request, programme: Programme, *, decision_form=None):
 
 @require_safe
 def programme_detail(request, pk: int):
-    return _render_programme(request, _visible_programme(request, pk))
+    return render_programme(request, visible_programme(request, pk))
 
 
 # ---------- creating and editing ----------
@@ -274,7 +235,7 @@ def _partner_initial(partnership: Partnership) -> dict:
     }
 
 
-def _show_refusal(form, error: ValidationError) -> None:
+def show_refusal(form, error: ValidationError) -> None:
     """Put a service's refusal on the form: on the field it names when the form has it, else
     above the form (a partner's field, a rule spanning several fields)."""
     if not hasattr(error, "error_dict"):
@@ -317,7 +278,7 @@ def programme_create(request):
                 actor=user, partners=formset.partner_rows(), **form.programme_fields()
             )
         except ValidationError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -327,14 +288,14 @@ def programme_create(request):
                 )
                 % {"title": programme.title},
             )
-            return _programme_page(programme)
+            return programme_page(programme)
     return _render_form(request, form=form, formset=formset)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def programme_edit(request, pk: int):
     user = request.user
-    programme = _visible_programme(request, pk)
+    programme = visible_programme(request, pk)
     if not can_change_programme.test(user, programme):
         raise PermissionDenied
     partnerships = sorted(
@@ -375,7 +336,7 @@ def programme_edit(request, pk: int):
             form.add_error(None, error)
             status = 409
         except ValidationError as error:
-            _show_refusal(form, error)
+            show_refusal(form, error)
         else:
             if saved.returned_for_decision:
                 messages.warning(
@@ -392,160 +353,5 @@ def programme_edit(request, pk: int):
                     request,
                     _("The programme “%(title)s” was saved.") % {"title": saved.programme.title},
                 )
-            return _programme_page(programme)
+            return programme_page(programme)
     return _render_form(request, form=form, formset=formset, programme=programme, status=status)
-
-
-# ---------- the workflow ----------
-
-
-def _workflow_view(step: WorkflowStep):
-    @require_POST
-    def take_step(request, pk: int):
-        programme = _visible_programme(request, pk)
-        if not step.may.test(request.user, programme):
-            raise PermissionDenied
-        form = step.form_class(request.POST)
-        if not form.is_valid():
-            messages.error(request, " ".join(form.errors["comment"]))
-            return _programme_page(programme)
-        try:
-            step.service(
-                programme=programme, actor=request.user, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, str(step.done))
-        return _programme_page(programme)
-
-    take_step.__name__ = take_step.__qualname__ = f"programme_{step.name}"
-    take_step.__doc__ = f"POST only: the workflow step “{step.name}” on one programme."
-    return take_step
-
-
-programme_submit = _workflow_view(WORKFLOW_STEPS["submit"])
-programme_withdraw = _workflow_view(WORKFLOW_STEPS["withdraw"])
-programme_reopen = _workflow_view(WORKFLOW_STEPS["reopen"])
-programme_activate = _workflow_view(WORKFLOW_STEPS["activate"])
-programme_complete = _workflow_view(WORKFLOW_STEPS["complete"])
-programme_cancel = _workflow_view(WORKFLOW_STEPS["cancel"])
-
-
-# ---------- national decisions ----------
-
-
-def _decision_message(approval: Approval, programme: Programme) -> str:
-    country = approval.country.name
-    if approval.decision == Decision.REJECTED:
-        return _("Rejected on behalf of %(country)s: the programme is rejected.") % {
-            "country": country
-        }
-    if approval.decision == Decision.CHANGES_REQUESTED:
-        return _(
-            "Changes requested on behalf of %(country)s: the programme's coordinators were told."
-        ) % {"country": country}
-    if programme.status == Status.APPROVED:
-        return _(
-            "Approved on behalf of %(country)s. Every participating country has approved: the "
-            "programme is approved."
-        ) % {"country": country}
-    return _(
-        "Approved on behalf of %(country)s. The programme waits for the other countries' decisions."
-    ) % {"country": country}
-
-
-@require_POST
-def programme_decide(request, pk: int):
-    user = request.user
-    programme = _visible_programme(request, pk)
-    if not can_decide_programme.test(user, programme):
-        raise PermissionDenied
-    form = DecisionForm(request.POST, countries=_deciding_countries(user, programme))
-    if form.is_valid():
-        try:
-            approval = services.programme_decide(
-                programme=programme,
-                country=form.cleaned_data["country"],
-                decision=form.cleaned_data["decision"],
-                actor=user,
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as error:
-            _show_refusal(form, error)
-        else:
-            messages.success(request, _decision_message(approval, programme))
-            return _programme_page(programme)
-    # Shown again on the programme page, with the choice and the comment the person typed.
-    return _render_programme(request, _visible_programme(request, pk), decision_form=form)
-
-
-@dataclass(frozen=True)
-class CountryDecision:
-    country: Country
-    approval: Approval | None
-
-
-@dataclass(frozen=True)
-class QueueEntry:
-    """A submitted programme and, for each country the reader decides for, its decision."""
-
-    programme: Programme
-    decisions: list[CountryDecision]
-
-    @property
-    def waiting(self) -> bool:
-        return any(decision.approval is None for decision in self.decisions)
-
-
-def _queue_entry(programme: Programme, country_ids, everyone: bool) -> QueueEntry:
-    approvals = {approval.country_id: approval for approval in programme.approvals.all()}
-    countries = {
-        p.institution.country_id: p.institution.country for p in programme.partnerships.all()
-    }
-    return QueueEntry(
-        programme=programme,
-        decisions=[
-            CountryDecision(country=country, approval=approvals.get(country.pk))
-            for country in sorted(countries.values(), key=lambda country: country.name)
-            if everyone or country.pk in country_ids
-        ],
-    )
-
-
-@require_safe
-def decision_queue(request):
-    """The national coordinators' desk: the submitted programmes involving their countries,
-    those still waiting for one of their decisions first. An administrator sees every
-    submitted programme, with every country's decision."""
-    user = request.user
-    if not can_view_decisions.test(user):
-        raise PermissionDenied
-    programmes = (
-        (
-            selectors.programme_list(user=user)
-            if user.is_superuser
-            else selectors.programme_list_worked_on(user=user)
-        )
-        .filter(status=Status.SUBMITTED)
-        .prefetch_related(
-            Prefetch("approvals", queryset=Approval.objects.select_related("decided_by"))
-        )
-    )
-    entries = [
-        entry
-        for entry in (
-            _queue_entry(programme, role_ids(user).country_ids, user.is_superuser)
-            for programme in programmes
-        )
-        if entry.decisions
-    ]
-    return render(
-        request,
-        "programmes/decision_queue.html",
-        {
-            "waiting": [entry for entry in entries if entry.waiting],
-            "decided": [entry for entry in entries if not entry.waiting],
-            "is_administrator": user.is_superuser,
-        },
-    )
