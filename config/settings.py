@@ -210,8 +210,14 @@ if _redis_url := env.str("REDIS_URL", default=""):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # End of the serving stack.
 
+# Uploaded agreement documents. They are never served from MEDIA_URL: the app hands each one out
+# itself, as an attachment, to those who may read it (programmes/views/agreements.py). With
+# several app servers MEDIA_ROOT is a directory they share.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
+AGREEMENT_DOCUMENT_MAX_BYTES = env.int("AGREEMENT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

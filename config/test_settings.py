@@ -11,8 +11,10 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 SECURE_SSL_REDIRECT = False
 # Tests need no collectstatic, and keep their cache and sessions in the process, whatever
 # REDIS_URL the environment holds (tests/production starts real servers for Redis).
+# Uploaded documents stay in memory, so a test run leaves no files behind.
 STORAGES = {
     **STORAGES,  # noqa: F405
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Country, Institution
 from institutions.permissions import role_ids
+from programmes import documents
 from programmes.models import Approval, Currency, Partnership, Programme
 from programmes.services import PartnerRow
 
@@ -325,3 +326,32 @@ class DecisionForm(forms.Form):
         if decision and decision != Approval.Decision.APPROVED and not cleaned.get("comment"):
             self.add_error("comment", _("Say why, so that the coordinators know what to change."))
         return cleaned
+
+
+class AgreementDocumentForm(forms.Form):
+    """A file for an agreement, checked for size and type by its content
+    (``programmes.documents``) before anything is stored."""
+
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("Empty: the file's name."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{kind.extension}" for kind in documents.ACCEPTED)}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        documents.check_upload(upload)
+        return upload

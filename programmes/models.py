@@ -500,3 +500,37 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.recipient}"
+
+
+class AgreementDocument(models.Model):
+    """A file of an agreement — its signed text, an annex, a scan — checked and named by
+    ``programmes.documents``; served only through the app, to those who may read it."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        related_name="documents",
+        verbose_name=_("agreement"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self):
+        return self.title

@@ -1,9 +1,13 @@
-"""Who may see, change and decide on a programme.
+"""Who may see, change and decide on a programme, and who may read an agreement's documents.
 
 The same rule as ``programmes.selectors.programme_visibility`` decides who sees a programme: a
 draft stays with the coordinators of its partners, the national coordinators of their countries
 and administrators; afterwards every signed-in user sees it. Changing is for the coordinators of
 its partners; deciding, for the national coordinators of the countries taking part.
+
+Every signed-in user reads an agreement; its documents (the signed text, annexes) are for the
+parties: the coordinators of its party institutions and the national coordinators of their
+countries, who also add and remove them, read-only viewers, and administrators.
 """
 
 import rules
@@ -15,7 +19,7 @@ from institutions.permissions import (
     is_signed_in,
     role_ids,
 )
-from programmes.models import Programme
+from programmes.models import Agreement, Programme
 
 Status = Programme.Status
 
@@ -123,6 +127,28 @@ can_decide_programme = is_signed_in & is_national_coordinator_of_a_participant &
 # The queue of programmes waiting for a country's decision.
 can_view_decisions = is_signed_in & (is_administrator | is_national_coordinator)
 
+
+@rules.predicate
+def is_party_to_agreement(user, agreement: Agreement) -> bool:
+    """Coordinates a party institution, or nationally coordinates a party's country."""
+    if agreement is None:
+        return False
+    roles = role_ids(user)
+    return any(
+        party.institution_id in roles.institution_ids
+        or party.institution.country_id in roles.country_ids
+        for party in agreement.party_rows.all()
+    )
+
+
+@rules.predicate
+def is_viewer(user) -> bool:
+    return role_ids(user).is_viewer
+
+
+can_manage_agreement_documents = is_signed_in & (is_administrator | is_party_to_agreement)
+can_read_agreement_documents = can_manage_agreement_documents | (is_signed_in & is_viewer)
+
 rules.add_perm("programmes.add_programme", can_create_programme)
 rules.add_perm("programmes.view_decisions", can_view_decisions)
 rules.add_perm("programmes.view_programme", can_view_programme)
@@ -134,3 +160,6 @@ rules.add_perm("programmes.activate_programme", can_activate_programme)
 rules.add_perm("programmes.complete_programme", can_complete_programme)
 rules.add_perm("programmes.cancel_programme", can_cancel_programme)
 rules.add_perm("programmes.decide_programme", can_decide_programme)
+rules.add_perm("programmes.view_agreementdocument", can_read_agreement_documents)
+rules.add_perm("programmes.add_agreementdocument", can_manage_agreement_documents)
+rules.add_perm("programmes.delete_agreementdocument", can_manage_agreement_documents)

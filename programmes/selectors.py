@@ -14,6 +14,7 @@ from accounts.models import User
 from institutions.models import Institution, Membership, NationalCoordinator
 from programmes.models import (
     Agreement,
+    AgreementDocument,
     AgreementParty,
     Approval,
     Partnership,
@@ -135,6 +136,12 @@ def agreement_list(*, user: User) -> QuerySet[Agreement]:
 
 def agreement_get(*, user: User, pk: int) -> Agreement:
     return agreement_list(user=user).get(pk=pk)
+
+
+def agreement_documents(*, agreement: Agreement) -> QuerySet[AgreementDocument]:
+    """The documents of ``agreement``, newest first; who may read them is for the caller
+    (``programmes.permissions.can_read_agreement_documents``)."""
+    return agreement.documents.select_related("uploaded_by").order_by("-uploaded_at", "-pk")
 
 
 def agreement_list_for_institution(*, user: User, institution: Institution):

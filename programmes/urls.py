@@ -7,6 +7,22 @@ app_name = "programmes"
 urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    # An agreement's documents: added and removed by POST, downloaded as attachments.
+    path(
+        "agreements/<int:pk>/documents/",
+        views.agreement_document_upload,
+        name="agreement_document_upload",
+    ),
+    path(
+        "agreements/<int:pk>/documents/<int:document_pk>/",
+        views.agreement_document_download,
+        name="agreement_document",
+    ),
+    path(
+        "agreements/<int:pk>/documents/<int:document_pk>/delete/",
+        views.agreement_document_delete,
+        name="agreement_document_delete",
+    ),
     path("programmes/", views.programme_list, name="list"),
     path("programmes/new/", views.programme_create, name="create"),
     path("programmes/decisions/", views.decision_queue, name="decisions"),

@@ -3,6 +3,9 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,7 +16,7 @@ from config.admin_utils import (
     HistoryReadOnlyMixin,
     take_over_saved_row,
 )
-from programmes.models import Agreement, AgreementParty
+from programmes.models import Agreement, AgreementDocument, AgreementParty
 from programmes.services import agreement_create
 
 # What a new agreement is made of in the admin; its parties come from the inline.
@@ -38,6 +41,32 @@ class AgreementPartyInline(FollowsParentInlineMixin, admin.TabularInline):
         # An agreement has at least two parties, also after a party row is deleted.
         kwargs["validate_min"] = True
         return super().get_formset(request, obj, **kwargs)
+
+
+class AgreementDocumentInline(admin.TabularInline):
+    """The agreement's documents, read-only: they are added and removed on the agreement's page,
+    where each file is checked, and downloaded through it, never from MEDIA_URL."""
+
+    model = AgreementDocument
+    extra = 0
+    fields = ["download", "size_label", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("document"))
+    def download(self, document: AgreementDocument) -> str:
+        url = reverse("programmes:agreement_document", args=[document.agreement_id, document.pk])
+        return format_html('<a href="{}">{}</a> ({})', url, document.title, document.original_name)
+
+    @admin.display(description=_("size"))
+    def size_label(self, document: AgreementDocument) -> str:
+        return filesizeformat(document.size)
 
 
 class AgreementStatusFilter(admin.SimpleListFilter):
@@ -122,7 +151,7 @@ class AgreementAdmin(HistoryReadOnlyMixin, DostlikAdminMixin, SimpleHistoryAdmin
             },
         ),
     ]
-    inlines = [AgreementPartyInline]
+    inlines = [AgreementPartyInline, AgreementDocumentInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(party_total=Count("party_rows"))
@@ -134,6 +163,10 @@ class AgreementAdmin(HistoryReadOnlyMixin, DostlikAdminMixin, SimpleHistoryAdmin
     @admin.display(description=_("status"))
     def status_label(self, agreement: Agreement) -> str:
         return agreement.get_status_display()
+
+    def get_inlines(self, request, obj):
+        # A new agreement has no documents yet; they are added on its page once it exists.
+        return [AgreementPartyInline] if obj is None else self.inlines
 
     def get_fieldsets(self, request, obj=None):
         # Termination and the derived status belong to an agreement that exists.

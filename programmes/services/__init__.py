@@ -1,6 +1,7 @@
 """Every write to agreements and programmes. Views, the admin and commands call these."""
 
 from programmes.services.agreements import agreement_create
+from programmes.services.documents import agreement_document_add, agreement_document_delete
 from programmes.services.programmes import (
     PartnerRow,
     ProgrammeSaved,
@@ -26,6 +27,8 @@ __all__ = [
     "PartnerRow",
     "ProgrammeSaved",
     "agreement_create",
+    "agreement_document_add",
+    "agreement_document_delete",
     "approval_record",
     "partnership_add",
     "programme_activate",

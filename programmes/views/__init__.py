@@ -9,7 +9,13 @@ status 409 (Conflict), the person's input kept. Workflow steps are POST-only: ea
 did, or why it could not, in a message on the programme page it redirects to.
 """
 
-from programmes.views.agreements import agreement_detail, agreement_list
+from programmes.views.agreements import (
+    agreement_detail,
+    agreement_document_delete,
+    agreement_document_download,
+    agreement_document_upload,
+    agreement_list,
+)
 from programmes.views.programmes import (
     programme_create,
     programme_detail,
@@ -29,6 +35,9 @@ from programmes.views.workflow import (
 
 __all__ = [
     "agreement_detail",
+    "agreement_document_delete",
+    "agreement_document_download",
+    "agreement_document_upload",
     "agreement_list",
     "decision_queue",
     "programme_activate",

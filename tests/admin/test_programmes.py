@@ -160,7 +160,11 @@ def agreement_form_errors(response) -> dict[str, list[str]]:
 
 
 def party_errors(response) -> list[str]:
-    (parties,) = response.context["inline_admin_formsets"]
+    (parties,) = [
+        inline
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.prefix == "party_rows"
+    ]
     return parties.formset.non_form_errors()
 
 

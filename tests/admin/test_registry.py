@@ -15,6 +15,7 @@ from events.models import Event, Venue
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from programmes.models import (
     Agreement,
+    AgreementDocument,
     AgreementParty,
     Approval,
     Partnership,
@@ -101,8 +102,12 @@ def test_every_model_of_ours_has_an_admin_and_a_row_in_this_table():
         for model in apps.get_models()
         if model._meta.app_label in OUR_APPS and not model.__name__.startswith("Historical")
     }
-    # Parties of an agreement are edited on the agreement's page only.
-    assert {model for model in admin.site._registry if model in ours} == ours - {AgreementParty}
+    # Parties of an agreement are edited on the agreement's page only; its documents are listed
+    # there and added on the site, where each file is checked.
+    assert {model for model in admin.site._registry if model in ours} == ours - {
+        AgreementParty,
+        AgreementDocument,
+    }
     assert set(ROWS) == set(admin.site._registry)
 
 

@@ -6,7 +6,8 @@ person may use) · ``LOGIN`` to the site's sign-in page, ``next`` the requested 
 not leak) · ``FORBID`` 403 (visible, not allowed) · ``NA`` 405 (method not allowed) ·
 ``REDIRECT(to)`` 302 to ``to`` (after a POST that did its work) · ``BAD`` 400 (a request the
 page cannot understand) · ``CSV`` a CSV download of the one selected row · ``CSV_FILE`` and
-``XLSX`` a report's table downloaded as CSV or as an Excel workbook · ``ICS`` an iCalendar file.
+``XLSX`` a report's table downloaded as CSV or as an Excel workbook · ``ICS`` an iCalendar file ·
+``PDF`` an agreement's document downloaded.
 """
 
 import csv
@@ -119,7 +120,9 @@ class Expect:
         disposition = response.get("Content-Disposition", "")
         if not disposition.startswith("attachment;"):
             return [f"expected an attachment, got {disposition!r}"]
-        body = response.content
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if self.download == "application/pdf" and not body.startswith(b"%PDF-"):
+            return [f"expected a PDF, the body starts {body[:40]!r}"]
         if self.download == SPREADSHEET and not zipfile.is_zipfile(io.BytesIO(body)):
             return [f"expected a workbook, the body starts {body[:40]!r}"]
         if self.download == "text/csv":
@@ -141,6 +144,7 @@ CSV = Expect("CSV", 200, csv_records=2)
 ICS = Expect("ICS", 200, calendar=True)
 CSV_FILE = Expect("CSV_FILE", 200, download="text/csv")
 XLSX = Expect("XLSX", 200, download=SPREADSHEET)
+PDF = Expect("PDF", 200, download="application/pdf")
 
 
 def REDIRECT(to: Target, abbreviation: str = "") -> Expect:

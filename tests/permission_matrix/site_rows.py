@@ -32,6 +32,7 @@ from tests.permission_matrix.expectations import (
     NA,
     NF,
     OK,
+    PDF,
     REDIRECT,
     XLSX,
     Expect,
@@ -354,6 +355,47 @@ ROWS: list[Row] = [
     # ---- agreements: every signed-in user reads them all ----
     page("programmes:agreement_list", get=SIGNED_IN, post=NOT_THIS_METHOD),
     page("programmes:agreement_detail", "agreement", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    # ---- an agreement's documents: for the parties' coordinators and national coordinators
+    # (who add and remove them), viewers (who read them) and administrators; for others a
+    # document's address does not exist ----
+    page(
+        "programmes:agreement_document_upload",
+        "agreement",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=INVALID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=INVALID,
+            nc_kz=INVALID,
+            admin=INVALID,
+        ),
+    ),
+    page(
+        "programmes:agreement_document",
+        "agreement",
+        "document",
+        get=roles(anon=LOGIN, viewer=PDF, own=PDF, uz=NF, kz=NF, nc_uz=PDF, nc_kz=PDF, admin=PDF),
+        post=NOT_THIS_METHOD,
+    ),
+    page(
+        "programmes:agreement_document_delete",
+        "agreement",
+        "document",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=to("programmes:agreement_detail", "agreement"),
+            uz=NF,
+            kz=NF,
+            nc_uz=to("programmes:agreement_detail", "agreement"),
+            nc_kz=to("programmes:agreement_detail", "agreement"),
+            admin=to("programmes:agreement_detail", "agreement"),
+        ),
+    ),
     # ---- programmes ----
     page("programmes:list", get=SIGNED_IN, post=NOT_THIS_METHOD),
     # Any coordinator starts a programme their institution leads; the readers do not.

@@ -15,6 +15,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 
 from accounts.models import User
@@ -24,13 +25,14 @@ from events.models import Event, Venue
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from programmes.models import (
     Agreement,
+    AgreementDocument,
     Approval,
     Partnership,
     Programme,
     ProgrammeTransition,
     Reminder,
 )
-from programmes.services import programme_submit
+from programmes.services import agreement_document_add, programme_submit
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -66,6 +68,7 @@ class World:
     foreign_uz: Institution
     foreign_kz: Institution
     agreement: Agreement
+    document: AgreementDocument  # a PDF of ``agreement``, whose parties are ``own``, ``kz_partner``
     draft: Programme
     submitted: Programme
     other_draft: Programme
@@ -164,6 +167,11 @@ def build_world() -> World:
         foreign_uz=foreign_uz,
         foreign_kz=foreign_kz,
         agreement=agreement,
+        document=agreement_document_add(
+            actor=own_user,
+            agreement=agreement,
+            upload=SimpleUploadedFile("treaty.pdf", b"%PDF-1.7\n%%EOF\n"),
+        ),
         draft=draft,
         submitted=submitted,
         other_draft=other_draft,
