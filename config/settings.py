@@ -197,16 +197,24 @@ STORAGES = {
 # With REDIS_URL set, every app server shares one cache and one session store, so a person
 # signed in on one server stays signed in on the next and the machine keeps no state of its own.
 # Sessions are cached_db: read from Redis, kept in the database too, so emptying or restarting
-# Redis signs nobody out.
+# Redis signs nobody out. Redis down or slow is a cache miss, logged, not an error: pages, feeds
+# and sign-in carry on from the database (tests/production/test_redis_outage.py).
 if _redis_url := env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": _redis_url,
             # Sites (or test runs) sharing one Redis database keep apart by their prefix.
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "dostlik.cache"
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # End of the serving stack.
 
@@ -274,8 +282,6 @@ RATELIMIT_VIEW = "config.ratelimits.rate_limited"
 # than refuse every sign-in and every feed.
 RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = [
-    # Django's own RedisCache increments atomically (INCR); django-ratelimit just doesn't list it.
-    "django_ratelimit.W001",
     # Without REDIS_URL there is one process (development): its local cache counts correctly.
     *([] if env.str("REDIS_URL", default="") else ["django_ratelimit.E003"]),
 ]
@@ -308,7 +314,10 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_feed_tokens": {"()": "config.request_log.RedactFeedTokens"}},
+    "filters": {
+        "redact_feed_tokens": {"()": "config.request_log.RedactFeedTokens"},
+        "one_line_while_cache_is_down": {"()": "config.cache_log.OneLineWhileCacheIsDown"},
+    },
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
@@ -322,5 +331,6 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "dostlik.cache": {"filters": ["one_line_while_cache_is_down"], "propagate": True},
     },
 }
