@@ -283,7 +283,11 @@ RATELIMIT_VIEW = "config.ratelimits.rate_limited"
 RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = [
     # Without REDIS_URL there is one process (development): its local cache counts correctly.
-    *([] if env.str("REDIS_URL", default="") else ["django_ratelimit.E003"]),
+    *(
+        []
+        if env.str("REDIS_URL", default="")
+        else ["django_ratelimit.E003", "django_ratelimit.W001"]
+    ),
 ]
 # End of attacks and abuse.
 

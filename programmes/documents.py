@@ -42,7 +42,8 @@ DOCX = DocumentType(
 ODT = DocumentType("odt", "application/vnd.oasis.opendocument.text", "OpenDocument (ODT)")
 
 ACCEPTED = (PDF, DOCX, ODT, PNG, JPEG)
-BY_EXTENSION = {kind.extension: kind for kind in ACCEPTED}
+# What the browser's file picker offers; the content decides what is accepted.
+ACCEPTED_EXTENSIONS = (".pdf", ".docx", ".odt", ".png", ".jpg", ".jpeg")
 
 
 def accepted_labels() -> str:

@@ -341,7 +341,7 @@ class AgreementDocumentForm(forms.Form):
     file = forms.FileField(
         label=_("File"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ",".join(f".{kind.extension}" for kind in documents.ACCEPTED)}
+            attrs={"accept": ",".join(documents.ACCEPTED_EXTENSIONS)}
         ),
     )
 
