@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from institutions.models import Country, Institution
@@ -94,7 +95,8 @@ class Event(models.Model):
         PLANNED = "planned", _("Planned")
         CONFIRMED = "confirmed", _("Confirmed")
         POSTPONED = "postponed", _("Postponed")
-        CANCELLED = "cancelled", _("Cancelled")
+        # The context keeps it apart from a cancelled programme: languages agree it by gender.
+        CANCELLED = "cancelled", pgettext_lazy("event status", "Cancelled")
         HELD = "held", _("Held")
 
     class Visibility(models.TextChoices):

@@ -9,7 +9,9 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 from django.utils import translation
 
+from events.models import Event
 from multilingual.catalogs import catalog_paths, compile_catalog
+from programmes.models import Programme
 
 # As makemessages leaves a new file: the header marked fuzzy. Russian with the three plural
 # forms the interface's catalog uses, where Django's own has four.
@@ -151,3 +153,12 @@ def test_every_language_of_the_site_has_a_catalog():
     languages = {po_path.parent.parent.name for po_path in catalog_paths(settings.LOCALE_PATHS[:1])}
 
     assert languages == {code for code, _name in settings.LANGUAGES} - {"en"}
+
+
+def test_a_cancelled_event_and_a_cancelled_programme_agree_in_gender():
+    """One English word, two Russian ones: an event (мероприятие) is neuter, a programme
+    (программа) feminine, so the event's status carries a context of its own."""
+    with translation.override("ru"):
+        labels = (str(Event.Status.CANCELLED.label), str(Programme.Status.CANCELLED.label))
+
+    assert labels == ("Отменено", "Отменена")
