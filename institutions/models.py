@@ -1,10 +1,23 @@
+import functools
+
+from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from institutions.validators import validate_time_zone
 from multilingual.content import validate_translations
+
+
+@functools.cache
+def territory_name(code: str, language: str) -> str | None:
+    """The name CLDR (through Babel) gives the country ``code`` in ``language``, if any."""
+    try:
+        return Locale.parse(translation.to_locale(language)).territories.get(code)
+    except (ValueError, UnknownLocaleError):
+        return None
 
 
 class Country(models.Model):
@@ -31,7 +44,17 @@ class Country(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.local_name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the active language: the stored one in the site's default language,
+        CLDR's in the others (Узбекистан, Oʻzbekiston, Өзбекстан), the stored one where CLDR has
+        none."""
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        if language.split("-")[0] == settings.LANGUAGE_CODE.split("-")[0]:
+            return self.name
+        return territory_name(self.code, language) or self.name
 
 
 class Institution(models.Model):

@@ -150,7 +150,7 @@ def institution_choices(institutions: Iterable[Institution]) -> list:
     """Institutions grouped by country, for a drop-down that reads like the partner tables."""
     groups: dict[str, list] = {}
     for institution in institutions:
-        groups.setdefault(institution.country.name, []).append((institution.pk, institution.name))
+        groups.setdefault(str(institution.country), []).append((institution.pk, institution.name))
     return [("", "—"), *groups.items()]
 
 
@@ -340,9 +340,7 @@ class AgreementDocumentForm(forms.Form):
     )
     file = forms.FileField(
         label=_("File"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ",".join(documents.ACCEPTED_EXTENSIONS)}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(documents.ACCEPTED_EXTENSIONS)}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -69,7 +69,7 @@ def programme_submitted(*, programme: Programme, countries: list[Country], again
         "each participating country.\n\nDecide on it here: %(url)s\n"
     ) % {
         "title": programme.title,
-        "countries": ", ".join(country.name for country in countries),
+        "countries": ", ".join(str(country) for country in countries),
         "url": _programme_url(programme),
     }
     _queue_after_commit(subject=subject, body=body, recipients=recipients)
@@ -81,7 +81,7 @@ def programme_decided(*, programme: Programme, approval: Approval) -> None:
         Membership.objects.filter(institution__partnerships__programme=programme)
     )
     subject = _("Dostlik: %(country)s decided on “%(title)s”: %(decision)s") % {
-        "country": approval.country.name,
+        "country": str(approval.country),
         "title": programme.title,
         "decision": approval.get_decision_display().lower(),
     }
@@ -89,7 +89,7 @@ def programme_decided(*, programme: Programme, approval: Approval) -> None:
         "%(country)s decided on the joint programme “%(title)s”: %(decision)s.\n\n"
         "%(comment)s\n\nThe programme is now %(status)s: %(url)s\n"
     ) % {
-        "country": approval.country.name,
+        "country": str(approval.country),
         "title": programme.title,
         "decision": approval.get_decision_display().lower(),
         "comment": approval.comment or _("No comment."),

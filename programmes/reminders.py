@@ -205,7 +205,7 @@ def _agreement_message(
         "date": date,
         "days": days_left,
         "parties": ", ".join(row.institution.name for row in agreement.party_rows.all()),
-        "countries": ", ".join(country.name for country in countries),
+        "countries": ", ".join(str(country) for country in countries),
         "url": _site_url("programmes:agreement_detail", agreement.pk),
     }
     subject = _("Dostlik: the agreement “%(title)s” expires on %(date)s") % values
@@ -285,7 +285,7 @@ def _event_message(event: Event) -> tuple[str, str]:
         "starts": starts,
         "time_zone": event.time_zone,
         "place": str(event.venue) if event.venue else event.city,
-        "country": event.country.name,
+        "country": str(event.country),
         "status": event.get_status_display(),
         "url": _site_url("events:detail", event.pk),
     }

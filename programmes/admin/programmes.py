@@ -292,7 +292,7 @@ class ProgrammeAdmin(
     @admin.display(description=_("countries"))
     def countries(self, programme: Programme) -> str:
         names = {
-            partnership.institution.country.name for partnership in programme.partnerships.all()
+            str(partnership.institution.country) for partnership in programme.partnerships.all()
         }
         return ", ".join(sorted(names))
 

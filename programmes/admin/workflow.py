@@ -340,7 +340,7 @@ class ProgrammeWorkflowMixin:
                     request,
                     DECIDE.done
                     % {
-                        "country": approval.country.name,
+                        "country": str(approval.country),
                         "programme": programme,
                         "decision": approval.get_decision_display().lower(),
                         "status": status_of(programme),

@@ -212,7 +212,7 @@ def programme_decide(
             to_status=Status.REJECTED,
             actor=actor,
             comment=_("Rejected by %(country)s: %(comment)s")
-            % {"country": country.name, "comment": comment},
+            % {"country": str(country), "comment": comment},
             at=at,
         )
     elif decision == Decision.APPROVED and set(

@@ -73,7 +73,7 @@ programme_cancel = _workflow_view(WORKFLOW_STEPS["cancel"])
 
 
 def _decision_message(approval: Approval, programme: Programme) -> str:
-    country = approval.country.name
+    country = str(approval.country)
     if approval.decision == Decision.REJECTED:
         return _("Rejected on behalf of %(country)s: the programme is rejected.") % {
             "country": country

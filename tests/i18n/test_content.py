@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from events.models import Event
-from institutions.models import Institution
+from institutions.models import Country, Institution
 from multilingual.content import localized, translation_errors
 from programmes.models import Programme
 from tests.factories import EventFactory, InstitutionFactory, ProgrammeFactory
@@ -148,3 +148,24 @@ def test_a_record_with_malformed_translations_does_not_validate(factory):
         record.full_clean()
 
     assert refused.value.message_dict["translations"] == ["“uid” cannot be translated."]
+
+
+@pytest.mark.parametrize(
+    ("language", "uzbekistan", "kazakhstan"),
+    [
+        ("en", "Uzbekistan", "Kazakhstan"),
+        ("ru", "Узбекистан", "Казахстан"),
+        ("uz", "Oʻzbekiston", "Qozogʻiston"),
+        ("kk", "Өзбекстан", "Қазақстан"),
+    ],
+)
+def test_a_country_is_named_in_the_readers_language(language, uzbekistan, kazakhstan):
+    countries = [Country(code="UZ", name="Uzbekistan"), Country(code="KZ", name="Kazakhstan")]
+
+    with translation.override(language):
+        assert [str(country) for country in countries] == [uzbekistan, kazakhstan]
+
+
+def test_a_country_unknown_to_the_common_locale_data_keeps_its_stored_name():
+    with translation.override("ru"):
+        assert str(Country(code="QQ", name="Atlantis")) == "Atlantis"
