@@ -25,11 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from calendars.warnings import EventWarning, event_warnings, warnings_digest
 from events.models import Event, Venue, all_day_bounds
+from events.permissions import hostable_institution_ids
 from events.selectors import event_local_days
 from institutions.models import Country, Institution
-from institutions.permissions import is_administrator, role_ids
+from institutions.permissions import role_ids
 from programmes.models import Programme
-from programmes.permissions import coordinates_the_lead, partner_institution_ids
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -67,13 +67,10 @@ EVENT_FIELDS = (
 def host_choices(
     *, user: User, programme: Programme, current: Institution | None = None
 ) -> QuerySet[Institution]:
-    """The institutions ``user`` may name as host of an event of ``programme``: any partner for
-    an administrator or a coordinator of the lead, otherwise only the partners they coordinate.
-    ``current`` (the host of an event being edited) stays selectable, so an edit of other
-    fields never forces a new host."""
-    partner_ids = partner_institution_ids(programme)
-    if not (is_administrator.test(user) or coordinates_the_lead.test(user, programme)):
-        partner_ids &= role_ids(user).institution_ids
+    """The institutions ``user`` may name as host of an event of ``programme``
+    (``events.permissions.hostable_institution_ids``). ``current`` (the host of an event being
+    edited) stays selectable, so an edit of other fields never forces a new host."""
+    partner_ids = hostable_institution_ids(user, programme)
     if current is not None:
         partner_ids.add(current.pk)
     return Institution.objects.filter(pk__in=partner_ids).order_by("name", "pk")

@@ -10,11 +10,22 @@ from programmes.permissions import (
     can_change_programme,
     can_view_programme,
     coordinates_the_lead,
+    partner_institution_ids,
 )
 
 # Events of a completed programme still take their attendance figures; a cancelled or rejected
 # programme's events are closed.
 CLOSED_FOR_EVENTS = frozenset({Programme.Status.CANCELLED, Programme.Status.REJECTED})
+
+
+def hostable_institution_ids(user, programme: Programme) -> set[int]:
+    """The partners of ``programme`` that ``user`` may name as the host of one of its events:
+    every partner for an administrator or a coordinator of the lead, otherwise only the partners
+    they coordinate."""
+    partner_ids = partner_institution_ids(programme)
+    if is_administrator.test(user) or coordinates_the_lead.test(user, programme):
+        return partner_ids
+    return partner_ids & role_ids(user).institution_ids
 
 
 @rules.predicate
