@@ -295,7 +295,7 @@ def programmes_chart(figure: ProgrammesByStatus) -> Chart:
         series=[Series(status.label, STATUS_COLOURS[status]) for status in statuses],
         bars=[
             Bar(
-                country.name,
+                str(country),
                 tuple(counts.of(status) for status in statuses),
                 caption=number(counts.total),
             )
@@ -322,7 +322,7 @@ def events_chart(figure: EventsByKind) -> Chart:
         ],
         bars=[
             Bar(
-                country.name,
+                str(country),
                 tuple(counts.get(kind, 0) for kind in figure.kinds),
                 caption=number(sum(counts.values())),
             )
@@ -342,7 +342,7 @@ def attendance_chart(figure: AttendanceByCountry) -> Chart:
             }
         bars.append(
             Bar(
-                country.name,
+                str(country),
                 (
                     attendance.youth,
                     attendance.audience_with_both - attendance.youth,
@@ -378,7 +378,7 @@ def agreements_chart(figure: AgreementsByCountry) -> Chart:
         ),
         series=[Series(_("In force"), IN_FORCE), Series(_("Expiring within 90 days"), EXPIRING)],
         bars=[
-            Bar(country.name, (counts.in_force, counts.expiring), caption=number(counts.total))
+            Bar(str(country), (counts.in_force, counts.expiring), caption=number(counts.total))
             for country, counts in figure.rows
         ],
     )
@@ -406,7 +406,7 @@ def funding_charts(figure: FundingByCountry) -> list[Chart]:
                 series=[Series(currency, PALETTE[6])],
                 bars=[
                     Bar(
-                        country.name,
+                        str(country),
                         (amounts.get(currency, Decimal(0)),),
                         caption=f"{number(amounts.get(currency, Decimal(0)))} {currency}",
                         colour=colours[country.pk],
@@ -427,7 +427,7 @@ def balance_events_chart(figure: Balance) -> Chart:
         description=_table_follows(
             _("One bar for each year, split by the country whose institutions hosted the events.")
         ),
-        series=[Series(country.name, colours[country.pk]) for country in figure.countries],
+        series=[Series(str(country), colours[country.pk]) for country in figure.countries],
         bars=[
             Bar(
                 str(year.year),
@@ -462,7 +462,7 @@ def balance_funding_charts(figure: Balance) -> list[Chart]:
                     )
                     % {"currency": currency}
                 ),
-                series=[Series(country.name, colours[country.pk]) for country in figure.countries],
+                series=[Series(str(country), colours[country.pk]) for country in figure.countries],
                 bars=[
                     Bar(
                         str(year.year),

@@ -312,7 +312,7 @@ def balance_table(figure: Balance, filters: ReportFilters) -> ReportTable:
         for number, country in enumerate(figure.countries):
             values = [
                 year.year,
-                country.name,
+                str(country),
                 country.code,
                 year.hosted.get(country.pk, 0),
                 year.event_share(country),
