@@ -97,5 +97,20 @@ restore:
 	@echo "Restored $(BACKUP)"
 # --- End of backups ------------------------------------------------------------------------------
 
+# --- Load test and benchmarks --------------------------------------------------------------------
+.PHONY: loadtest bench
+
+## 50 simulated users for 60 s against gunicorn + PostgreSQL + Redis (loadtest/README in the
+## script's docstring); ends non-zero when any request failed.
+loadtest: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,loadtest]"
+	$(BIN)/python loadtest/run.py
+
+## Feeds, pages and throughput measured in one run; prints the table and writes docs/benchmarks.md.
+bench: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/run.py
+# --- End of load test and benchmarks -------------------------------------------------------------
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
