@@ -6,35 +6,41 @@ a SEQUENCE that rises with each change, DTSTAMP, cancelled events kept with STAT
 all-day events as dates with an exclusive DTEND, the calendar's name and refresh interval.
 
 Calendar apps poll feeds for ever, so each event's VEVENT is serialised once per version and
-kept in the cache; a feed joins the cached blocks instead of serialising every event again.
+kept in the cache; a feed joins the cached blocks instead of serialising every event again, and
+loads only the events whose block is not cached. A whole feed is kept too, for the ETag it was
+made for, so an unchanged feed fetched in full is sent without reading its events at all.
 """
 
 import datetime
 import functools
 import hashlib
+import zlib
 from collections.abc import Iterable, Sequence
 from urllib.parse import quote, urlencode
 
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, QuerySet, Sum
+from django.db.models import Count, F, Max, QuerySet, Sum, Value
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from events.models import Event
+from events.models import Event, Venue
 from events.selectors import event_local_days
+from institutions.models import Country, Institution
 from public.selectors import PUBLISHED_STATUSES
 
 PRODID = "-//Dostlik//Shared calendar of joint cultural programmes//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 ONE_SECOND = datetime.timedelta(seconds=1)
 # Raise when what a VEVENT holds changes, so cached blocks of the old shape are not reused.
-_VEVENT_FORMAT = 2
+_VEVENT_FORMAT = 3
 # A serialised VEVENT is kept this long after it was written; a feed polled more rarely than
 # that serialises it again. Bounded, so the versions an edit leaves behind expire.
 VEVENT_CACHE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
+# A whole feed is kept this long after it was made; one per feed (see ``feed_bytes``).
+FEED_BODY_TIMEOUT = int(datetime.timedelta(days=1).total_seconds())
 # How long a feed's last ETag is remembered (see ``_first_seen``); forgetting it costs one
 # full download to a client that asks with If-Modified-Since only.
 FEED_STATE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
@@ -111,43 +117,67 @@ def vevent(event: Event) -> icalendar.Event:
     return component
 
 
+# What a cached VEVENT is made of, read without loading the event: the version and the moment
+# of change of the event and of its programme (every change to either moves them, so they stand
+# for the titles, times, status and texts), and the names it shows of rows that keep no version.
+_KEY_FIELDS = (
+    "pk",
+    "version",
+    "updated_at",
+    "programme_id",
+    "programme__version",
+    "programme__updated_at",
+    "host_institution__name",
+    "venue__name",
+    "country__name",
+)
+# What a calendar needs of each event besides its block: the zone its VEVENT is written in.
+_ROW_FIELDS = (*_KEY_FIELDS, "all_day", "time_zone")
+_ALL_DAY, _TIME_ZONE = len(_KEY_FIELDS), len(_KEY_FIELDS) + 1
+
+
+def _key_context() -> str:
+    """What every block of one calendar shares: the format, the language, the site's address."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return repr((_VEVENT_FORMAT, language, settings.SITE_URL))
+
+
+def _key(context: str, made_of: tuple) -> str:
+    """The cache key of a VEVENT made of ``made_of`` (the values of ``_KEY_FIELDS``). Moments
+    are written out, so the same moment read in another time zone gives the same key."""
+    written = tuple(
+        value.isoformat() if isinstance(value, datetime.datetime) else value for value in made_of
+    )
+    digest = hashlib.sha256(f"{context}{written!r}".encode()).hexdigest()[:40]
+    return f"ical:vevent:{made_of[0]}:{digest}"
+
+
+def _made_of(event: Event) -> tuple:
+    """``_KEY_FIELDS`` of a loaded event (with its programme, host, venue and country)."""
+    return (
+        event.pk,
+        event.version,
+        event.updated_at,
+        event.programme_id,
+        event.programme.version,
+        event.programme.updated_at,
+        event.host_institution.name,
+        event.venue.name if event.venue_id else None,
+        event.country.name,
+    )
+
+
 def _vevent_key(event: Event) -> str:
     """A key naming everything the VEVENT is made of. Besides the event's own version it covers
-    what lives on other rows (the programme's title, the host's, venue's and country's names),
+    what lives on other rows (the programme's version, the host's, venue's and country's names),
     so renaming a host is never answered from a stale block."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    made_of = (
-        _VEVENT_FORMAT,
-        language,
-        settings.SITE_URL,
-        event.uid,
-        event.sequence,
-        event.version,
-        event.created_at.isoformat(),
-        event.updated_at.isoformat(),
-        event.title,
-        event.description,
-        event.kind,
-        event.status,
-        event.visibility,
-        event.programme.status,
-        event.all_day,
-        event.starts_at.isoformat(),
-        event.ends_at.isoformat(),
-        event.time_zone,
-        event.city,
-        event.venue.name if event.venue_id else "",
-        event.country.name,
-        event.host_institution.name,
-        event.programme.title,
-    )
-    digest = hashlib.sha256(repr(made_of).encode()).hexdigest()[:40]
-    return f"ical:vevent:{event.pk}:{digest}"
+    return _key(_key_context(), _made_of(event))
 
 
 def vevent_blocks(events: Sequence[Event]) -> list[bytes]:
     """Each event's serialised VEVENT, from the cache where this version was serialised before."""
-    keys = [_vevent_key(event) for event in events]
+    context = _key_context()
+    keys = [_key(context, _made_of(event)) for event in events]
     cached = cache.get_many(keys)
     missing = {}
     blocks = []
@@ -161,15 +191,56 @@ def vevent_blocks(events: Sequence[Event]) -> list[bytes]:
     return blocks
 
 
+def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
+    """The VEVENTs of ``events`` in their order, and the zones they are written in.
+
+    The keys come from one narrow read of ``events``; only the events whose block is not cached
+    are loaded and serialised, so a feed of many events that changed in one costs the narrow
+    read, the cache and one event. An event gone between the two reads is left out."""
+    context = _key_context()
+    rows = list(events.values_list(*_ROW_FIELDS))
+    keys = [_key(context, row[:_ALL_DAY]) for row in rows]
+    cached = cache.get_many(keys)
+    missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in cached]
+    made = {}
+    if missing:
+        for event in Event.objects.filter(pk__in=missing).select_related(
+            "programme", "host_institution", "venue", "country"
+        ):
+            # The key of what was loaded, which is what the block holds.
+            made[event.pk] = (_vevent_key(event), vevent(event).to_ical())
+        cache.set_many(dict(made.values()), timeout=VEVENT_CACHE_TIMEOUT)
+    blocks = []
+    zones = set()
+    for row, key in zip(rows, keys, strict=True):
+        block = cached.get(key)
+        if block is None:
+            if row[0] not in made:
+                continue
+            block = made[row[0]][1]
+        blocks.append(block)
+        if not row[_ALL_DAY]:
+            zones.add(row[_TIME_ZONE])
+    return blocks, zones
+
+
 @functools.cache
 def _vtimezone(tzid: str) -> bytes:
     return icalendar.Timezone.from_tzid(tzid).to_ical()
 
 
-def calendar_bytes(events: Iterable[Event], *, name: str, description: str = "") -> bytes:
+def calendar_bytes(
+    events: QuerySet[Event] | Iterable[Event], *, name: str, description: str = ""
+) -> bytes:
     """A whole calendar: header, a VTIMEZONE for every TZID the events use, the events.
-    All-day events are dates without a zone, so they need no VTIMEZONE."""
-    events = list(events)
+    All-day events are dates without a zone, so they need no VTIMEZONE. Events given as a
+    queryset are loaded only where their VEVENT is not cached (``_queryset_blocks``)."""
+    if isinstance(events, QuerySet):
+        blocks, zones = _queryset_blocks(events)
+    else:
+        events = list(events)
+        blocks = vevent_blocks(events)
+        zones = {event.time_zone for event in events if not event.all_day}
     header = icalendar.Calendar()
     header.add("prodid", PRODID)
     header.add("version", "2.0")
@@ -183,15 +254,55 @@ def calendar_bytes(events: Iterable[Event], *, name: str, description: str = "")
     header.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     header.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL).to_ical().decode())
     opening = header.to_ical().removesuffix(b"END:VCALENDAR\r\n")
-    zones = sorted({event.time_zone for event in events if not event.all_day})
     return b"".join(
         [
             opening,
-            *(_vtimezone(zone) for zone in zones),
-            *vevent_blocks(events),
+            *(_vtimezone(zone) for zone in sorted(zones)),
+            *blocks,
             b"END:VCALENDAR\r\n",
         ]
     )
+
+
+def _names_digest() -> str:
+    """A digest of the names VEVENTs show from rows that keep no version (hosts, venues,
+    countries), read in one query: renaming one makes every kept feed (``feed_bytes``) stale."""
+    tables = [
+        model.objects.order_by().annotate(table=Value(label)).values_list("table", "pk", "name")
+        for label, model in (("institution", Institution), ("venue", Venue), ("country", Country))
+    ]
+    names = sorted(tables[0].union(*tables[1:], all=True))
+    return hashlib.sha256(repr(names).encode()).hexdigest()
+
+
+def feed_bytes(
+    events: QuerySet[Event],
+    *,
+    etag: str,
+    salt: str,
+    name: str,
+    description: str = "",
+    loaded: Iterable[Event] | None = None,
+) -> bytes:
+    """``calendar_bytes`` of ``events``, kept whole in the cache for the ``etag`` it was made for.
+
+    Fetched again while the ETag is the same — by a new subscriber, or an app that keeps no
+    copy — the feed is sent as it was made, without reading its events. Names of hosts, venues
+    and countries are not in the ETag, so they are checked too. One feed is kept per ``salt``
+    (one feed, one reader, one language): a changed feed replaces the one kept before.
+    ``loaded`` are the events already in hand, when the caller has them."""
+    key = "ical:feed-body:" + hashlib.sha256(salt.encode()).hexdigest()[:40]
+    made_for = (etag, name, description, _names_digest())
+    kept = cache.get(key)
+    if kept is not None and kept[0] == made_for:
+        return zlib.decompress(kept[1])
+    content = calendar_bytes(
+        events if loaded is None else loaded, name=name, description=description
+    )
+    # Compressed, the text of a calendar takes a tenth of the room, and is read back from the
+    # cache and unpacked faster than it would be read whole.
+    cache.set(key, (made_for, zlib.compress(content, 1)), timeout=FEED_BODY_TIMEOUT)
+    return content
 
 
 def _first_seen(*, salt: str, etag: str) -> datetime.datetime:

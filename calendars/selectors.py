@@ -7,6 +7,7 @@ event has no time of day, so it keeps its own local dates wherever the reader is
 """
 
 import datetime
+import heapq
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -151,7 +152,8 @@ class Holiday:
 @dataclass
 class CalendarDay:
     """A day of a month grid or a week, with its events and holidays. ``shown`` holds the
-    entries that fit in the day's cell, ``more`` how many are left out of it."""
+    entries that fit in the day's cell, ``more`` how many are left out of it. In a month grid
+    ``entries`` are only the loaded ones (``month_entries``), the first of them those shown."""
 
     date: datetime.date
     entries: list[DayEntry]
@@ -171,8 +173,21 @@ def covered_days(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[datetime.date, 
     local dates for an all-day one. An end at midnight does not reach into the next day."""
     if event.all_day:
         return event_local_days(event)
-    first = event.starts_at.astimezone(zone).date()
-    last = (event.ends_at.astimezone(zone) - datetime.timedelta(microseconds=1)).date()
+    return _covered_days(event.starts_at, event.ends_at, False, event.time_zone, zone)
+
+
+def _covered_days(
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    all_day: bool,
+    time_zone: str,
+    zone: zoneinfo.ZoneInfo,
+) -> tuple[datetime.date, datetime.date]:
+    """``covered_days`` of an event read as its bare fields."""
+    if all_day:
+        zone = zoneinfo.ZoneInfo(time_zone)
+    first = starts_at.astimezone(zone).date()
+    last = (ends_at.astimezone(zone) - datetime.timedelta(microseconds=1)).date()
     return first, max(first, last)
 
 
@@ -185,35 +200,87 @@ def _clocks_differ(event: Event, zone: zoneinfo.ZoneInfo) -> bool:
     )
 
 
-def calendar_entries(
-    *, user: User, events: QuerySet[Event], period: Period, zone: zoneinfo.ZoneInfo
-) -> list[CalendarEntry]:
-    """The events of ``events`` that run on a day of ``period``, earliest first, with their
-    warnings. ``events`` must already be scoped to what ``user`` may see; only the period's
-    events are loaded, whatever the size of the table."""
+def _in_period(events: QuerySet[Event], period: Period, zone: zoneinfo.ZoneInfo) -> QuerySet:
+    """``events`` that may run on a day of ``period``; the days are then checked exactly."""
     start, end = period.bounds(zone)
-    entries = []
-    for event in events.filter(
-        starts_at__lt=end + ZONE_MARGIN, ends_at__gt=start - ZONE_MARGIN
-    ).order_by("starts_at", "pk"):
-        first, last = covered_days(event, zone)
-        if first <= period.last and last >= period.first:
-            entries.append(CalendarEntry(event, first, last, _clocks_differ(event, zone)))
+    return events.filter(starts_at__lt=end + ZONE_MARGIN, ends_at__gt=start - ZONE_MARGIN)
+
+
+def _with_warnings(entries: list[CalendarEntry], user: User) -> list[CalendarEntry]:
     warnings = warnings_for_events([entry.event for entry in entries], reader=user)
     for entry in entries:
         entry.warnings = warnings.get(entry.event.pk, [])
     return entries
 
 
-def calendar_countries(
-    *, chosen: Country | None, entries: Iterable[CalendarEntry]
-) -> list[Country]:
+def calendar_entries(
+    *, user: User, events: QuerySet[Event], period: Period, zone: zoneinfo.ZoneInfo
+) -> list[CalendarEntry]:
+    """The events of ``events`` that run on a day of ``period``, earliest first, with their
+    warnings. ``events`` must already be scoped to what ``user`` may see; only the period's
+    events are loaded, whatever the size of the table."""
+    entries = []
+    for event in _in_period(events, period, zone).order_by("starts_at", "pk"):
+        first, last = covered_days(event, zone)
+        if first <= period.last and last >= period.first:
+            entries.append(CalendarEntry(event, first, last, _clocks_differ(event, zone)))
+    return _with_warnings(entries, user)
+
+
+@dataclass
+class MonthEntries:
+    """What a month grid shows of its period's events: the entries its cells list (each day's
+    first ``limit``), how many events each day has, and where the period's events happen."""
+
+    entries: list[CalendarEntry]
+    counts: dict[datetime.date, int]
+    country_codes: set[str]
+
+
+def month_entries(
+    *,
+    user: User,
+    events: QuerySet[Event],
+    period: Period,
+    zone: zoneinfo.ZoneInfo,
+    limit: int,
+) -> MonthEntries:
+    """``calendar_entries`` for a grid whose cells list ``limit`` events a day: the period's
+    events are read as bare fields to place them on their days and count them, and only those
+    a cell lists are loaded, with their warnings: a busy month loads no more events than its
+    cells hold."""
+    by_day = defaultdict(list)
+    days = {}
+    codes = set()
+    for pk, starts_at, ends_at, all_day, time_zone, code in _in_period(
+        events, period, zone
+    ).values_list("pk", "starts_at", "ends_at", "all_day", "time_zone", "country__code"):
+        first, last = _covered_days(starts_at, ends_at, all_day, time_zone, zone)
+        if first > period.last or last < period.first:
+            continue
+        days[pk] = (first, last)
+        codes.add(code)
+        day = max(first, period.first)
+        while day <= min(last, period.last):
+            # As ``DayEntry.sort_key`` orders a day.
+            by_day[day].append((not (all_day or day != first), starts_at, pk))
+            day += ONE_DAY
+    listed = {key[2] for keys in by_day.values() for key in heapq.nsmallest(limit, keys)}
+    entries = [
+        CalendarEntry(event, *days[event.pk], _clocks_differ(event, zone))
+        for event in events.filter(pk__in=listed).order_by("starts_at", "pk")
+    ]
+    counts = {day: len(keys) for day, keys in by_day.items()}
+    return MonthEntries(_with_warnings(entries, user), counts, codes)
+
+
+def calendar_countries(*, chosen: Country | None, codes: Iterable[str]) -> list[Country]:
     """The countries a calendar shows the holidays and colours of: the one the reader filtered
-    on; otherwise the home countries and every country an event of the period happens in."""
+    on; otherwise the home countries and every country an event of the period happens in
+    (``codes``)."""
     if chosen is not None:
         return [chosen]
-    codes = set(HOME_COUNTRIES) | {entry.event.country.code for entry in entries}
-    return list(Country.objects.filter(code__in=codes).order_by("name"))
+    return list(Country.objects.filter(code__in={*HOME_COUNTRIES, *codes}).order_by("name"))
 
 
 def calendar_holidays(
@@ -250,15 +317,19 @@ def calendar_days(
     holidays: dict[datetime.date, list[Holiday]],
     today: datetime.date,
     limit: int | None = None,
+    counts: dict[datetime.date, int] | None = None,
 ) -> list[CalendarDay]:
     """Every day of ``period`` with the events on it (a multi-day event on each of its days)
     and its holidays. Days outside ``focus`` (the neighbouring months' days of a month grid)
-    are marked; a day with more than ``limit`` events shows the first ``limit``."""
+    are marked; a day with more than ``limit`` events shows the first ``limit``. ``counts``
+    are the days' numbers of events when ``entries`` hold only what the cells list
+    (``month_entries``)."""
     by_day = _by_day(entries, period)
     days = []
     for date in period.days():
         day_entries = by_day.get(date, [])
         shown = day_entries if limit is None else day_entries[:limit]
+        total = len(day_entries) if counts is None else counts.get(date, 0)
         days.append(
             CalendarDay(
                 date=date,
@@ -267,7 +338,7 @@ def calendar_days(
                 in_focus=focus.first <= date <= focus.last,
                 is_today=date == today,
                 shown=shown,
-                more=len(day_entries) - len(shown),
+                more=total - len(shown),
             )
         )
     return days

@@ -65,7 +65,18 @@ def _holiday_warnings(codes, first, last, names: dict[str, str]) -> list[EventWa
     return warnings
 
 
-def _overlap_warning(other: Event) -> EventWarning:
+@dataclass(frozen=True)
+class _Neighbour:
+    """Another event at a venue, as far as a clash with it is told: read as bare fields."""
+
+    pk: int
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    readable: bool
+
+
+def _overlap_warning(other: Event | _Neighbour) -> EventWarning:
     """A clash names the other event only to a reader who may see it: a draft of other
     institutions is still worth knowing about, but its title is not theirs to read."""
     if not getattr(other, "readable", True):
@@ -128,13 +139,13 @@ def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, l
     first_start = min(event.starts_at for event in events)
     last_end = max(event.ends_at for event in events)
     neighbours = defaultdict(list)
-    for other in _with_readability(
+    for venue_id, *fields in _with_readability(
         Event.objects.filter(venue__in=venue_ids, starts_at__lt=last_end, ends_at__gt=first_start)
         .exclude(status=Event.Status.CANCELLED)
-        .only("pk", "title", "venue", "starts_at", "ends_at"),
+        .order_by("starts_at", "pk"),
         reader,
-    ):
-        neighbours[other.venue_id].append(other)
+    ).values_list("venue_id", "pk", "title", "starts_at", "ends_at", "readable"):
+        neighbours[venue_id].append(_Neighbour(*fields))
     codes = _country_codes_by_programme({event.programme_id for event in events})
     names = _country_names()
     found = {}

@@ -242,8 +242,19 @@ def _calendar(request, zone):
     else:
         focus = period = _agenda_period(day, chosen.get("from"), chosen.get("to"))
 
-    entries = selectors.calendar_entries(user=request.user, events=events, period=period, zone=zone)
-    countries = selectors.calendar_countries(chosen=chosen.get("country"), entries=entries)
+    counts = None
+    if view == MONTH:
+        # Only what the cells list is loaded; the rest of each day is a count.
+        month = selectors.month_entries(
+            user=request.user, events=events, period=period, zone=zone, limit=MONTH_CELL_EVENTS
+        )
+        entries, counts, codes = month.entries, month.counts, month.country_codes
+    else:
+        entries = selectors.calendar_entries(
+            user=request.user, events=events, period=period, zone=zone
+        )
+        codes = {entry.event.country.code for entry in entries}
+    countries = selectors.calendar_countries(chosen=chosen.get("country"), codes=codes)
     holidays = selectors.calendar_holidays(countries=countries, period=period)
     context = {
         "view": view,
@@ -273,6 +284,7 @@ def _calendar(request, zone):
             holidays=holidays,
             today=today,
             limit=MONTH_CELL_EVENTS if view == MONTH else None,
+            counts=counts,
         )
         context["weeks"] = selectors.weeks(days)
         context["days"] = days

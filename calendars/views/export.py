@@ -20,7 +20,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from calendars.ical import calendar_bytes, feed_validators
+from calendars.ical import feed_bytes, feed_validators
 from events.filters import EventFilter
 from events.models import Event
 from events.selectors import event_get, event_list, event_list_for_programme
@@ -56,8 +56,8 @@ def _calendar_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
     )
     if response is None:
-        content = calendar_bytes(
-            events if loaded is None else loaded, name=name, description=description
+        content = feed_bytes(
+            events, etag=etag, salt=salt, name=name, description=description, loaded=loaded
         )
         response = HttpResponse(content, content_type=CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -10,8 +10,8 @@ The feed file (``/calendar/feeds/<token>.ics``) is fetched by calendar apps, whi
 in: the token is the key. It answers 404 alike for an unknown token, a revoked feed and a
 deactivated owner. Calendar apps poll for ever, so an unchanged feed answers 304 from two
 queries — the feed, and the aggregate its ETag and Last-Modified come from — without being
-rendered; a changed one is rendered from cached VEVENTs in a fixed number of queries, whatever
-its size.
+rendered; fetched in full, it is sent as kept in the cache for that ETag; a changed one is
+rendered from cached VEVENTs in a fixed number of queries, whatever its size.
 """
 
 from django import forms
@@ -43,7 +43,7 @@ from calendars.feeds import (
     feed_get,
     feed_list,
 )
-from calendars.ical import calendar_bytes, feed_validators
+from calendars.ical import feed_bytes, feed_validators
 from calendars.models import CalendarFeed
 from config.ratelimits import feed_rate_limit
 from events.models import Event
@@ -208,8 +208,10 @@ def feed_file(request, token: str):
     )
     if response is None:
         response = HttpResponse(
-            calendar_bytes(
+            feed_bytes(
                 events,
+                etag=etag,
+                salt=_feed_salt(feed),
                 name=_("Dostlik — %(name)s") % {"name": feed.name},
                 description=_("Events of joint cultural programmes, from Dostlik."),
             ),

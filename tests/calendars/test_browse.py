@@ -190,6 +190,32 @@ def test_a_multi_day_event_shows_on_each_of_its_days(client, world):
     assert [day.day for day in days_of(response, "Spring fair")] == [20, 21]
 
 
+def test_a_busy_day_lists_four_events_and_counts_the_rest(client, world):
+    """What fills the day comes first (an exhibition carried over from the day before), then
+    what starts that day by its time; the rest of the day is a link to its agenda."""
+    event(world, "Two-day exhibition", at(TASHKENT, 2027, 3, 4, 10, 0), hours=32)
+    for hour in (15, 9, 13, 11, 17):
+        event(world, f"Lecture at {hour}", at(TASHKENT, 2027, 3, 5, hour, 0), hours=1)
+    event(world, "Next day's concert", at(TASHKENT, 2027, 3, 6, 19, 0))
+
+    response = calendar(client, world.coordinator, date="2027-03-05")
+    busy = day_of(response, datetime.date(2027, 3, 5))
+
+    assert [item.entry.event.title for item in busy.shown] == [
+        "Two-day exhibition",
+        "Lecture at 9",
+        "Lecture at 11",
+        "Lecture at 13",
+    ]
+    assert busy.more == 2
+    assert titles_on(response, datetime.date(2027, 3, 4)) == ["Two-day exhibition"]
+    assert titles_on(response, datetime.date(2027, 3, 6)) == ["Next day's concert"]
+    assert (
+        '<a class="dl-cal-more" href="?view=agenda&amp;from=2027-03-05&amp;to=2027-03-05">2 more '
+        'events<span class="visually-hidden"> on this day</span></a>'
+    ) in response.content.decode()
+
+
 def test_each_event_links_to_its_page_in_its_countrys_colour(client, world):
     recital = event(
         world, "Dombra recital", at(ALMATY, 2027, 3, 5, 19, 0), host_institution=world.kaznu

@@ -349,6 +349,68 @@ def programme_events(world: World):
     return event_list(user=admin).filter(programme=world.programme)
 
 
+def test_a_queryset_is_the_same_calendar_as_its_loaded_events(world):
+    events = (world.abay, world.lecture, world.concert)
+
+    from_queryset = ical.calendar_bytes(programme_events(world), name="All")
+    cache.clear()
+    from_loaded = ical.calendar_bytes(loaded(*events), name="All")
+
+    assert from_queryset == from_loaded
+
+
+def test_a_queryset_loads_only_the_events_not_cached(world, serialised, django_assert_num_queries):
+    ical.calendar_bytes(programme_events(world), name="All")
+    serialised.clear()
+    event_update(event=world.lecture, actor=None, description="With readings in two languages.")
+    events = programme_events(world)
+
+    # The keys of every event's VEVENT, then the one event whose block is not cached.
+    with django_assert_num_queries(2):
+        calendar = icalendar.Calendar.from_ical(ical.calendar_bytes(events, name="All"))
+
+    assert serialised == [world.lecture.pk]
+    assert vevent_of(calendar, world.lecture)["SEQUENCE"] == 1
+    assert sorted(str(c["UID"]) for c in calendar.walk("VEVENT")) == sorted(
+        event.uid for event in (world.abay, world.lecture, world.concert)
+    )
+
+
+def kept_feed(world: World) -> bytes:
+    events = programme_events(world)
+    etag, _ = ical.feed_validators(events, salt="feed 1")
+    return ical.feed_bytes(events, etag=etag, salt="feed 1", name="All")
+
+
+def test_an_unchanged_feed_is_sent_as_kept_without_loading_its_events(
+    world, serialised, django_assert_num_queries
+):
+    first = kept_feed(world)
+    serialised.clear()
+    events = programme_events(world)
+    etag, _ = ical.feed_validators(events, salt="feed 1")
+
+    # Only the names the kept feed is checked against.
+    with django_assert_num_queries(1):
+        again = ical.feed_bytes(events, etag=etag, salt="feed 1", name="All")
+
+    assert again == first
+    assert serialised == []
+
+
+def test_a_kept_feed_is_made_again_after_an_edit_and_after_a_host_is_renamed(world):
+    kept_feed(world)
+
+    event_update(event=world.lecture, actor=None, title="Abay and Navoi")
+    edited = icalendar.Calendar.from_ical(kept_feed(world))
+    # The ETag does not cover the host's name; the kept feed still shows the new one.
+    Institution.objects.filter(pk=world.kaznu.pk).update(name="Al-Farabi University")
+    renamed = icalendar.Calendar.from_ical(kept_feed(world))
+
+    assert str(vevent_of(edited, world.lecture)["SUMMARY"]) == "Abay and Navoi"
+    assert str(vevent_of(renamed, world.concert)["CONTACT"]) == "Al-Farabi University"
+
+
 def test_validators_stay_while_nothing_changes(world):
     first = ical.feed_validators(programme_events(world), salt="feed 1")
     second = ical.feed_validators(programme_events(world), salt="feed 1")
