@@ -1,129 +1,26 @@
-"""The figures of the reports, always scoped to what the reader may see.
-
-Every count goes through the same visibility rule as the pages: programmes through
-``programme_visibility`` and events through ``event_list``, so a draft counts only for the
-people who may open it. Agreements are seen by every signed-in user and counted for all.
-
-Each figure is one grouped query (or two), whatever the number of programmes or events: the
-page's query count does not grow with the data. Countries with nothing to count still get their
-row, with zeros, so a blank is never mistaken for a missing country.
-
-The filters share their names with the rest of the site: ``year``, ``country`` (ISO code),
-``institution`` (what it takes part in: programmes it partners in, events it hosts, agreements
-it is party to, funding it commits), ``programme``, and ``kind`` and ``status`` (of the
-programme).
-"""
+"""The year report: programmes by status, events held and their attendance, agreements and
+funding, each per country."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Min, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from events.models import Event
-from events.selectors import event_list
-from institutions.models import Country, Institution
-from institutions.selectors import country_list
-from programmes.models import Agreement, AgreementParty, Currency, Partnership, Programme
-from programmes.selectors import programme_visibility
-
-# A programme in these states commits no money: not yet agreed, refused or abandoned.
-NOT_COMMITTED = (Programme.Status.DRAFT, Programme.Status.REJECTED, Programme.Status.CANCELLED)
-# The balance looks back this many years, the chosen one included.
-BALANCE_YEARS = 5
-ONE_DECIMAL = Decimal("0.1")
-
-
-def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
-    """``part`` as a percentage of ``whole`` to one decimal, halves rounded up (12.25 → 12.3)
-    as a reader rounds by hand; None when ``whole`` is nothing, since a share of nothing is
-    not zero."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-def year_start(year: int) -> datetime.datetime:
-    """Midnight of 1 January in the site's time zone: the home page counts years the same way."""
-    return timezone.make_aware(datetime.datetime(year, 1, 1))
-
-
-@dataclass(frozen=True)
-class ReportFilters:
-    year: int
-    country: Country | None = None
-    institution: Institution | None = None
-    programme: Programme | None = None
-    kind: str = ""
-    status: str = ""
-
-    @property
-    def first_day(self) -> datetime.date:
-        return datetime.date(self.year, 1, 1)
-
-    @property
-    def last_day(self) -> datetime.date:
-        return datetime.date(self.year, 12, 31)
-
-    @cached_property
-    def countries(self) -> list[Country]:
-        """The rows of every per-country table: the chosen country, or every participating
-        one. Loaded once for all the tables of a report."""
-        return [self.country] if self.country else list(country_list())
-
-
-def earliest_year(*, user: User) -> int | None:
-    """The year the first programme ``user`` may see started, for the year picker."""
-    first = Programme.objects.filter(programme_visibility(user=user)).aggregate(
-        first=Min("starts_on")
-    )["first"]
-    return first.year if first else None
-
-
-def _programmes(
-    *,
-    user: User,
-    filters: ReportFilters,
-    first_day: datetime.date,
-    last_day: datetime.date,
-    by_institution: bool = True,
-) -> QuerySet[Programme]:
-    """Programmes ``user`` may see that run on some day between ``first_day`` and
-    ``last_day``, narrowed by the programme, kind, status and (optionally) institution."""
-    programmes = Programme.objects.filter(
-        programme_visibility(user=user), starts_on__lte=last_day, ends_on__gte=first_day
-    )
-    if filters.programme:
-        programmes = programmes.filter(pk=filters.programme.pk)
-    if filters.kind:
-        programmes = programmes.filter(kind=filters.kind)
-    if filters.status:
-        programmes = programmes.filter(status=filters.status)
-    if by_institution and filters.institution:
-        partners = Partnership.objects.filter(institution=filters.institution)
-        programmes = programmes.filter(pk__in=partners.values("programme"))
-    return programmes
-
-
-def _events(
-    *, user: User, filters: ReportFilters, start: datetime.datetime, end: datetime.datetime
-) -> QuerySet[Event]:
-    """Events ``user`` may see starting in [start, end), narrowed by the programme filters;
-    unordered, ready to be grouped."""
-    events = event_list(user=user).order_by().filter(starts_at__gte=start, starts_at__lt=end)
-    if filters.programme:
-        events = events.filter(programme=filters.programme)
-    if filters.kind:
-        events = events.filter(programme__kind=filters.kind)
-    if filters.status:
-        events = events.filter(programme__status=filters.status)
-    return events
-
+from institutions.models import Country
+from programmes.models import Agreement, AgreementParty, Currency, Partnership
+from reports.selectors.common import (
+    ReportFilters,
+    committed_partnerships,
+    scoped_events,
+    scoped_programmes,
+    share,
+    year_start,
+)
 
 # ---------- Programmes by status ----------
 
@@ -151,7 +48,7 @@ class ProgrammesByStatus:
 
 
 def programmes_by_status(*, user: User, filters: ReportFilters) -> ProgrammesByStatus:
-    programmes = _programmes(
+    programmes = scoped_programmes(
         user=user, filters=filters, first_day=filters.first_day, last_day=filters.last_day
     )
     partners = Partnership.objects.filter(programme__in=programmes.values("pk"))
@@ -180,7 +77,7 @@ def programmes_by_status(*, user: User, filters: ReportFilters) -> ProgrammesByS
 
 
 def _held_events(*, user: User, filters: ReportFilters) -> QuerySet[Event]:
-    events = _events(
+    events = scoped_events(
         user=user, filters=filters, start=year_start(filters.year), end=year_start(filters.year + 1)
     ).filter(status=Event.Status.HELD)
     if filters.institution:
@@ -356,19 +253,6 @@ def agreements_by_country(*, user: User, filters: ReportFilters) -> AgreementsBy
 # ---------- Funding ----------
 
 
-def _committed_partnerships(
-    *, user: User, filters: ReportFilters, first_day: datetime.date, last_day: datetime.date
-) -> QuerySet[Partnership]:
-    """Partnerships with funding, of programmes running between the two days that are past
-    their draft and neither rejected nor cancelled."""
-    programmes = _programmes(
-        user=user, filters=filters, first_day=first_day, last_day=last_day, by_institution=False
-    ).exclude(status__in=NOT_COMMITTED)
-    return Partnership.objects.filter(
-        programme__in=programmes.values("pk"), funding_amount__isnull=False
-    ).order_by()
-
-
 @dataclass(frozen=True)
 class FundingByCountry:
     """Funding committed by the partners of each country, in each currency as given: amounts
@@ -389,7 +273,7 @@ class FundingByCountry:
 
 
 def funding_by_country(*, user: User, filters: ReportFilters) -> FundingByCountry:
-    partnerships = _committed_partnerships(
+    partnerships = committed_partnerships(
         user=user, filters=filters, first_day=filters.first_day, last_day=filters.last_day
     )
     if filters.institution:
@@ -404,94 +288,6 @@ def funding_by_country(*, user: User, filters: ReportFilters) -> FundingByCountr
     return FundingByCountry(
         currencies=list(Currency.values),
         rows=[(country, amounts.get(country.pk, {})) for country in filters.countries],
-    )
-
-
-# ---------- Balance between countries ----------
-
-
-@dataclass(frozen=True)
-class BalanceYear:
-    """One year of the balance: events hosted by each country's institutions and funding
-    committed by each country's partners, keyed by country pk."""
-
-    year: int
-    hosted: dict[int, int] = field(default_factory=dict)
-    committed: dict[str, dict[int, Decimal]] = field(default_factory=dict)
-
-    @property
-    def events(self) -> int:
-        return sum(self.hosted.values())
-
-    def event_share(self, country: Country) -> Decimal | None:
-        return share(self.hosted.get(country.pk, 0), self.events)
-
-    def funding(self, currency: str) -> Decimal:
-        return sum(self.committed.get(currency, {}).values(), Decimal(0))
-
-    def funding_share(self, country: Country, currency: str) -> Decimal | None:
-        return share(
-            self.committed.get(currency, {}).get(country.pk, Decimal(0)), self.funding(currency)
-        )
-
-
-@dataclass(frozen=True)
-class Balance:
-    countries: list[Country]
-    currencies: list[str]
-    years: list[BalanceYear]  # the oldest first
-
-
-def balance(*, user: User, filters: ReportFilters) -> Balance:
-    """Each country's share of the events hosted and of the funding committed, year by year,
-    over ``BALANCE_YEARS`` years up to the chosen one. Cancelled events were not hosted and do
-    not count. Country and institution filters do not apply: a share needs every country."""
-    years = list(range(filters.year - BALANCE_YEARS + 1, filters.year + 1))
-    hosted: dict[int, dict[int, int]] = defaultdict(dict)
-    for line in (
-        _events(
-            user=user, filters=filters, start=year_start(years[0]), end=year_start(years[-1] + 1)
-        )
-        .exclude(status=Event.Status.CANCELLED)
-        .annotate(year=ExtractYear("starts_at"))
-        .values("year", "host_institution__country")
-        .annotate(events=Count("pk"))
-    ):
-        hosted[line["year"]][line["host_institution__country"]] = line["events"]
-
-    # A programme counts in every year it runs: one conditional sum a year, in one query.
-    running_in = {
-        f"y{year}": Sum(
-            "funding_amount",
-            filter=Q(
-                programme__starts_on__lte=datetime.date(year, 12, 31),
-                programme__ends_on__gte=datetime.date(year, 1, 1),
-            ),
-        )
-        for year in years
-    }
-    committed: dict[int, dict[str, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
-    for line in (
-        _committed_partnerships(
-            user=user,
-            filters=filters,
-            first_day=datetime.date(years[0], 1, 1),
-            last_day=datetime.date(years[-1], 12, 31),
-        )
-        .values("institution__country", "funding_currency")
-        .annotate(**running_in)
-    ):
-        for year in years:
-            if line[f"y{year}"] is not None:
-                currency = line["funding_currency"]
-                committed[year][currency][line["institution__country"]] = line[f"y{year}"]
-    return Balance(
-        countries=filters.countries,
-        currencies=list(Currency.values),
-        years=[
-            BalanceYear(year, dict(hosted.get(year, {})), dict(committed.get(year, {})))
-            for year in years
-        ],
     )
 
 

@@ -1,0 +1,71 @@
+"""The figures of the reports, always scoped to what the reader may see.
+
+Every count goes through the same visibility rule as the pages: programmes through
+``programme_visibility`` and events through ``event_list``, so a draft counts only for the
+people who may open it. Agreements are seen by every signed-in user and counted for all.
+
+Each figure is one grouped query (or two), whatever the number of programmes or events: the
+page's query count does not grow with the data. Countries with nothing to count still get their
+row, with zeros, so a blank is never mistaken for a missing country.
+
+The filters share their names with the rest of the site: ``year``, ``country`` (ISO code),
+``institution`` (what it takes part in: programmes it partners in, events it hosts, agreements
+it is party to, funding it commits), ``programme``, and ``kind`` and ``status`` (of the
+programme).
+"""
+
+from reports.selectors.balance import Balance, BalanceYear, balance
+from reports.selectors.common import (
+    BALANCE_YEARS,
+    NOT_COMMITTED,
+    ReportFilters,
+    earliest_year,
+    share,
+    year_start,
+)
+from reports.selectors.year import (
+    AgreementCounts,
+    AgreementsByCountry,
+    Attendance,
+    AttendanceByCountry,
+    EventsByKind,
+    FundingByCountry,
+    ProgrammesByStatus,
+    StatusCounts,
+    YearReport,
+    agreement_reference_day,
+    agreements_by_country,
+    attendance_by_country,
+    events_held_by_kind,
+    funding_by_country,
+    programmes_by_status,
+    year_report,
+)
+
+__all__ = [
+    "BALANCE_YEARS",
+    "NOT_COMMITTED",
+    "AgreementCounts",
+    "AgreementsByCountry",
+    "Attendance",
+    "AttendanceByCountry",
+    "Balance",
+    "BalanceYear",
+    "EventsByKind",
+    "FundingByCountry",
+    "ProgrammesByStatus",
+    "ReportFilters",
+    "StatusCounts",
+    "YearReport",
+    "agreement_reference_day",
+    "agreements_by_country",
+    "attendance_by_country",
+    "balance",
+    "earliest_year",
+    "events_held_by_kind",
+    "funding_by_country",
+    "programmes_by_status",
+    "share",
+    "year_report",
+    "year_start",
+]

@@ -1,0 +1,109 @@
+"""The balance between countries over the last ``BALANCE_YEARS`` years."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractYear
+
+from accounts.models import User
+from events.models import Event
+from institutions.models import Country
+from programmes.models import Currency
+from reports.selectors.common import (
+    BALANCE_YEARS,
+    ReportFilters,
+    committed_partnerships,
+    scoped_events,
+    share,
+    year_start,
+)
+
+# ---------- Balance between countries ----------
+
+
+@dataclass(frozen=True)
+class BalanceYear:
+    """One year of the balance: events hosted by each country's institutions and funding
+    committed by each country's partners, keyed by country pk."""
+
+    year: int
+    hosted: dict[int, int] = field(default_factory=dict)
+    committed: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+
+    @property
+    def events(self) -> int:
+        return sum(self.hosted.values())
+
+    def event_share(self, country: Country) -> Decimal | None:
+        return share(self.hosted.get(country.pk, 0), self.events)
+
+    def funding(self, currency: str) -> Decimal:
+        return sum(self.committed.get(currency, {}).values(), Decimal(0))
+
+    def funding_share(self, country: Country, currency: str) -> Decimal | None:
+        return share(
+            self.committed.get(currency, {}).get(country.pk, Decimal(0)), self.funding(currency)
+        )
+
+
+@dataclass(frozen=True)
+class Balance:
+    countries: list[Country]
+    currencies: list[str]
+    years: list[BalanceYear]  # the oldest first
+
+
+def balance(*, user: User, filters: ReportFilters) -> Balance:
+    """Each country's share of the events hosted and of the funding committed, year by year,
+    over ``BALANCE_YEARS`` years up to the chosen one. Cancelled events were not hosted and do
+    not count. Country and institution filters do not apply: a share needs every country."""
+    years = list(range(filters.year - BALANCE_YEARS + 1, filters.year + 1))
+    hosted: dict[int, dict[int, int]] = defaultdict(dict)
+    for line in (
+        scoped_events(
+            user=user, filters=filters, start=year_start(years[0]), end=year_start(years[-1] + 1)
+        )
+        .exclude(status=Event.Status.CANCELLED)
+        .annotate(year=ExtractYear("starts_at"))
+        .values("year", "host_institution__country")
+        .annotate(events=Count("pk"))
+    ):
+        hosted[line["year"]][line["host_institution__country"]] = line["events"]
+
+    # A programme counts in every year it runs: one conditional sum a year, in one query.
+    running_in = {
+        f"y{year}": Sum(
+            "funding_amount",
+            filter=Q(
+                programme__starts_on__lte=datetime.date(year, 12, 31),
+                programme__ends_on__gte=datetime.date(year, 1, 1),
+            ),
+        )
+        for year in years
+    }
+    committed: dict[int, dict[str, dict[int, Decimal]]] = defaultdict(lambda: defaultdict(dict))
+    for line in (
+        committed_partnerships(
+            user=user,
+            filters=filters,
+            first_day=datetime.date(years[0], 1, 1),
+            last_day=datetime.date(years[-1], 12, 31),
+        )
+        .values("institution__country", "funding_currency")
+        .annotate(**running_in)
+    ):
+        for year in years:
+            if line[f"y{year}"] is not None:
+                currency = line["funding_currency"]
+                committed[year][currency][line["institution__country"]] = line[f"y{year}"]
+    return Balance(
+        countries=filters.countries,
+        currencies=list(Currency.values),
+        years=[
+            BalanceYear(year, dict(hosted.get(year, {})), dict(committed.get(year, {})))
+            for year in years
+        ],
+    )
