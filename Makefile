@@ -48,6 +48,7 @@ serve: export SECURE_HSTS_SECONDS = 0
 serve: export SESSION_COOKIE_SECURE = 0
 serve: export CSRF_COOKIE_SECURE = 0
 serve: export EMAIL_CONSOLE ?= 1
+serve: export CONN_MAX_AGE ?= 60
 serve: export GUNICORN_BIND ?= 127.0.0.1:$(PORT)
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0

@@ -139,6 +139,8 @@ class Config:
     def server_environment(self) -> dict[str, str]:
         """The environment of ``make serve``, pointed at the load test's database and Redis."""
         return {
+            # Connections reused for a minute, as in production (.env.example), unless given.
+            "CONN_MAX_AGE": "60",
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DATABASE_URL": self.database_url,
