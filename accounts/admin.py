@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.admin_input import AdminInputMixin
 from config.admin_utils import DostlikAdminMixin, FollowsParentInlineMixin
 from institutions.admin import MembershipInline, MembershipsThroughServicesMixin
 from institutions.models import NationalCoordinator, Viewer
@@ -107,3 +110,12 @@ class UserAdmin(MembershipsThroughServicesMixin, DostlikAdminMixin, DjangoUserAd
     def get_inlines(self, request, obj):
         # Roles are given on the change page, once the person exists (as with the password).
         return self.inlines if obj is not None else []
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AdminInputMixin, DjangoGroupAdmin):
+    """Django's admin of groups, reading what a browser sends as every admin of the project
+    does."""

@@ -5,8 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -51,10 +50,12 @@ def language_switch(request):
     if request.user.is_authenticated:
         user_language_set(user=request.user, language=language)
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # A path of this site: ``redirect`` would take anything else (``0``, ``events:list``) for
+    # the name of a view to look up.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         url=next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = "/"
-    response = redirect(next_url)
+    response = HttpResponseRedirect(next_url)
     set_language_cookie(response, language)
     return response

@@ -24,6 +24,8 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from config.admin_input import AdminInputMixin, RowKeysMixin
+
 # A spreadsheet treats a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); tab and carriage return are listed too, as some spreadsheets strip them first.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -134,7 +136,7 @@ def form_for_request(form_class: type[forms.BaseForm], request) -> type[forms.Ba
     return RequestForm
 
 
-class DostlikAdminMixin:
+class DostlikAdminMixin(AdminInputMixin):
     """Defaults for every admin of the project: fifty rows a page, the CSV export, permissions
     from roles, and service refusals shown on the form.
 
@@ -199,7 +201,7 @@ class DostlikAdminMixin:
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 
-class FollowsParentInlineMixin:
+class FollowsParentInlineMixin(RowKeysMixin):
     """An inline is part of its page: whoever sees the page's object sees its rows, whoever may
     change the object edits them. ``superusers_only`` keeps rows such as national roles to the
     platform's operators even on a page others may see."""

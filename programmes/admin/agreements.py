@@ -61,6 +61,8 @@ class AgreementDocumentInline(admin.TabularInline):
 
     @admin.display(description=_("document"))
     def download(self, document: AgreementDocument) -> str:
+        if document.pk is None:  # a row a tampered POST names by a key no document has
+            return self.get_empty_value_display()
         url = reverse("programmes:agreement_document", args=[document.agreement_id, document.pk])
         return format_html('<a href="{}">{}</a> ({})', url, document.title, document.original_name)
 

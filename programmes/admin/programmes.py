@@ -6,13 +6,13 @@ an edit made from a stale page is refused."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IS_POPUP_VAR
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from config.admin_input import AutocompleteSelect
 from config.admin_utils import (
     LOADED_VERSION,
     DostlikAdminMixin,

@@ -91,6 +91,10 @@ def test_without_a_saved_language_the_browser_decides(person):
         "//evil.example/events/",
         "javascript:alert(1)",
         "",
+        # Not a path: neither a page's address relative to the switch nor a view's name.
+        "events/",
+        "events:list",
+        "0",
     ],
 )
 def test_a_way_back_outside_the_site_leads_home(client, next_url):
