@@ -30,6 +30,9 @@ SIGNED_IN = ("own", "nc_uz", "nc_kz", "viewer", "uz", "kz")
 class Case:
     row: Row
     role: str
+    # The first role of the row's URL: the one sent the fixed examples (``EVERY_NAME_GETS``),
+    # which do not depend on who sends them.
+    first: bool = True
 
     def url(self, world: World) -> str:
         return self.row.url(world)
@@ -75,8 +78,9 @@ def get_cases() -> list[Case]:
     for row in ROWS:
         for role in roles(row.get, opens):
             if (row.key, role) not in seen:
+                first = not any(key == row.key for key, _ in seen)
                 seen.add((row.key, role))
-                cases.append(Case(row, role))
+                cases.append(Case(row, role, first))
     return cases
 
 
@@ -86,9 +90,10 @@ def post_cases() -> list[Case]:
     cases = []
     for row in ROWS:
         if row.post is not None:
-            cases += [Case(row, role) for role in roles(row.post, gets_somewhere)]
+            allowed = roles(row.post, gets_somewhere)
         else:
-            cases += [Case(row, role) for role in roles(row.get, opens_or_takes_posts)]
+            allowed = roles(row.get, opens_or_takes_posts)
+        cases += [Case(row, role, first=index == 0) for index, role in enumerate(allowed)]
     return cases
 
 

@@ -71,9 +71,9 @@ EDGE_VALUES = [
 ]
 
 # What every name a page reads is sent, on its own, before the drawn examples: text PostgreSQL
-# cannot store, a number past any column, a negative one, the calendar's first and last days and
-# its last year, a text past any length limit.
-EVERY_NAME_GETS = ["a\x00b", "9" * 40, "-1", "0001-01-01", "9999-12-31", "9999", "Ж" * 300]
+# cannot store, a number past any column, the calendar's first and last days and its last year,
+# a text past any length limit.
+EVERY_NAME_GETS = ["a\x00b", "9" * 40, "0001-01-01", "9999-12-31", "9999", "Ж" * 300]
 
 NUMBERS = st.one_of(
     st.integers(min_value=-(10**40), max_value=10**40).map(str),
