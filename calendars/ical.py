@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
+from config.data_stamp import kept
 from events.models import Event, Venue
 from events.selectors import event_local_days
 from institutions.models import Country, Institution
@@ -266,7 +267,7 @@ def calendar_bytes(
 
 def _names_digest() -> str:
     """A digest of the names VEVENTs show from rows that keep no version (hosts, venues,
-    countries), read in one query: renaming one makes every kept feed (``feed_bytes``) stale."""
+    countries), read in one query: part of every calendar's ETag (``feed_validators``)."""
     tables = [
         model.objects.order_by().annotate(table=Value(label)).values_list("table", "pk", "name")
         for label, model in (("institution", Institution), ("venue", Venue), ("country", Country))
@@ -287,15 +288,14 @@ def feed_bytes(
     """``calendar_bytes`` of ``events``, kept whole in the cache for the ``etag`` it was made for.
 
     Fetched again while the ETag is the same — by a new subscriber, or an app that keeps no
-    copy — the feed is sent as it was made, without reading its events. Names of hosts, venues
-    and countries are not in the ETag, so they are checked too. One feed is kept per ``salt``
-    (one feed, one reader, one language): a changed feed replaces the one kept before.
+    copy — the feed is sent as it was made, without reading its events. One feed is kept per
+    ``salt`` (one feed, one reader, one language): a changed feed replaces the one kept before.
     ``loaded`` are the events already in hand, when the caller has them."""
     key = "ical:feed-body:" + hashlib.sha256(salt.encode()).hexdigest()[:40]
-    made_for = (etag, name, description, _names_digest())
-    kept = cache.get(key)
-    if kept is not None and kept[0] == made_for:
-        return zlib.decompress(kept[1])
+    made_for = (etag, name, description)
+    stored = cache.get(key)
+    if stored is not None and stored[0] == made_for:
+        return zlib.decompress(stored[1])
     content = calendar_bytes(
         events if loaded is None else loaded, name=name, description=description
     )
@@ -331,7 +331,17 @@ def feed_validators(events: QuerySet[Event], *, salt: str = "") -> tuple[str, da
     """An ETag and a Last-Modified for a feed of ``events``, from one aggregate query: a new,
     changed, removed or newly hidden event changes them. ``salt`` covers what else shapes the
     feed (its name, filters and reader, the language) and should name one feed for one reader,
-    as the moment a feed last changed is remembered under it."""
+    as the moment a feed last changed is remembered under it.
+
+    They are kept until the data changes (``config.data_stamp``): a calendar app polling an
+    unchanged feed costs no query here at all."""
+    return kept(
+        f"ical:validators|{_VEVENT_FORMAT}|{settings.SITE_URL}|{salt}",
+        lambda: _validators(events, salt=salt),
+    )
+
+
+def _validators(events: QuerySet[Event], *, salt: str) -> tuple[str, datetime.datetime]:
     summary = events.order_by().aggregate(
         count=Count("pk"),
         ids=Sum("pk"),
@@ -343,8 +353,11 @@ def feed_validators(events: QuerySet[Event], *, salt: str = "") -> tuple[str, da
         programmes=Sum("programme__version"),
         programmes_changed=Max("programme__updated_at"),
     )
+    # The names VEVENTs show from rows that keep no version: renaming a host, a venue or a
+    # country changes the feeds that show it.
+    names = kept("ical:names", _names_digest)
     fingerprint = "|".join(
-        str(value) for value in (_VEVENT_FORMAT, settings.SITE_URL, salt, *summary.values())
+        str(value) for value in (_VEVENT_FORMAT, settings.SITE_URL, salt, names, *summary.values())
     )
     etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
     changes = [summary["changed"], summary["programmes_changed"], _first_seen(salt=salt, etag=etag)]

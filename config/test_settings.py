@@ -17,7 +17,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Room for a feed's thousands of VEVENTs without culling what else is kept, as in Redis.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Most tests sign in through the test client, which calls authenticate() without a request,
 # as django-axes cannot count; tests/production/test_abuse.py switches both guards back on.

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.data_stamp import data_changed
 from events.models import Event, Venue
 from institutions.models import Country, Institution
 from programmes.exceptions import StaleVersion
@@ -136,4 +137,5 @@ def event_bulk_create(*, events: Iterable[Event], batch_size: int = 5000) -> int
     """Insert many prepared events at once (volume and demo data). Rows are checked by the
     database constraints only, and no history is written for them."""
     created = Event.objects.bulk_create(events, batch_size=batch_size)
+    data_changed()  # bulk_create sends no signal
     return len(created)

@@ -1,13 +1,16 @@
 """Who may do what, as small named predicates (the ``rules`` package).
 
 A person's roles are rows (Membership, NationalCoordinator, Viewer), read once per request and
-kept on the user object, so a page that asks many questions runs the role queries once.
+kept on the user object, so a page that asks many questions runs the role queries once; between
+requests they are kept until the data changes (``config.data_stamp``), which a role given or
+taken away does at once.
 """
 
 from dataclasses import dataclass
 
 import rules
 
+from config.data_stamp import kept
 from institutions.models import Institution, Membership, NationalCoordinator, Viewer
 
 
@@ -26,19 +29,21 @@ def role_ids(user) -> RoleIds:
         if not user.is_authenticated:
             cached = RoleIds(frozenset(), frozenset(), is_viewer=False)
         else:
-            cached = RoleIds(
-                institution_ids=frozenset(
-                    Membership.objects.filter(user=user).values_list("institution_id", flat=True)
-                ),
-                country_ids=frozenset(
-                    NationalCoordinator.objects.filter(user=user).values_list(
-                        "country_id", flat=True
-                    )
-                ),
-                is_viewer=Viewer.objects.filter(user=user).exists(),
-            )
+            cached = kept(f"roles|{user.pk}", lambda: _read_role_ids(user))
         user._dostlik_role_ids = cached
     return cached
+
+
+def _read_role_ids(user) -> RoleIds:
+    return RoleIds(
+        institution_ids=frozenset(
+            Membership.objects.filter(user=user).values_list("institution_id", flat=True)
+        ),
+        country_ids=frozenset(
+            NationalCoordinator.objects.filter(user=user).values_list("country_id", flat=True)
+        ),
+        is_viewer=Viewer.objects.filter(user=user).exists(),
+    )
 
 
 def forget_roles(user) -> None:

@@ -151,6 +151,9 @@ can_read_agreement_documents = can_manage_agreement_documents | (is_signed_in & 
 
 rules.add_perm("programmes.add_programme", can_create_programme)
 rules.add_perm("programmes.view_decisions", can_view_decisions)
+# The same question as a rule, which the menu asks on every page: a permission would be asked of
+# Django's own backend too, two queries for a permission no group can hold.
+rules.add_rule("programmes.view_decisions", can_view_decisions)
 rules.add_perm("programmes.view_programme", can_view_programme)
 rules.add_perm("programmes.change_programme", can_change_programme)
 rules.add_perm("programmes.submit_programme", can_submit_programme)

@@ -14,3 +14,13 @@ def pytest_runtest_makereport(item, call):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.outcome = "failed"
         report.longrepr = f"Skipped in CI, where every test must run: {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts on an empty cache: a test's rows are rolled back after it, but what was
+    kept from them under the data stamp (config/data_stamp.py) would otherwise outlive them."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()

@@ -15,8 +15,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from django.views.decorators.http import require_safe
 
 from calendars import selectors
 from calendars.selectors import Period
+from config.data_stamp import kept
 from events.filters import EventFilter
 from events.selectors import event_list
 
@@ -213,14 +215,30 @@ def _title(view: str, period: Period, custom: bool) -> str:
 
 @require_safe
 def calendar(request):
+    """The page is kept until the data changes (``config.data_stamp``), for each reader, query,
+    language, time zone and day: people open the same months again and again between changes,
+    and a month of busy weeks takes far longer to read and render than to send. The page's
+    frame (the navigation, the sign-out form's CSRF token, messages) is rendered each time."""
     zone = selectors.reader_zone(request.user)
     with timezone.override(zone):
-        return _calendar(request, zone)
+        today = timezone.localdate(timezone=zone)
+        name = "|".join(
+            [
+                "calendar",
+                str(request.user.pk),
+                translation.get_language() or "",
+                zone.key,
+                today.isoformat(),
+                request.GET.urlencode(),
+            ]
+        )
+        page = kept(name, lambda: _calendar(request, zone, today))
+        return render(request, "calendars/calendar.html", page)
 
 
-def _calendar(request, zone):
+def _calendar(request, zone, today: datetime.date) -> dict:
+    """What the page shows: its body rendered, and the few values its frame needs."""
     params = request.GET
-    today = timezone.localdate(timezone=zone)
     period_form = CalendarPeriodForm(params)
     period_form.is_valid()
     view = period_form.cleaned_data.get("view") or MONTH
@@ -288,7 +306,13 @@ def _calendar(request, zone):
         )
         context["weeks"] = selectors.weeks(days)
         context["days"] = days
-    return render(request, "calendars/calendar.html", context)
+    return {
+        "title": context["title"],
+        "zone": zone.key,
+        "subscribe_url": context["subscribe_url"],
+        "export_url": context["export_url"],
+        "body": render_to_string("calendars/includes/calendar_body.html", context, request),
+    }
 
 
 urlpatterns = [

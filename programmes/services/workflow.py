@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from config.data_stamp import data_changed
 from institutions.models import Country
 from programmes import notifications
 from programmes.models import Approval, Programme, ProgrammeTransition
@@ -230,6 +231,7 @@ def programme_decide(
         # The decision alone is a new version for anyone editing the programme.
         Programme.objects.filter(pk=programme.pk).update(version=programme.version + 1)
         programme.version += 1
+        data_changed()  # an update() sends no signal
     notifications.programme_decided(programme=programme, approval=approval)
     return approval
 

@@ -3,6 +3,7 @@ time zone; filters; who sees what; public holidays; warning marks; input it cann
 number of queries, whatever the number of events."""
 
 import datetime
+import re
 import zoneinfo
 from dataclasses import dataclass
 
@@ -16,7 +17,9 @@ from django.utils import timezone
 from accounts.models import User
 from calendars.selectors import CalendarDay, week_of
 from events.models import Event, Venue, all_day_bounds
-from institutions.models import Country, Institution
+from events.services import event_update
+from institutions.models import Country, Institution, Membership
+from institutions.services import membership_remove
 from programmes.models import Programme
 from tests.factories import (
     CountryFactory,
@@ -632,3 +635,56 @@ def test_the_month_loads_only_its_own_events_out_of_many(client, world):
     assert sorted(loaded) == sorted(
         Event.objects.filter(title__in=listed(response)).values_list("pk", flat=True)
     )
+
+
+# ---------- kept until the data changes ----------
+
+
+def grid_of(response) -> str:
+    """The calendar's own part of the page (the frame around it holds a new CSRF token each
+    time)."""
+    (grid,) = re.findall(r'<section class="card dl-cal.*?</section>', response.text, re.S)
+    return grid
+
+
+def test_a_month_opened_again_is_sent_as_kept_from_two_queries(client, world):
+    event(world, "Dombra concert", at(TASHKENT, 2027, 3, 5, 18, 0))
+    first = calendar(client, world.coordinator, date="2027-03-05")
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("calendars:calendar"), {"date": "2027-03-05"})
+
+    assert grid_of(again) == grid_of(first)
+    # Not rendered again: the session and the user.
+    assert "days" not in again.context
+    assert len(queries) == 2
+
+
+def test_an_edit_shows_at_once_on_a_kept_month(client, world):
+    concert = event(world, "Dombra concert", at(TASHKENT, 2027, 3, 5, 18, 0))
+    calendar(client, world.coordinator, date="2027-03-05")
+
+    event_update(event=concert, actor=world.coordinator, title="Gala dombra concert")
+
+    assert listed(calendar(client, world.coordinator, date="2027-03-05")) == ["Gala dombra concert"]
+
+
+def test_a_role_taken_away_shows_at_once_on_a_kept_month(client, world):
+    draft = joint_programme(uz=world.uwed, kz=world.kaznu, status=Programme.Status.DRAFT)
+    event(world, "Planning meeting", at(TASHKENT, 2027, 3, 5, 10, 0), programme=draft)
+    assert listed(calendar(client, world.coordinator, date="2027-03-05")) == ["Planning meeting"]
+
+    membership_remove(membership=Membership.objects.get(user=world.coordinator), actor=None)
+
+    assert listed(calendar(client, world.coordinator, date="2027-03-05")) == []
+
+
+def test_a_kept_month_is_the_readers_own(client, world):
+    draft = joint_programme(uz=world.uwed, kz=world.kaznu, status=Programme.Status.DRAFT)
+    event(world, "Planning meeting", at(TASHKENT, 2027, 3, 5, 10, 0), programme=draft)
+    calendar(client, world.coordinator, date="2027-03-05")
+
+    response = calendar(client, world.viewer, date="2027-03-05")
+
+    assert listed(response) == []
+    assert "Planning meeting" not in grid_of(response)

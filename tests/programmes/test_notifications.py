@@ -26,6 +26,7 @@ from tests.factories import (
     UserFactory,
     ViewerFactory,
 )
+from tests.programmes.mail import mail_callbacks
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_a_submission_is_mailed_once_to_the_national_coordinators_after_commit(
         # Nothing leaves before the transaction commits.
         assert mailoutbox == []
 
-    assert (len(callbacks), len(mailoutbox)) == (1, 1)
+    assert (len(mail_callbacks(callbacks)), len(mailoutbox)) == (1, 1)
     mail = mailoutbox[0]
     assert mail.to == [
         "kz.deputy@example.org",
@@ -275,7 +276,7 @@ def test_a_failing_mail_server_loses_the_mail_not_the_submission(
     ):
         submit(draft, people)
 
-    assert len(callbacks) == 1
+    assert len(mail_callbacks(callbacks)) == 1
     assert Programme.objects.get(pk=draft.pk).status == Programme.Status.SUBMITTED
     assert mailoutbox == []
     failures = [record for record in caplog.records if record.name == "programmes.notifications"]

@@ -1,0 +1,114 @@
+"""The data stamp: one random value in the cache that changes whenever a row the desk shows
+changes, so what is computed from the data (a month of the calendar, a feed's validators) can be
+kept under the stamp it was computed at and is never served after a change.
+
+A row saved or deleted, or a many-to-many link changed, in the desk's own apps or in Django's
+groups and permissions (which decide who sees what) makes a new stamp: at once, so the writing
+request reads its own change, and again when its transaction commits, so nothing another request
+computed from the old rows in between stays under the current stamp. Writes that send no
+signals (``QuerySet.update``, ``bulk_create``) call ``data_changed`` themselves.
+
+With the cache unreachable there is no stamp and nothing is kept: callers compute from the
+database. Kept values expire after ``KEEP_SECONDS`` whatever happens, which bounds how long a
+change made outside the app (a restore, SQL typed by hand) can go unseen.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+
+STAMP_KEY = "data-stamp"
+KEEP_SECONDS = 300
+# The apps whose rows a page, a report or a calendar file shows, or that decide who sees what.
+WATCHED_APPS = frozenset(
+    {
+        "accounts",
+        "auth",
+        "calendars",
+        "events",
+        "institutions",
+        "multilingual",
+        "programmes",
+        "public",
+        "reports",
+    }
+)
+_MISSING = object()
+
+
+def data_stamp() -> str | None:
+    """The current stamp; a new one if the cache holds none; None if the cache is unreachable."""
+    stamp = cache.get(STAMP_KEY)
+    if stamp is None:
+        cache.add(STAMP_KEY, uuid.uuid4().hex, timeout=None)
+        stamp = cache.get(STAMP_KEY)
+    return stamp
+
+
+def new_stamp() -> None:
+    """Everything kept is stale from now on."""
+    cache.set(STAMP_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def data_changed() -> None:
+    """Everything kept is stale: now, and again once the current transaction commits (asked
+    once per transaction, however many rows it writes)."""
+    new_stamp()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        callback is new_stamp for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(new_stamp)
+
+
+def kept[T](name: str, compute: Callable[[], T], *, timeout: int = KEEP_SECONDS) -> T:
+    """``compute()``, kept in the cache under ``name`` until the data changes. ``name`` must
+    say everything besides the data that the value depends on (reader, language, time zone,
+    the query...); it is hashed, so it may be of any length."""
+    stamp = data_stamp()
+    if stamp is None:
+        return compute()
+    key = f"kept:{stamp}:{hashlib.sha256(name.encode()).hexdigest()[:40]}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
+def _watched(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    return meta is not None and meta.app_label in WATCHED_APPS
+
+
+def _row_saved(sender, update_fields=None, **kwargs) -> None:
+    # A sign-in writes the moment of it on the user, which no page shows.
+    if _watched(sender) and not (update_fields and set(update_fields) == {"last_login"}):
+        data_changed()
+
+
+def _row_deleted(sender, **kwargs) -> None:
+    if _watched(sender):
+        data_changed()
+
+
+def _links_changed(sender, action: str, **kwargs) -> None:
+    # ``sender`` is the through model: an auto-created one belongs to the app of its model.
+    if action.startswith("post_") and _watched(sender):
+        data_changed()
+
+
+def _migrated(sender, **kwargs) -> None:
+    new_stamp()
+
+
+def connect() -> None:
+    """Make every watched write change the stamp (called once, from an app's ``ready``)."""
+    post_save.connect(_row_saved, dispatch_uid="data_stamp_saved")
+    post_delete.connect(_row_deleted, dispatch_uid="data_stamp_deleted")
+    m2m_changed.connect(_links_changed, dispatch_uid="data_stamp_links")
+    post_migrate.connect(_migrated, dispatch_uid="data_stamp_migrated")
