@@ -531,9 +531,7 @@ def test_if_modified_since_answers_304_until_an_event_leaves_the_export(client, 
     assert moved["Last-Modified"] != first["Last-Modified"]
 
 
-def test_a_304_costs_the_session_the_user_and_the_filter(
-    client, world, django_assert_num_queries
-):
+def test_a_304_costs_the_session_the_user_and_the_filter(client, world, django_assert_num_queries):
     """Three queries: the session and the user (signing in) and the country the filter names.
     The validators' aggregate is kept until the data changes; no event is loaded."""
     signed_in(client, world, "own")
