@@ -5,6 +5,7 @@ while DEBUG is on. With DEBUG off, SECRET_KEY must be given.
 """
 
 import datetime
+import tempfile
 from pathlib import Path
 
 import environ
@@ -223,6 +224,11 @@ if _redis_url := env.str("REDIS_URL", default=""):
 # several app servers MEDIA_ROOT is a directory they share.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Whole calendar files kept on this server's own disk, sent with sendfile while unchanged
+# (calendars/calendar_files.py): a cache, which may be emptied at any time.
+CALENDAR_FILES_DIR = env.path(
+    "CALENDAR_FILES_DIR", default=Path(tempfile.gettempdir()) / "dostlik-calendar-files"
+)
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 AGREEMENT_DOCUMENT_MAX_BYTES = env.int("AGREEMENT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings, with a fixed key and fast hashing."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-a-secret")
 
@@ -29,3 +31,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # as django-axes cannot count; tests/production/test_abuse.py switches both guards back on.
 AXES_ENABLED = False
 RATELIMIT_ENABLE = False
+
+# Calendar files kept on disk (calendars/calendar_files.py): a folder of this test run's own,
+# emptied before each test (tests/conftest.py).
+CALENDAR_FILES_DIR = Path(tempfile.mkdtemp(prefix="dostlik-test-calendar-files-"))

@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 
@@ -17,10 +18,12 @@ def pytest_runtest_makereport(item, call):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
+def _empty_cache(settings):
     """Each test starts on an empty cache: a test's rows are rolled back after it, but what was
-    kept from them under the data stamp (config/data_stamp.py) would otherwise outlive them."""
+    kept from them under the data stamp (config/data_stamp.py) or on disk
+    (calendars/calendar_files.py) would otherwise outlive them."""
     from django.core.cache import caches
 
     for cache in caches.all():
         cache.clear()
+    shutil.rmtree(settings.CALENDAR_FILES_DIR, ignore_errors=True)

@@ -20,6 +20,7 @@ from django.utils.http import content_disposition_header, http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from calendars.calendar_files import calendar_response
 from calendars.ical import feed_bytes, feed_validators
 from events.filters import EventFilter
 from events.models import Event
@@ -56,10 +57,14 @@ def _calendar_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
     )
     if response is None:
-        content = feed_bytes(
-            events, etag=etag, salt=salt, name=name, description=description, loaded=loaded
+        response = calendar_response(
+            salt=salt,
+            etag=etag,
+            make=lambda: feed_bytes(
+                events, etag=etag, salt=salt, name=name, description=description, loaded=loaded
+            ),
+            content_type=CONTENT_TYPE,
         )
-        response = HttpResponse(content, content_type=CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, filename)
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified.timestamp())

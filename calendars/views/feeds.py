@@ -19,7 +19,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import translation
@@ -35,6 +35,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from calendars import services
+from calendars.calendar_files import calendar_response
 from calendars.feeds import (
     FEED_FILTERS,
     feed_address,
@@ -202,17 +203,20 @@ def feed_file(request, token: str):
     except CalendarFeed.DoesNotExist:
         raise Http404 from None
     events = feed_events(feed=feed)
-    etag, last_modified = feed_validators(events, salt=_feed_salt(feed))
+    salt = _feed_salt(feed)
+    etag, last_modified = feed_validators(events, salt=salt)
     # Most fetches end here as a 304: one query, nothing rendered or written.
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
     )
     if response is None:
-        response = HttpResponse(
-            feed_bytes(
+        response = calendar_response(
+            salt=salt,
+            etag=etag,
+            make=lambda: feed_bytes(
                 events,
                 etag=etag,
-                salt=_feed_salt(feed),
+                salt=salt,
                 name=_("Dostlik — %(name)s") % {"name": feed.name},
                 description=_("Events of joint cultural programmes, from Dostlik."),
             ),

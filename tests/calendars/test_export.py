@@ -340,7 +340,7 @@ def test_the_public_calendar_is_the_same_for_everyone(client, world):
     admin = signed_in(client, world, "admin").get(PUBLIC_ICS)
 
     assert (anonymous.status_code, admin.status_code) == (200, 200)
-    assert admin.content == anonymous.content
+    assert admin.getvalue() == anonymous.getvalue()
     assert admin["ETag"] == anonymous["ETag"]
 
 

@@ -7,6 +7,7 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -505,3 +506,57 @@ def test_staff_who_are_not_superusers_do_not_see_feeds_in_the_admin(world):
     response = signed_in(staff_coordinator).get(reverse("admin:calendars_calendarfeed_changelist"))
 
     assert response.status_code == 403
+
+
+# ---------- whole feeds kept on this server's disk ----------
+
+
+def kept_files(settings) -> list[str]:
+    return sorted(path.suffix for path in Path(settings.CALENDAR_FILES_DIR).glob("*"))
+
+
+def test_an_unchanged_feed_fetched_again_is_sent_as_the_kept_file(world, settings):
+    new_feed = feed_create(owner=world.coordinator, name="Everything")
+    first = fetch(new_feed.token)
+
+    again = fetch(new_feed.token)
+
+    assert (first.streaming, again.streaming) == (False, True)
+    assert again.getvalue() == first.content
+    assert (again["ETag"], again["Content-Type"]) == (first["ETag"], "text/calendar; charset=utf-8")
+    assert again.has_header("Content-Disposition") is False
+    assert kept_files(settings) == [".ics"]
+
+
+def test_a_changed_feed_replaces_its_kept_file(world, settings):
+    new_feed = feed_create(owner=world.coordinator, name="Everything")
+    fetch(new_feed.token)
+
+    event_update(event=world.concert, actor=world.coordinator, title="Gala dombra concert")
+    changed = fetch(new_feed.token)
+    again = fetch(new_feed.token)
+
+    body = again.getvalue()
+    titles = sorted(
+        str(component["SUMMARY"]) for component in icalendar.Calendar.from_ical(body).walk("VEVENT")
+    )
+    assert titles == ["Education fair", "Gala dombra concert", "Screening of “Tea”"]
+    assert (again.streaming, body) == (True, changed.content)
+    assert kept_files(settings) == [".ics"]
+
+
+def test_a_folder_that_cannot_be_used_only_means_feeds_are_sent_from_memory(
+    world, settings, tmp_path, caplog
+):
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    settings.CALENDAR_FILES_DIR = not_a_folder / "calendars"
+    new_feed = feed_create(owner=world.coordinator, name="Everything")
+
+    first, again = fetch(new_feed.token), fetch(new_feed.token)
+
+    assert (first.status_code, again.status_code, again.streaming) == (200, 200, False)
+    assert again.content == first.content
+    # Once for each feed made, none for looking.
+    warnings = [record for record in caplog.records if record.name == "calendars.calendar_files"]
+    assert [record.levelname for record in warnings] == ["WARNING", "WARNING"]
