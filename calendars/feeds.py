@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calendars.models import CalendarFeed
+from config.data_stamp import kept
 from events.models import Event
 from events.selectors import event_list
 from institutions.models import Country, Institution
@@ -46,8 +47,14 @@ def feed_by_token(*, token: str) -> CalendarFeed:
     """The feed ``token`` opens, with its owner; raises ``CalendarFeed.DoesNotExist`` when the
     token is unknown, the feed revoked or its owner deactivated — alike, so an answer reveals
     nothing about which."""
-    return CalendarFeed.objects.select_related("owner").get(
-        token_hash=token_hash(token), revoked_at__isnull=True, owner__is_active=True
+    hashed = token_hash(token)
+    # Kept until the data changes (``config.data_stamp``): a revocation, a deactivated owner or
+    # a deleted feed is a change. An unknown token raises, so it is not kept.
+    return kept(
+        f"calendar-feed|{hashed}",
+        lambda: CalendarFeed.objects.select_related("owner").get(
+            token_hash=hashed, revoked_at__isnull=True, owner__is_active=True
+        ),
     )
 
 

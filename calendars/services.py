@@ -11,12 +11,14 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calendars.feeds import FEED_FILTERS, token_hash
 from calendars.models import CalendarFeed
+from config.data_stamp import data_changed
 
 # A calendar app polls a feed every few minutes to every few hours: writing each fetch down
 # would turn every poll into a write. Once in this span is enough to tell a feed in use.
@@ -83,6 +85,7 @@ def feed_revoke(*, feed: CalendarFeed, actor: User) -> bool:
         CalendarFeed.objects.filter(pk=feed.pk, revoked_at__isnull=True).update(revoked_at=now)
     )
     if revoked:
+        data_changed()  # an update() sends no signal
         feed.revoked_at = now
         if actor.pk != feed.owner_id:
             audit_log.info(
@@ -101,6 +104,10 @@ def feed_touch(*, feed: CalendarFeed, now: datetime.datetime | None = None) -> b
     last = feed.last_fetched_at
     if last is not None and now - last < FETCH_RECORD_INTERVAL:
         return False
-    CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=now)
+    # ``feed`` may be a copy kept from before the last fetch noted (``feeds.feed_by_token``):
+    # the row itself says whether it is time. Not a change of what the feed shows, so it
+    # leaves the data stamp alone.
+    due = Q(last_fetched_at__isnull=True) | Q(last_fetched_at__lte=now - FETCH_RECORD_INTERVAL)
+    written = bool(CalendarFeed.objects.filter(due, pk=feed.pk).update(last_fetched_at=now))
     feed.last_fetched_at = now
-    return True
+    return written
