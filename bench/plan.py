@@ -46,9 +46,15 @@ PAGES = {
     "Event list": "/events/",
     "Programme list": "/programmes/",
     "Month calendar": "/calendar/",
+    "Month calendar, first view after a change": "/calendar/",
     "Year report": "/reports/",
     "Balance report": "/reports/balance/",
 }
+
+
+# Pages timed as the first view after a change: the data stamp is moved before each request, so
+# nothing kept is used (config/data_stamp.py).
+AFTER_A_CHANGE = frozenset({"Month calendar, first view after a change"})
 
 
 def median(values: list[float]) -> float:

@@ -206,17 +206,24 @@ READING = """\
 
 - The feed holds every event its owner may see, without a window of dates, so its size grows
   with the database: 100,000 events make a file of some 65 MB.
-- *304*: the feed's row and one aggregate over its events (count, sums of ids and versions,
-  newest change), which gives the ETag; nothing is rendered. The aggregate reads every event of
-  the feed, so it grows with the feed, while the number of queries does not.
-- *Warm*: the same two queries, one more for the names of hosts, venues and countries (not in
-  the ETag), then the whole feed as it was kept, compressed, in Redis for that ETag.
-- *Cold*: the ETag changed, so the feed is made again: one narrow read of every event's version
-  and names gives each VEVENT's cache key; the VEVENTs come from the cache; only the event that
-  changed is loaded and serialised. It grows with the feed (the narrow read, the cache read).
+- *304*: the feed its token opens and its ETag are kept in Redis until the data changes
+  (`config/data_stamp.py`: every write to a row the desk shows moves a stamp that everything
+  kept is filed under), so an unchanged feed answers 304 without a query; nothing is rendered.
+- *Warm*: the same, then the whole feed as it was kept on the server's disk for that ETag
+  (`calendars/calendar_files.py`), sent as a file, with `sendfile`, as the static file is. A
+  full fetch also notes the fetch (one conditional UPDATE, which writes at most once in five
+  minutes).
+- *Cold*: the data changed, so the feed's ETag is computed again (one aggregate over its events
+  and a digest of the names of hosts, venues and countries, which a VEVENT shows) and the feed is
+  made again: one narrow read of every event's version and names gives each VEVENT's cache key;
+  the VEVENTs come from the cache; only the event that changed is loaded and serialised. It grows
+  with the feed (the narrow read, the cache read, the aggregate).
 - *Empty cache*: every VEVENT serialised with `icalendar`, as django-ical does on every fetch.
-- Month calendar: every event of the six weeks shown is placed on its days from a narrow read,
-  and only the events the cells list (four a day, the rest a count) are loaded, with their
+- Month calendar: the page's body is kept in Redis until the data changes, for each reader,
+  query, language, time zone and day; the frame around it (menu, sign-out form) is rendered on
+  every request. *First view after a change* moves the data stamp before each request, so the
+  body is made again: every event of the six weeks shown is placed on its days from a narrow
+  read, and only the events the cells list (four a day, the rest a count) are loaded, with their
   warnings. With more events the cells are fuller and overlaps more frequent, so it renders and
   warns more: the number of events in the weeks shown is given under the pages.
 - Reports and the home page's attendance add up every event of the year(s) they cover: those
