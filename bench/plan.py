@@ -48,13 +48,15 @@ PAGES = {
     "Month calendar": "/calendar/",
     "Month calendar, first view after a change": "/calendar/",
     "Year report": "/reports/",
+    "Year report, first view after a change": "/reports/",
     "Balance report": "/reports/balance/",
+    "Balance report, first view after a change": "/reports/balance/",
 }
 
 
 # Pages timed as the first view after a change: the data stamp is moved before each request, so
 # nothing kept is used (config/data_stamp.py).
-AFTER_A_CHANGE = frozenset({"Month calendar, first view after a change"})
+AFTER_A_CHANGE = frozenset(name for name in PAGES if name.endswith(", first view after a change"))
 
 
 def median(values: list[float]) -> float:

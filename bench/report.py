@@ -226,8 +226,12 @@ READING = """\
   read, and only the events the cells list (four a day, the rest a count) are loaded, with their
   warnings. With more events the cells are fuller and overlaps more frequent, so it renders and
   warns more: the number of events in the weeks shown is given under the pages.
-- Reports and the home page's attendance add up every event of the year(s) they cover: those
-  aggregates grow with the number of events, the queries do not.
+- Reports: their figures are kept in Redis until the data changes, for each reader, filters,
+  language and day; the page around them (filter form, tables, charts) is rendered on every
+  request. *First view after a change* reads the figures again: the year report adds up the
+  events of one year, the balance report those of five, so those aggregates grow with the
+  number of events, while the queries do not. The home page's attendance does the same for
+  one year, on every view.
 - The machine is shared: other processes were not stopped. The load average is given above.
 """
 

@@ -15,7 +15,7 @@ import datetime
 import functools
 import hashlib
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import quote, urlencode
 
 import icalendar
@@ -327,17 +327,20 @@ def _first_seen(*, salt: str, etag: str) -> datetime.datetime:
     return since
 
 
-def feed_validators(events: QuerySet[Event], *, salt: str = "") -> tuple[str, datetime.datetime]:
+def feed_validators(
+    events: QuerySet[Event] | Callable[[], QuerySet[Event]], *, salt: str = ""
+) -> tuple[str, datetime.datetime]:
     """An ETag and a Last-Modified for a feed of ``events``, from one aggregate query: a new,
     changed, removed or newly hidden event changes them. ``salt`` covers what else shapes the
     feed (its name, filters and reader, the language) and should name one feed for one reader,
     as the moment a feed last changed is remembered under it.
 
     They are kept until the data changes (``config.data_stamp``): a calendar app polling an
-    unchanged feed costs no query here at all."""
+    unchanged feed costs no query here at all. ``events`` may be given as a function that
+    returns them, called only when they are read."""
     return kept(
         f"ical:validators|{_VEVENT_FORMAT}|{settings.SITE_URL}|{salt}",
-        lambda: _validators(events, salt=salt),
+        lambda: _validators(events() if callable(events) else events, salt=salt),
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import ngettext
 
 from accounts.models import User
 from calendars.holidays import holidays_between
@@ -32,6 +33,8 @@ ONE_DAY = datetime.timedelta(days=1)
 # the query by a day on each side of the reader's period catches every all-day event whose
 # dates touch it (the days are then checked exactly).
 ZONE_MARGIN = datetime.timedelta(days=1)
+# How many of an event's warnings the calendar spells out beside it.
+SHOWN_WARNINGS = 3
 
 
 def reader_zone(user: User) -> zoneinfo.ZoneInfo:
@@ -105,7 +108,20 @@ class CalendarEntry:
 
     @property
     def warning_text(self) -> str:
-        return " ".join(warning.message for warning in self.warnings)
+        """The first ``SHOWN_WARNINGS`` warnings, then how many more the event's page lists:
+        at a busy venue an event can clash with dozens, more than a tooltip can hold."""
+        shown = [warning.message for warning in self.warnings[:SHOWN_WARNINGS]]
+        more = len(self.warnings) - len(shown)
+        if more:
+            shown.append(
+                ngettext(
+                    "And %(count)s more warning: see the event's page.",
+                    "And %(count)s more warnings: see the event's page.",
+                    more,
+                )
+                % {"count": more}
+            )
+        return " ".join(shown)
 
 
 @dataclass

@@ -10,6 +10,7 @@ import logging
 import secrets
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -105,8 +106,14 @@ def feed_touch(*, feed: CalendarFeed, now: datetime.datetime | None = None) -> b
     if last is not None and now - last < FETCH_RECORD_INTERVAL:
         return False
     # ``feed`` may be a copy kept from before the last fetch noted (``feeds.feed_by_token``):
-    # the row itself says whether it is time. Not a change of what the feed shows, so it
-    # leaves the data stamp alone.
+    # the cache tells whether a fetch was noted in this span already, and the row itself
+    # whether it is time. Not a change of what the feed shows, so the data stamp stays.
+    span = FETCH_RECORD_INTERVAL.total_seconds()
+    noted = cache.add(
+        f"calendar-feed-noted:{feed.pk}:{int(now.timestamp() // span)}", True, timeout=int(span)
+    )
+    if noted is False:  # None: no cache to ask
+        return False
     due = Q(last_fetched_at__isnull=True) | Q(last_fetched_at__lte=now - FETCH_RECORD_INTERVAL)
     written = bool(CalendarFeed.objects.filter(due, pk=feed.pk).update(last_fetched_at=now))
     feed.last_fetched_at = now

@@ -37,7 +37,6 @@ WATCHED_APPS = frozenset(
         "reports",
     }
 )
-_MISSING = object()
 
 
 def data_stamp() -> str | None:
@@ -68,15 +67,19 @@ def data_changed() -> None:
 def kept[T](name: str, compute: Callable[[], T], *, timeout: int = KEEP_SECONDS) -> T:
     """``compute()``, kept in the cache under ``name`` until the data changes. ``name`` must
     say everything besides the data that the value depends on (reader, language, time zone,
-    the query...); it is hashed, so it may be of any length."""
-    stamp = data_stamp()
-    if stamp is None:
-        return compute()
-    key = f"kept:{stamp}:{hashlib.sha256(name.encode()).hexdigest()[:40]}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        cache.set(key, value, timeout=timeout)
+    the query...); it is hashed, so it may be of any length.
+
+    The value is kept with the stamp it was computed at and read in the same round trip as the
+    current stamp: one trip to the cache when it is still good."""
+    key = f"kept:{hashlib.sha256(name.encode()).hexdigest()[:40]}"
+    found = cache.get_many([STAMP_KEY, key])
+    stamp = found.get(STAMP_KEY)
+    if stamp is not None and key in found and found[key][0] == stamp:
+        return found[key][1]
+    stamp = stamp or data_stamp()
+    value = compute()
+    if stamp is not None:
+        cache.set(key, (stamp, value), timeout=timeout)
     return value
 
 

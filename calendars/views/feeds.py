@@ -202,9 +202,9 @@ def feed_file(request, token: str):
         feed = feed_by_token(token=token)
     except CalendarFeed.DoesNotExist:
         raise Http404 from None
-    events = feed_events(feed=feed)
     salt = _feed_salt(feed)
-    etag, last_modified = feed_validators(events, salt=salt)
+    # The events are read only when the validators or the body are not kept.
+    etag, last_modified = feed_validators(lambda: feed_events(feed=feed), salt=salt)
     # Most fetches end here as a 304: one query, nothing rendered or written.
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
@@ -214,7 +214,7 @@ def feed_file(request, token: str):
             salt=salt,
             etag=etag,
             make=lambda: feed_bytes(
-                events,
+                feed_events(feed=feed),
                 etag=etag,
                 salt=salt,
                 name=_("Dostlik — %(name)s") % {"name": feed.name},

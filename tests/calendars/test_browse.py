@@ -411,6 +411,33 @@ def test_overlapping_events_at_one_venue_are_marked(client, world):
     ) in page
 
 
+def test_an_event_clashing_with_many_spells_out_three_and_counts_the_rest(client, world):
+    for hour, title in enumerate(["Ballet", "Choir", "Dombra", "Exhibition", "Folk dance"]):
+        event(
+            world,
+            title,
+            at(ALMATY, 2027, 3, 5, 18, hour),
+            host_institution=world.kaznu,
+            venue=world.palace,
+        )
+
+    response = calendar(client, world.coordinator, date="2027-03-05")
+
+    warnings = {entry.event.title: entry.warning_text for entry in response.context["entries"]}
+    assert warnings["Ballet"] == (
+        "“Choir” is at the same venue at the same time. "
+        "“Dombra” is at the same venue at the same time. "
+        "“Exhibition” is at the same venue at the same time. "
+        "And 1 more warning: see the event's page."
+    )
+    assert (
+        calendar(client, world.coordinator, date="2027-03-05", view="agenda")
+        .context["agenda"][0]
+        .entries[0]
+        .warning_text.endswith("And 1 more warning: see the event's page.")
+    )
+
+
 def test_a_clash_with_a_hidden_event_is_marked_without_its_title(client, world):
     other_kz = InstitutionFactory(country=world.kz)
     secret = joint_programme(

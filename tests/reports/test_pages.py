@@ -21,6 +21,7 @@ from tests.factories import (
     ProgrammeFactory,
     ViewerFactory,
 )
+from tests.reports.conftest import programme
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +315,49 @@ def table_header(html: str, name: str) -> list[str]:
     reader = HeaderReader(f"table-{name}")
     reader.feed(html)
     return reader.rows[0]
+
+
+# ---------- Kept until the data changes ----------
+
+
+def test_a_report_opened_again_reads_no_figures_and_a_new_programme_shows_at_once(client, world):
+    client.force_login(world.outsider)
+
+    def opened() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(REPORT, {"year": "2025"})
+        return len(captured), response.context["report"].programmes.overall.total
+
+    first_queries, first_total = opened()
+    again_queries, again_total = opened()
+    programme(
+        Programme.Status.ACTIVE,
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 12, 31),
+        (world.uz_uni, None, ""),
+        (world.kz_uni, None, ""),
+    )
+    changed_queries, changed_total = opened()
+
+    assert (first_total, again_total, changed_total) == (4, 4, 5)
+    # The session, the user and the lists the filter form offers: the figures (and the
+    # reader's roles) are kept until the new programme.
+    assert (first_queries, again_queries, changed_queries) == (18, 7, 18)
+
+
+def test_a_balance_opened_again_reads_no_figures(client, world):
+    client.force_login(world.outsider)
+    client.get(BALANCE, {"year": "2025"})
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(BALANCE, {"year": "2025"})
+
+    assert [year.year for year in response.context["balance"].years] == [
+        2021,
+        2022,
+        2023,
+        2024,
+        2025,
+    ]
+    # The session, the user and the lists the filter form offers.
+    assert len(captured) == 5
