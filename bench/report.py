@@ -12,6 +12,7 @@ from pathlib import Path
 import redis
 
 from bench.plan import (
+    AFTER_A_CHANGE,
     CLIENT_CONNECTIONS,
     CLIENT_PROCESSES,
     PAGE_RUNS,
@@ -178,14 +179,21 @@ def evaluate(results: dict[int, SizeFigures]) -> list[Target]:
             name: median(results[last].pages[name].times) / median(results[first].pages[name].times)
             for name in PAGES
         }
-        over = {name: value for name, value in growth.items() if value > TARGETS["page_growth"]}
-        targets.append(
-            Target(
-                f"Page time growth {first:,} → {last:,} at most 1.5{TIMES}",
-                not over,
-                ", ".join(f"{name} {ratio(value)}" for name, value in growth.items()),
+        # Judged apart: the pages as served, and the first view of a page after a change.
+        for label, names in (
+            ("pages as served", [name for name in PAGES if name not in AFTER_A_CHANGE]),
+            ("first view after a change", [name for name in PAGES if name in AFTER_A_CHANGE]),
+        ):
+            targets.append(
+                Target(
+                    f"Page time growth {first:,} → {last:,} at most 1.5{TIMES}: {label}",
+                    all(growth[name] <= TARGETS["page_growth"] for name in names),
+                    ", ".join(
+                        f"{name.removesuffix(', first view after a change')} {ratio(growth[name])}"
+                        for name in names
+                    ),
+                )
             )
-        )
     shares = {
         size: results[size].throughput["Month calendar"].requests_per_second
         / results[size].throughput["Trivial view (signed in)"].requests_per_second
@@ -277,10 +285,14 @@ def report(
         "(`WHITENOISE_ROOT`) serves from the same gunicorn: the limit.",
         "- Queries: counted in the benchmark's process with Django's test client and "
         "`CaptureQueriesContext`, on the same URLs and data. A full fetch also notes the "
-        "fetch on the feed (one UPDATE, at most once in five minutes), counted when it happens.",
+        "fetch on the feed (one conditional UPDATE, at most once in five minutes), counted "
+        "when it happens.",
         f"- Pages: as the administrator (sees every event), in the benchmark's process through "
         f"Django's test client; one warm-up, then the median of {PAGE_RUNS} rounds, each "
-        "visiting every page in turn.",
+        "visiting every page in turn. Pages are kept in Redis until the data changes, so they "
+        "are timed as served (kept) and, for the pages that keep their body or figures, as the "
+        "first view after a change: the data stamp moved before each request, in rounds of "
+        "their own after the others.",
         f"- Throughput: {CLIENT_PROCESSES} client processes {TIMES} {CLIENT_CONNECTIONS} "
         f"keep-alive connections for {THROUGHPUT_SECONDS:.0f} s each against the same gunicorn "
         "(clients and server share the machine). The trivial view (`/bench/ok`) returns “ok” "

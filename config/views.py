@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config.data_stamp import kept
 from config.outage import RETRY_AFTER_SECONDS
 from events.selectors import (
     event_attendance_between,
@@ -31,15 +32,22 @@ EVENTS_AHEAD_DAYS = 30
 
 @require_safe
 def home(request):
-    """The desk a person opens first: what happens next, their own programmes, the totals."""
-    user = request.user
+    """The desk a person opens first: what happens next, their own programmes, the totals.
+    Kept until the data changes, for each person and day (``config.data_stamp``)."""
     today = start_of_today()
+    context = kept(
+        f"home|{request.user.pk}|{today.isoformat()}", lambda: _desk(request.user, today)
+    )
+    return render(request, "home.html", context)
+
+
+def _desk(user, today: datetime.datetime) -> dict:
     year_start = today.replace(month=1, day=1)
     next_year_start = year_start.replace(year=year_start.year + 1)
-    context = {
+    return {
         "roles": user_roles(user=user),
-        "upcoming_events": event_list_upcoming(user=user)[:UPCOMING_EVENTS_SHOWN],
-        "own_programmes": programme_list_worked_on(user=user)[:OWN_PROGRAMMES_SHOWN],
+        "upcoming_events": list(event_list_upcoming(user=user)[:UPCOMING_EVENTS_SHOWN]),
+        "own_programmes": list(programme_list_worked_on(user=user)[:OWN_PROGRAMMES_SHOWN]),
         "programmes_under_way": programme_count_under_way(user=user),
         "events_ahead": event_count_between(
             user=user, start=today, end=today + datetime.timedelta(days=EVENTS_AHEAD_DAYS)
@@ -49,7 +57,6 @@ def home(request):
         "attendance": event_attendance_between(user=user, start=year_start, end=next_year_start),
         "year": year_start.year,
     }
-    return render(request, "home.html", context)
 
 
 @login_not_required
