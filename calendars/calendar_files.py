@@ -4,9 +4,10 @@ being read from Redis and unpacked on every fetch.
 
 One file per calendar and reader (the salt of ``calendars.ical.feed_validators``), named after
 its ETag: a calendar that changes replaces its file, so the folder holds at most one file per
-feed, reader and language. The files are a cache of what Redis keeps and what the database
-makes: each server has its own folder (``CALENDAR_FILES_DIR``), which may be emptied at any
-time; a folder that cannot be written only means calendars are sent from memory.
+feed and language, and the public calendar's; a file is sent for a day at most. The files are a
+cache of what Redis keeps and what the database makes: each server has its own folder
+(``CALENDAR_FILES_DIR``), which may be emptied at any time; a folder that cannot be used only
+means calendars are sent from memory.
 """
 
 import hashlib
@@ -14,6 +15,7 @@ import logging
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +24,9 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse
 
 logger = logging.getLogger(__name__)
+
+# A kept file is sent for at most a day, then made again.
+FILE_KEEP_SECONDS = 24 * 60 * 60
 
 
 def _names(*, salt: str, etag: str) -> tuple[str, str]:
@@ -32,9 +37,9 @@ def _names(*, salt: str, etag: str) -> tuple[str, str]:
 
 
 def _folder(*, quiet: bool = False) -> Path | None:
-    """The folder, made if need be; None unless it is a folder of this process's own user (in
-    a shared /tmp, another user could have made it to plant files). Said in the log when a
-    calendar could not be kept (``quiet`` when only looking for one)."""
+    """The folder, made if need be; None unless it is a folder of this process's own user that
+    no one else may write to (in a shared /tmp, another user could have made it to plant
+    files). Said in the log when a calendar could not be kept (``quiet`` when only looking)."""
     folder = Path(settings.CALENDAR_FILES_DIR)
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -43,9 +48,12 @@ def _folder(*, quiet: bool = False) -> Path | None:
         if not quiet:
             logger.warning("Calendar files cannot be kept in %s: %s", folder, error)
         return None
-    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.getuid():
+    private = status.st_uid == os.getuid() and not status.st_mode & 0o022
+    if not stat.S_ISDIR(status.st_mode) or not private:
         if not quiet:
-            logger.warning("Calendar files are not kept in %s: not a folder of this user", folder)
+            logger.warning(
+                "Calendar files are not kept in %s: not a folder of this user alone", folder
+            )
         return None
     return folder
 
@@ -58,9 +66,15 @@ def kept_file(*, salt: str, etag: str) -> BinaryIO | None:
         return None
     _calendar, name = _names(salt=salt, etag=etag)
     try:
-        return open(folder / name, "rb")
+        file = open(folder / name, "rb")  # noqa: SIM115 - the response closes it
     except OSError:
         return None
+    # Older than a day: made by code that may have written calendars differently since.
+    if time.time() - os.fstat(file.fileno()).st_mtime > FILE_KEEP_SECONDS:
+        file.close()
+        (folder / name).unlink(missing_ok=True)
+        return None
+    return file
 
 
 def keep_file(*, salt: str, etag: str, content: bytes) -> None:
@@ -79,6 +93,10 @@ def keep_file(*, salt: str, etag: str, content: bytes) -> None:
         for older in folder.glob(f"{calendar}-*.ics"):
             if older.name != name:
                 older.unlink(missing_ok=True)
+        # What a worker killed in the middle of writing left behind.
+        for left in folder.glob(".writing-*"):
+            if time.time() - left.stat().st_mtime > FILE_KEEP_SECONDS:
+                left.unlink(missing_ok=True)
     except OSError as error:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
@@ -86,10 +104,14 @@ def keep_file(*, salt: str, etag: str, content: bytes) -> None:
 
 
 def calendar_response(
-    *, salt: str, etag: str, make: Callable[[], bytes], content_type: str
+    *, salt: str, etag: str, make: Callable[[], bytes], content_type: str, keep: bool = True
 ) -> HttpResponse:
     """The calendar's body: the kept file of this version if there is one, else ``make()``,
-    which is then kept. The caller adds its own headers (validators, Content-Disposition)."""
+    which is then kept. The caller adds its own headers (validators, Content-Disposition).
+    Only calendars of a bounded number (feeds, the public calendar) are ``keep``: a calendar
+    made for any query string would let anyone fill the disk."""
+    if not keep:
+        return HttpResponse(make(), content_type=content_type)
     kept = kept_file(salt=salt, etag=etag)
     if kept is not None:
         response = FileResponse(kept, content_type=content_type)

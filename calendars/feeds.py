@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calendars.models import CalendarFeed
-from config.data_stamp import kept
+from config.data_stamp import ACCESS_KEEP_SECONDS, kept
 from events.models import Event
 from events.selectors import event_list
 from institutions.models import Country, Institution
@@ -55,6 +55,7 @@ def feed_by_token(*, token: str) -> CalendarFeed:
         lambda: CalendarFeed.objects.select_related("owner").get(
             token_hash=hashed, revoked_at__isnull=True, owner__is_active=True
         ),
+        timeout=ACCESS_KEEP_SECONDS,
     )
 
 

@@ -21,8 +21,16 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
+from config.db_router import reading_the_primary
+
 STAMP_KEY = "data-stamp"
 KEEP_SECONDS = 300
+# For what decides who may see what (roles, a feed's token): should the cache miss the new stamp
+# of a change (a moment's outage), the old answer is kept at most this long.
+ACCESS_KEEP_SECONDS = 60
+# Raise when a kept value changes shape, so servers running the new code never read what
+# servers running the old one kept (during a rolling deploy both run at once).
+KEPT_FORMAT = 1
 # The apps whose rows a page, a report or a calendar file shows, or that decide who sees what.
 WATCHED_APPS = frozenset(
     {
@@ -55,13 +63,23 @@ def new_stamp() -> None:
 
 def data_changed() -> None:
     """Everything kept is stale: now, and again once the current transaction commits (asked
-    once per transaction, however many rows it writes)."""
+    once per transaction, however many rows it writes; robust, so a callback before it that
+    fails cannot skip it)."""
     new_stamp()
     connection = transaction.get_connection()
     if connection.in_atomic_block and not any(
         callback is new_stamp for _savepoints, callback, _robust in connection.run_on_commit
     ):
-        transaction.on_commit(new_stamp)
+        transaction.on_commit(new_stamp, robust=True)
+
+
+def _in_a_transaction() -> bool:
+    """Whether the code runs in a transaction of the app's own. A test case's wrapping
+    transaction does not count, as Django's durable atomic blocks do not count it either."""
+    return any(
+        not getattr(block, "_from_testcase", False)
+        for block in transaction.get_connection().atomic_blocks
+    )
 
 
 def kept[T](name: str, compute: Callable[[], T], *, timeout: int = KEEP_SECONDS) -> T:
@@ -70,14 +88,21 @@ def kept[T](name: str, compute: Callable[[], T], *, timeout: int = KEEP_SECONDS)
     the query...); it is hashed, so it may be of any length.
 
     The value is kept with the stamp it was computed at and read in the same round trip as the
-    current stamp: one trip to the cache when it is still good."""
-    key = f"kept:{hashlib.sha256(name.encode()).hexdigest()[:40]}"
+    current stamp: one trip to the cache when it is still good. It is computed on the primary
+    database (``config.db_router``): a replica a moment behind would give the rows from before
+    the change that moved the stamp. Inside a
+    transaction of the caller's, it is computed but not kept: the transaction may read rows
+    it has not committed, or roll back."""
+    key = f"kept:{KEPT_FORMAT}:{hashlib.sha256(name.encode()).hexdigest()[:40]}"
     found = cache.get_many([STAMP_KEY, key])
     stamp = found.get(STAMP_KEY)
     if stamp is not None and key in found and found[key][0] == stamp:
         return found[key][1]
+    if _in_a_transaction():
+        return compute()
     stamp = stamp or data_stamp()
-    value = compute()
+    with reading_the_primary():
+        value = compute()
     if stamp is not None:
         cache.set(key, (stamp, value), timeout=timeout)
     return value

@@ -1,6 +1,11 @@
 """Reads outside transactions go to a PostgreSQL read replica, when one is configured
 (DATABASE_REPLICA_URL); writes, and every read inside a transaction, go to the primary, so a
-service that reads what it is about to change always reads the primary."""
+service that reads what it is about to change always reads the primary; so do reads inside
+``reading_the_primary``."""
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import transaction
@@ -8,12 +13,25 @@ from django.db import transaction
 REPLICA = "replica"
 PRIMARY = "default"
 
+_reading_the_primary = contextvars.ContextVar("reading_the_primary", default=False)
+
+
+@contextmanager
+def reading_the_primary() -> Iterator[None]:
+    """Reads inside go to the primary: for what must include the latest change (what is kept
+    under the data stamp, config/data_stamp.py)."""
+    token = _reading_the_primary.set(True)
+    try:
+        yield
+    finally:
+        _reading_the_primary.reset(token)
+
 
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if REPLICA not in settings.DATABASES:
             return None
-        if transaction.get_connection(PRIMARY).in_atomic_block:
+        if _reading_the_primary.get() or transaction.get_connection(PRIMARY).in_atomic_block:
             return PRIMARY
         return REPLICA
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import rules
 
-from config.data_stamp import kept
+from config.data_stamp import ACCESS_KEEP_SECONDS, kept
 from institutions.models import Institution, Membership, NationalCoordinator, Viewer
 
 
@@ -29,7 +29,9 @@ def role_ids(user) -> RoleIds:
         if not user.is_authenticated:
             cached = RoleIds(frozenset(), frozenset(), is_viewer=False)
         else:
-            cached = kept(f"roles|{user.pk}", lambda: _read_role_ids(user))
+            cached = kept(
+                f"roles|{user.pk}", lambda: _read_role_ids(user), timeout=ACCESS_KEEP_SECONDS
+            )
         user._dostlik_role_ids = cached
     return cached
 

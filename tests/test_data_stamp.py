@@ -121,3 +121,15 @@ def test_without_a_cache_nothing_is_kept(settings):
     values = [kept("figure", computation) for _ in range(2)]
 
     assert (values, data_stamp()) == ([1, 2], None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_value_computed_inside_a_transaction_is_not_kept():
+    """It may hold rows the transaction has not committed, or that it will roll back."""
+    computation = Counted()
+    with transaction.atomic():
+        values = [kept("figure", computation) for _ in range(2)]
+
+    assert (values, computation.runs) == ([1, 2], 2)
+    assert kept("figure", computation) == 3
+    assert kept("figure", computation) == 3

@@ -50,6 +50,8 @@ MONTH_CELL_EVENTS = 4
 PERIOD_FILTERS = ("from", "to")
 # The filters the calendar passes on to its subscription and export pages.
 FILTER_NAMES = ("country", "institution", "programme", "kind", "status", *PERIOD_FILTERS)
+# Every name of the query string the page reads.
+QUERY_NAMES = frozenset({"view", "date", *FILTER_NAMES})
 # Built by their own pages; plain paths so this page renders before they exist.
 SUBSCRIBE_PATH = "/calendar/feeds/"
 EXPORT_PATH = "/calendar/export.ics"
@@ -232,7 +234,12 @@ def calendar(request):
                 request.GET.urlencode(),
             ]
         )
-        page = kept(name, lambda: _calendar(request, zone, today))
+        if set(request.GET) <= QUERY_NAMES:
+            page = kept(name, lambda: _calendar(request, zone, today))
+        else:
+            # Other names change nothing shown but the links, which carry them along; kept,
+            # each new one would be a page more in the cache.
+            page = _calendar(request, zone, today)
         return render(request, "calendars/calendar.html", page)
 
 

@@ -64,6 +64,7 @@ def _calendar_response(
                 events, etag=etag, salt=salt, name=name, description=description, loaded=loaded
             ),
             content_type=CONTENT_TYPE,
+            keep=public,
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
     response["ETag"] = etag

@@ -715,3 +715,14 @@ def test_a_kept_month_is_the_readers_own(client, world):
 
     assert listed(response) == []
     assert "Planning meeting" not in grid_of(response)
+
+
+def test_a_month_asked_with_names_it_does_not_read_is_not_kept(client, world):
+    event(world, "Dombra concert", at(TASHKENT, 2027, 3, 5, 18, 0))
+    calendar(client, world.coordinator, date="2027-03-05", utm="a")
+
+    again = calendar(client, world.coordinator, date="2027-03-05", utm="a")
+
+    # Rendered again: the page's links carry the name along, so each would be a page to keep.
+    assert listed(again) == ["Dombra concert"]
+    assert "utm=a" in grid_of(again)

@@ -10,6 +10,7 @@ import html
 import io
 import zoneinfo
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import icalendar
@@ -619,3 +620,14 @@ def test_last_modified_is_no_older_than_the_newest_change(client, world):
 
     newest = max(event.updated_at for event in Event.objects.all())
     assert parse_http_date(response["Last-Modified"]) >= int(newest.timestamp())
+
+
+def test_only_the_public_calendar_is_kept_on_disk_not_exports_of_any_query(client, world, settings):
+    """An export is made for any query string: kept as files, they could fill the disk."""
+    signed_in(client, world, "admin")
+    exports = [client.get(EXPORT, {"q": "fair"}) for _ in range(2)]
+    public = [client.get(PUBLIC_ICS) for _ in range(2)]
+
+    assert [response.streaming for response in [*exports, *public]] == [False, False, False, True]
+    assert len(list(Path(settings.CALENDAR_FILES_DIR).glob("*.ics"))) == 1
+    assert public[1].getvalue() == public[0].content

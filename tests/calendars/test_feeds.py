@@ -5,7 +5,9 @@ answers 304 from two queries; a feed's cost does not grow with its events."""
 
 import datetime
 import hashlib
+import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -562,3 +564,29 @@ def test_a_folder_that_cannot_be_used_only_means_feeds_are_sent_from_memory(
     # Once for each feed made, none for looking.
     warnings = [record for record in caplog.records if record.name == "calendars.calendar_files"]
     assert [record.levelname for record in warnings] == ["WARNING", "WARNING"]
+
+
+def test_a_kept_file_older_than_a_day_is_made_again(world, settings):
+    new_feed = feed_create(owner=world.coordinator, name="Everything")
+    first = fetch(new_feed.token)
+    (kept,) = Path(settings.CALENDAR_FILES_DIR).glob("*.ics")
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    os.utime(kept, (two_days_ago, two_days_ago))
+
+    again = fetch(new_feed.token)
+
+    assert (again.streaming, again.content) == (False, first.content)
+    assert kept_files(settings) == [".ics"]
+
+
+def test_a_folder_others_may_write_to_is_not_used(world, settings, tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    settings.CALENDAR_FILES_DIR = shared
+    new_feed = feed_create(owner=world.coordinator, name="Everything")
+
+    fetch(new_feed.token)
+    again = fetch(new_feed.token)
+
+    assert (again.status_code, again.streaming, list(shared.iterdir())) == (200, False, [])
