@@ -15,7 +15,7 @@ change made outside the app (a restore, SQL typed by hand) can go unseen.
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.core.cache import cache
 from django.db import transaction
@@ -82,17 +82,21 @@ def _in_a_transaction() -> bool:
     )
 
 
-def kept[T](name: str, compute: Callable[[], T], *, timeout: int = KEEP_SECONDS) -> T:
-    """``compute()``, kept in the cache under ``name`` until the data changes. ``name`` must
-    say everything besides the data that the value depends on (reader, language, time zone,
-    the query...); it is hashed, so it may be of any length.
+def kept[T](
+    name: str | Sequence[object], compute: Callable[[], T], *, timeout: int = KEEP_SECONDS
+) -> T:
+    """``compute()``, kept in the cache under ``name`` until the data changes. ``name`` (a
+    string, or parts joined into one) must say everything besides the data that the value
+    depends on (reader, language, time zone, the query...); it is hashed, so it may be of any
+    length.
 
     The value is kept with the stamp it was computed at and read in the same round trip as the
     current stamp: one trip to the cache when it is still good. It is computed on the primary
     database (``config.db_router``): a replica a moment behind would give the rows from before
-    the change that moved the stamp. Inside a
-    transaction of the caller's, it is computed but not kept: the transaction may read rows
-    it has not committed, or roll back."""
+    the change that moved the stamp. Inside a transaction of the caller's, it is computed but
+    not kept: the transaction may read rows it has not committed, or roll back."""
+    if not isinstance(name, str):
+        name = "|".join(str(part) for part in name)
     key = f"kept:{KEPT_FORMAT}:{hashlib.sha256(name.encode()).hexdigest()[:40]}"
     found = cache.get_many([STAMP_KEY, key])
     stamp = found.get(STAMP_KEY)

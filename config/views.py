@@ -35,9 +35,7 @@ def home(request):
     """The desk a person opens first: what happens next, their own programmes, the totals.
     Kept until the data changes, for each person and day (``config.data_stamp``)."""
     today = start_of_today()
-    context = kept(
-        f"home|{request.user.pk}|{today.isoformat()}", lambda: _desk(request.user, today)
-    )
+    context = kept(("home", request.user.pk, today), lambda: _desk(request.user, today))
     return render(request, "home.html", context)
 
 

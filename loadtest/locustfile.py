@@ -44,8 +44,9 @@ import time
 from pathlib import Path
 
 import gevent
-from html_forms import form_with
 from locust import HttpUser, between, events, task
+
+from tests.fuzz.html import read_page
 
 PLAN = json.loads(Path(os.environ["LOADTEST_PLAN"]).read_text(encoding="utf-8"))
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "dostlik-demo")
@@ -266,13 +267,11 @@ class SignedInUser(DostlikUser):
 
     def sign_in(self):
         page = self.fetch("/accounts/login/", f"{SIGN_IN}: form")
-        form = form_with(page.text, "username")
-        if form is None:
+        fields = form_with(page.text, "username")
+        if fields is None:
             return
-        form.fields.update(username=self.username, password=PASSWORD)
-        self.post_form(
-            "/accounts/login/", f"{SIGN_IN}: POST", form.fields, check=_redirected_to("/")
-        )
+        fields.update(username=self.username, password=PASSWORD)
+        self.post_form("/accounts/login/", f"{SIGN_IN}: POST", fields, check=_redirected_to("/"))
 
     @property
     def visible(self) -> dict:
@@ -584,15 +583,15 @@ class Editor(SignedInUser):
         pk = random.choice(self.own_events)
         path = f"/events/{pk}/edit/"
         page = self.fetch(path, f"{EDIT}: form")
-        form = form_with(page.text, "version") if page.status_code == 200 else None
-        if form is None:
+        fields = form_with(page.text, "version") if page.status_code == 200 else None
+        if fields is None:
             return
         # Reading the form and typing.
         gevent.sleep(random.uniform(2, 6))
-        form.fields["expected_attendance"] = str(random.randint(20, 900))
+        fields["expected_attendance"] = str(random.randint(20, 900))
         note = f"Updated by the load test ({random.randint(1, 10**6)})."
-        description = form.fields.get("description", "").split("\n\nUpdated by the load test")[0]
-        form.fields["description"] = f"{description}\n\n{note}".lstrip()
+        description = fields.get("description", "").split("\n\nUpdated by the load test")[0]
+        fields["description"] = f"{description}\n\n{note}".lstrip()
         shown_again = []
 
         def saved_or_warned(response):
@@ -600,21 +599,29 @@ class Editor(SignedInUser):
                 return _redirected_to(f"/events/{pk}/")(response)
             # Shown again: with warnings to acknowledge (fine), or with errors (a failure).
             again = form_with(response.text, "version")
-            if again is None or not again.fields.get("warnings_digest"):
+            if again is None or not again.get("warnings_digest"):
                 return f"the form came back with errors: {_errors(response.text)}"
             shown_again.append(again)
             return None
 
-        self.post_form(path, f"{EDIT}: save", form.fields, expect=(302, 200), check=saved_or_warned)
+        self.post_form(path, f"{EDIT}: save", fields, expect=(302, 200), check=saved_or_warned)
         if shown_again:
-            fields = shown_again[0].fields
-            fields["acknowledge"] = "on"
+            acknowledged = {**shown_again[0], "acknowledge": "on"}
             self.post_form(
                 path,
                 f"{EDIT}: save, warnings acknowledged",
-                fields,
+                acknowledged,
                 check=_redirected_to(f"/events/{pk}/"),
             )
+
+
+def form_with(html: str, field_name: str) -> dict[str, str] | None:
+    """What the page's first form with a field ``field_name`` sends untouched, by name: as a
+    browser submits it (the fuzz test's reading of forms, tests/fuzz/html.py)."""
+    for form in read_page("/", html).forms:
+        if any(each.name == field_name for each in form.fields):
+            return {each.name: each.initial[0] for each in form.fields if each.initial}
+    return None
 
 
 def _errors(html: str) -> str:

@@ -379,7 +379,13 @@ def run_locust(
     samples = config.output / "samples.json"
     log = config.output / "locust.log"
     prefix = config.output / "locust"
-    env = {**os.environ, "LOADTEST_PLAN": str(plan), "LOADTEST_SAMPLES": str(samples)}
+    env = {
+        **os.environ,
+        "LOADTEST_PLAN": str(plan),
+        "LOADTEST_SAMPLES": str(samples),
+        # The users read forms as the fuzz test does (tests/fuzz/html.py).
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
+    }
     args = [
         str(BIN / "locust"),
         "-f",

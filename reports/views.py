@@ -85,17 +85,8 @@ def _kept(request, form: ReportFilterForm, report: str, compute: Callable[[], ob
     for this reader, these filters, language and day: an analyst moves between the reports and
     their years far more often than the events change."""
     query = urlencode(sorted(form.query().items()))
-    name = "|".join(
-        [
-            "report",
-            report,
-            str(request.user.pk),
-            translation.get_language() or "",
-            timezone.localdate().isoformat(),
-            query,
-        ]
-    )
-    return kept(name, compute)
+    reader = (request.user.pk, translation.get_language(), timezone.localdate())
+    return kept(("report", report, *reader, query), compute)
 
 
 @require_safe

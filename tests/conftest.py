@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import caches
 
 # In CI every test must run: a test that skips (no PostgreSQL, no Redis, no chromium) fails there.
 FAIL_ON_SKIP = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -22,8 +23,6 @@ def _empty_cache(settings):
     """Each test starts on an empty cache: a test's rows are rolled back after it, but what was
     kept from them under the data stamp (config/data_stamp.py) or on disk
     (calendars/calendar_files.py) would otherwise outlive them."""
-    from django.core.cache import caches
-
     for cache in caches.all():
         cache.clear()
     shutil.rmtree(settings.CALENDAR_FILES_DIR, ignore_errors=True)

@@ -224,18 +224,18 @@ def calendar(request):
     zone = selectors.reader_zone(request.user)
     with timezone.override(zone):
         today = timezone.localdate(timezone=zone)
-        name = "|".join(
-            [
-                "calendar",
-                str(request.user.pk),
-                translation.get_language() or "",
-                zone.key,
-                today.isoformat(),
-                request.GET.urlencode(),
-            ]
-        )
         if set(request.GET) <= QUERY_NAMES:
-            page = kept(name, lambda: _calendar(request, zone, today))
+            page = kept(
+                (
+                    "calendar",
+                    request.user.pk,
+                    translation.get_language(),
+                    zone.key,
+                    today,
+                    request.GET.urlencode(),
+                ),
+                lambda: _calendar(request, zone, today),
+            )
         else:
             # Other names change nothing shown but the links, which carry them along; kept,
             # each new one would be a page more in the cache.

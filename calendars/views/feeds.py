@@ -8,11 +8,11 @@ again with status 200.
 
 The feed file (``/calendar/feeds/<token>.ics``) is fetched by calendar apps, which do not sign
 in: the token is the key. It answers 404 alike for an unknown token, a revoked feed and a
-deactivated owner. Calendar apps poll for ever, so an unchanged feed answers 304 from one
-query — the feed its token opens; its ETag and Last-Modified are kept until the data changes
-(``config.data_stamp``) — without being rendered; fetched in full, it is sent as kept in the
-cache for that ETag; a changed one is rendered from cached VEVENTs in a fixed number of
-queries, whatever its size.
+deactivated owner. Calendar apps poll for ever, so an unchanged feed answers 304 without a
+query — the feed its token opens, its ETag and Last-Modified are kept until the data changes
+(``config.data_stamp``) — and without being rendered; fetched in full, it is sent as the file
+kept for that ETag (``calendars.calendar_files``); a changed one is rendered from cached
+VEVENTs in a fixed number of queries, whatever its size.
 """
 
 from django import forms
@@ -205,7 +205,7 @@ def feed_file(request, token: str):
     salt = _feed_salt(feed)
     # The events are read only when the validators or the body are not kept.
     etag, last_modified = feed_validators(lambda: feed_events(feed=feed), salt=salt)
-    # Most fetches end here as a 304: one query, nothing rendered or written.
+    # Most fetches end here as a 304: while nothing changed, no query, nothing rendered.
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
     )
