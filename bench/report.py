@@ -19,6 +19,7 @@ from bench.plan import (
     PAGES,
     REDIS_URL,
     TARGETS,
+    THROUGHPUT_ROUNDS,
     THROUGHPUT_SECONDS,
     WORKERS,
     median,
@@ -294,10 +295,11 @@ def report(
         "first view after a change: the data stamp moved before each request, in rounds of "
         "their own after the others.",
         f"- Throughput: {CLIENT_PROCESSES} client processes {TIMES} {CLIENT_CONNECTIONS} "
-        f"keep-alive connections for {THROUGHPUT_SECONDS:.0f} s each against the same gunicorn "
-        "(clients and server share the machine). The trivial view (`/bench/ok`) returns “ok” "
-        "through the whole middleware stack; *signed in* sends the same session cookie as the "
-        "month calendar, which is the baseline of the ratio.",
+        f"keep-alive connections for {THROUGHPUT_SECONDS:.0f} s against the same gunicorn "
+        "(clients and server share the machine), for each kind of request in turn, "
+        f"{THROUGHPUT_ROUNDS} rounds: the median round is given. The trivial view (`/bench/ok`) "
+        "returns “ok” through the whole middleware stack; *signed in* sends the same session "
+        "cookie as the month calendar, which is the baseline of the ratio.",
         "",
         "## 1. Calendar feeds",
         "",
