@@ -7,13 +7,14 @@ event has no time of day, so it keeps its own local dates wherever the reader is
 """
 
 import datetime
-import heapq
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.translation import ngettext
 
@@ -22,6 +23,7 @@ from calendars.holidays import holidays_between
 from calendars.warnings import EventWarning, warnings_for_events
 from events.models import Event
 from events.selectors import event_local_days
+from events.spans import overlapping
 from institutions.models import Country
 
 # Whose holidays a calendar shows when the reader has not chosen a country: the two countries
@@ -189,21 +191,8 @@ def covered_days(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[datetime.date, 
     local dates for an all-day one. An end at midnight does not reach into the next day."""
     if event.all_day:
         return event_local_days(event)
-    return _covered_days(event.starts_at, event.ends_at, False, event.time_zone, zone)
-
-
-def _covered_days(
-    starts_at: datetime.datetime,
-    ends_at: datetime.datetime,
-    all_day: bool,
-    time_zone: str,
-    zone: zoneinfo.ZoneInfo,
-) -> tuple[datetime.date, datetime.date]:
-    """``covered_days`` of an event read as its bare fields."""
-    if all_day:
-        zone = zoneinfo.ZoneInfo(time_zone)
-    first = starts_at.astimezone(zone).date()
-    last = (ends_at.astimezone(zone) - datetime.timedelta(microseconds=1)).date()
+    first = event.starts_at.astimezone(zone).date()
+    last = (event.ends_at.astimezone(zone) - datetime.timedelta(microseconds=1)).date()
     return first, max(first, last)
 
 
@@ -219,7 +208,7 @@ def _clocks_differ(event: Event, zone: zoneinfo.ZoneInfo) -> bool:
 def _in_period(events: QuerySet[Event], period: Period, zone: zoneinfo.ZoneInfo) -> QuerySet:
     """``events`` that may run on a day of ``period``; the days are then checked exactly."""
     start, end = period.bounds(zone)
-    return events.filter(starts_at__lt=end + ZONE_MARGIN, ends_at__gt=start - ZONE_MARGIN)
+    return overlapping(events, start - ZONE_MARGIN, end + ZONE_MARGIN)
 
 
 def _with_warnings(entries: list[CalendarEntry], user: User) -> list[CalendarEntry]:
@@ -253,6 +242,87 @@ class MonthEntries:
     country_codes: set[str]
 
 
+# A month grid's events placed on its days in one query, whatever their number: only each
+# day's first events and counts come back. ``first`` and ``last`` are the indexes of the days
+# an event covers (``covered_days``), found among the days' midnights by a search written out
+# as nested CASEs (``_day_index``); a timed event is placed on the reader's days, an all-day
+# one on those of its own time zone. A day's events are ordered as ``DayEntry.sort_key``
+# orders them: what fills the day first, then by starting time. Besides each day's first
+# ``%s`` events and their number, one row for each country an event of the period is in.
+MONTH_PLACES = """
+WITH candidate (id, starts_at, ends_at, all_day, time_zone, code) AS ({candidates}),
+spans AS (
+    SELECT id, starts_at, all_day, code, {first} AS first, {last} AS last FROM candidate
+),
+days (day) AS (VALUES {days}),
+placed AS (
+    SELECT first AS day, id, starts_at, all_day, code, first FROM spans
+    WHERE last <= first AND first >= 0 AND first < {count}
+    UNION ALL
+    SELECT d.day, s.id, s.starts_at, s.all_day, s.code, s.first
+    FROM spans s JOIN days d ON d.day >= s.first AND d.day <= s.last
+    WHERE s.last > s.first
+),
+ranked AS (
+    SELECT day, id, code,
+        ROW_NUMBER() OVER (
+            PARTITION BY day
+            ORDER BY CASE WHEN all_day OR first < day THEN 0 ELSE 1 END, starts_at, id
+        ) AS place,
+        COUNT(*) OVER (PARTITION BY day) AS events,
+        ROW_NUMBER() OVER (PARTITION BY code ORDER BY id) AS in_country
+    FROM placed
+)
+SELECT day, id, code, place, events FROM ranked WHERE place <= %s OR in_country = 1
+"""
+
+
+# What a month cell shows of an event and its warnings need: a busy month lists 168 events.
+MONTH_CHIP_FIELDS = (
+    "programme_id", "venue_id", "title", "translations", "status", "starts_at", "ends_at",
+    "all_day", "time_zone", "country__code", "country__name",
+)  # fmt: skip
+
+
+def _day_index(column: str, midnights: list, *, ending: bool) -> tuple[str, list]:
+    """SQL for the index of the day ``column`` falls on, given the ``midnights`` that begin
+    each day and end the last one: -1 before the first, ``len(midnights) - 1`` after the
+    last. An ``ending`` moment belongs to the day before when it is a midnight."""
+    below = "<=" if ending else "<"
+
+    def search(low: int, high: int) -> tuple[str, list]:
+        # ``column`` is known to lie from midnight ``low`` (-1: any time before) up to
+        # midnight ``high`` (``len(midnights)``: any time after).
+        if high - low == 1:
+            return str(low), []
+        middle = (low + high) // 2
+        before, before_params = search(low, middle)
+        after, after_params = search(middle, high)
+        sql = f"CASE WHEN {column} {below} %s THEN {before} ELSE {after} END"
+        return sql, [midnights[middle], *before_params, *after_params]
+
+    return search(-1, len(midnights))
+
+
+def _days_of(period: Period, zones: list[zoneinfo.ZoneInfo], connection, column: str, **kw):
+    """``_day_index`` of ``column`` on the reader's days (the first of ``zones``) for a timed
+    event, on those of its own time zone (the others) for an all-day one."""
+    adapt = connection.ops.adapt_datetimefield_value
+
+    def midnights(zone):
+        return [
+            adapt(datetime.datetime.combine(day, datetime.time(0, tzinfo=zone)))
+            for day in [*period.days(), period.last + ONE_DAY]
+        ]
+
+    sql, params = _day_index(column, midnights(zones[0]), **kw)
+    for zone in zones[1:]:
+        own, own_params = _day_index(column, midnights(zone), **kw)
+        sql = f"CASE WHEN all_day AND time_zone = %s THEN {own} ELSE {sql} END"
+        params = [zone.key, *own_params, *params]
+    return sql, params
+
+
 def month_entries(
     *,
     user: User,
@@ -261,32 +331,52 @@ def month_entries(
     zone: zoneinfo.ZoneInfo,
     limit: int,
 ) -> MonthEntries:
-    """``calendar_entries`` for a grid whose cells list ``limit`` events a day: the period's
-    events are read as bare fields to place them on their days and count them, and only those
-    a cell lists are loaded, with their warnings: a busy month loads no more events than its
-    cells hold."""
-    by_day = defaultdict(list)
-    days = {}
-    codes = set()
-    for pk, starts_at, ends_at, all_day, time_zone, code in _in_period(
-        events, period, zone
-    ).values_list("pk", "starts_at", "ends_at", "all_day", "time_zone", "country__code"):
-        first, last = _covered_days(starts_at, ends_at, all_day, time_zone, zone)
-        if first > period.last or last < period.first:
-            continue
-        days[pk] = (first, last)
-        codes.add(code)
-        day = max(first, period.first)
-        while day <= min(last, period.last):
-            # As ``DayEntry.sort_key`` orders a day.
-            by_day[day].append((not (all_day or day != first), starts_at, pk))
-            day += ONE_DAY
-    listed = {key[2] for keys in by_day.values() for key in heapq.nsmallest(limit, keys)}
-    entries = [
-        CalendarEntry(event, *days[event.pk], _clocks_differ(event, zone))
-        for event in events.filter(pk__in=listed).order_by("starts_at", "pk")
-    ]
-    counts = {day: len(keys) for day, keys in by_day.items()}
+    """``calendar_entries`` for a grid whose cells list ``limit`` events a day. The database
+    places the period's events on their days (``MONTH_PLACES``), counts them and names their
+    countries; only the events a cell lists are loaded, with their warnings: a busy month
+    costs little more than a quiet one."""
+    candidates = _in_period(events, period, zone).order_by()
+    all_day_zones = candidates.filter(all_day=True).values_list("time_zone", flat=True)
+    zones = [zone, *(zoneinfo.ZoneInfo(key) for key in sorted(set(all_day_zones.distinct())))]
+    connection = connections[candidates.db]
+    try:
+        candidate_sql, candidate_params = (
+            candidates.values_list(
+                "pk", "starts_at", "ends_at", "all_day", "time_zone", "country__code"
+            )
+            .query.get_compiler(connection=connection)
+            .as_sql()
+        )
+    except EmptyResultSet:  # ``events`` is ``none()``: filters that could not be used
+        return MonthEntries([], {}, set())
+    first, first_params = _days_of(period, zones, connection, "starts_at", ending=False)
+    last, last_params = _days_of(period, zones, connection, "ends_at", ending=True)
+    days = period.days()
+    sql = MONTH_PLACES.format(
+        candidates=candidate_sql,
+        first=first,
+        last=last,
+        days=", ".join(f"({index})" for index in range(len(days))),
+        count=len(days),
+    )
+    listed, counts, codes = set(), {}, set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*candidate_params, *first_params, *last_params, limit])
+        for day, pk, code, place, number in cursor.fetchall():
+            codes.add(code)
+            if place <= limit:
+                listed.add(pk)
+            counts[days[day]] = number
+    entries = []
+    for event in (
+        events.filter(pk__in=listed)
+        .select_related(None)
+        .select_related("country")
+        .only(*MONTH_CHIP_FIELDS)
+        .order_by("starts_at", "pk")
+    ):
+        first_day, last_day = covered_days(event, zone)
+        entries.append(CalendarEntry(event, first_day, last_day, _clocks_differ(event, zone)))
     return MonthEntries(_with_warnings(entries, user), counts, codes)
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from calendars.holidays import holidays_between
 from events.models import Event, Venue
+from events.spans import at_venues_during
 from institutions.models import Country
 from programmes.models import Partnership, Programme
 from programmes.selectors import programme_visibility
@@ -76,17 +77,19 @@ class _Neighbour:
     readable: bool
 
 
-def _overlap_warning(other: Event | _Neighbour) -> EventWarning:
-    """A clash names the other event only to a reader who may see it: a draft of other
-    institutions is still worth knowing about, but its title is not theirs to read."""
-    if not getattr(other, "readable", True):
-        return EventWarning(
-            "overlap", _("Another event is booked at the same venue at the same time.")
-        )
-    return EventWarning(
-        "overlap",
-        _("“%(title)s” is at the same venue at the same time.") % {"title": other.title},
-    )
+class _OverlapWarnings:
+    """Clashes told in the active language, its texts translated once for many events."""
+
+    def __init__(self):
+        self.unreadable = _("Another event is booked at the same venue at the same time.")
+        self.readable = _("“%(title)s” is at the same venue at the same time.")
+
+    def __call__(self, other: Event | _Neighbour) -> EventWarning:
+        """A clash names the other event only to a reader who may see it: a draft of other
+        institutions is still worth knowing about, but its title is not theirs to read."""
+        if not getattr(other, "readable", True):
+            return EventWarning("overlap", self.unreadable)
+        return EventWarning("overlap", self.readable % {"title": other.title})
 
 
 def _with_readability(events, reader):
@@ -124,7 +127,8 @@ def event_warnings(
             .order_by("starts_at", "pk"),
             reader,
         )
-        warnings += [_overlap_warning(other) for other in others]
+        overlap_warning = _OverlapWarnings()
+        warnings += [overlap_warning(other) for other in others]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
     first, last = _local_days(starts_at, ends_at, time_zone, all_day)
     return warnings + _holiday_warnings(codes, first, last, _country_names())
@@ -135,23 +139,27 @@ def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, l
     them on a calendar. ``events`` need their country loaded."""
     if not events:
         return {}
-    venue_ids = {event.venue_id for event in events if event.venue_id}
-    first_start = min(event.starts_at for event in events)
-    last_end = max(event.ends_at for event in events)
+    # Only the events that overlap one of these at its venue are read: a calendar's busy
+    # weeks hold thousands of events, of which a few share a venue and a time.
+    spans = defaultdict(list)
+    for event in events:
+        if event.venue_id and event.status != Event.Status.CANCELLED:
+            spans[event.venue_id].append((event.starts_at, event.ends_at))
+    others = Event.objects.exclude(status=Event.Status.CANCELLED)
     neighbours = defaultdict(list)
-    for venue_id, *fields in _with_readability(
-        Event.objects.filter(venue__in=venue_ids, starts_at__lt=last_end, ends_at__gt=first_start)
-        .exclude(status=Event.Status.CANCELLED)
-        .order_by("starts_at", "pk"),
-        reader,
-    ).values_list("venue_id", "pk", "title", "starts_at", "ends_at", "readable"):
-        neighbours[venue_id].append(_Neighbour(*fields))
+    if spans:
+        clashing = others.filter(at_venues_during(spans, using=others.db))
+        for venue_id, *fields in _with_readability(
+            clashing.order_by("starts_at", "pk"), reader
+        ).values_list("venue_id", "pk", "title", "starts_at", "ends_at", "readable"):
+            neighbours[venue_id].append(_Neighbour(*fields))
     codes = _country_codes_by_programme({event.programme_id for event in events})
     names = _country_names()
+    overlap_warning = _OverlapWarnings()
     found = {}
     for event in events:
         warnings = [
-            _overlap_warning(other)
+            overlap_warning(other)
             for other in neighbours.get(event.venue_id, ())
             if other.pk != event.pk
             and event.status != Event.Status.CANCELLED

@@ -1,0 +1,158 @@
+"""How the calendar writes an event on one of its days: ``{% event_chip item %}`` (a line of
+a month cell), and the pieces the week and agenda views share with it: ``{% day_time item %}``,
+``{% event_status event %}`` and ``{% warning_mark entry %}``; and ``{% more_events day %}``,
+the link under a full month cell.
+
+Tags rather than includes: a busy month lists 168 events, and an include costs about ten
+times what these few lines of Python do (``make bench``, the month calendar's first view).
+Every text is escaped by ``format_html``; the strings are the templates' own, so their
+translations carry over.
+"""
+
+import datetime
+import functools
+
+from django import template
+from django.template.defaulttags import querystring
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from calendars.selectors import CalendarDay, CalendarEntry, DayEntry
+from events.models import Event
+from multilingual.content import localized
+
+register = template.Library()
+
+# A number in no event's address but its own: ``event_path`` puts the event's in its place.
+_PATH_MARK = 9_876_543_210
+# Statuses that change plans: said in words beside the event, not only by its colour.
+FLAGGED = (Event.Status.CANCELLED, Event.Status.POSTPONED)
+
+
+def _clock(moment: datetime.datetime, zone=None) -> str:
+    """Hours and minutes in the reader's time zone (the one active), or in ``zone``."""
+    return timezone.localtime(moment, zone).strftime("%H:%M")
+
+
+def _own_clock(event: Event, *moments: datetime.datetime) -> SafeString:
+    """The same moments on the event's own clock, where it reads differently."""
+    times = "–".join(_clock(moment, event.zone) for moment in moments)
+    return format_html(' <span class="dl-cal-local">({} {})</span>', times, event.time_zone)
+
+
+@register.simple_tag
+def day_time(item: DayEntry, range: bool = False) -> SafeString:
+    """When an event runs on one of its days, in the reader's time and, where its own clock
+    differs, in its own; with ``range``, the end as well as the start."""
+    event, entry = item.entry.event, item.entry
+    local = entry.shows_local_time
+    if event.all_day or not (item.is_first_day or item.is_last_day):
+        return format_html("{}", _("All day"))
+    if item.is_first_day and item.is_last_day:
+        moments = (event.starts_at, event.ends_at) if range else (event.starts_at,)
+        text = format_html("{}", "–".join(_clock(moment) for moment in moments))
+    elif item.is_first_day:
+        moments = (event.starts_at,)
+        text = format_html("{}", _("from %(time)s") % {"time": _clock(event.starts_at)})
+    else:
+        moments = (event.ends_at,)
+        text = format_html("{}", _("until %(time)s") % {"time": _clock(event.ends_at)})
+    return text + _own_clock(event, *moments) if local else text
+
+
+@register.simple_tag
+def event_status(event: Event) -> SafeString:
+    """What the colour and the strike-through say, for screen readers: where the event
+    happens, and a status that changes plans, also shown as a flag."""
+    if event.status not in FLAGGED:
+        return format_html('<span class="visually-hidden">, {}</span>', event.country)
+    status = event.get_status_display()
+    return format_html(
+        '<span class="visually-hidden">, {}, {}</span>'
+        '<span class="dl-cal-flag" aria-hidden="true">{}</span>',
+        event.country,
+        status,
+        status,
+    )
+
+
+@register.simple_tag
+def warning_mark(entry: CalendarEntry) -> SafeString:
+    """A warning sign with what it warns of, as a tooltip and for screen readers; nothing
+    for an event without warnings."""
+    if not entry.warnings:
+        return mark_safe("")
+    text = entry.warning_text
+    return format_html(
+        '<span class="dl-cal-warning" title="{}">'
+        '<i class="bi bi-exclamation-triangle-fill" aria-hidden="true"></i>'
+        '<span class="visually-hidden">{} {}</span></span>',
+        text,
+        _("Warning:"),
+        text,
+    )
+
+
+@register.simple_tag
+def event_classes(item: DayEntry) -> str:
+    """The event's country and status colours, and whether it runs on from or into the
+    neighbouring days."""
+    event = item.entry.event
+    classes = [f"dl-cal-{event.country.code}", f"dl-cal-status-{event.status}"]
+    if not item.is_first_day:
+        classes.append("dl-cal-continued")
+    if not item.is_last_day:
+        classes.append("dl-cal-continues")
+    return " ".join(classes)
+
+
+@functools.lru_cache(maxsize=16)
+def _event_path_pattern(prefix: str, urlconf: str | None) -> str:
+    return reverse("events:detail", args=[_PATH_MARK])
+
+
+def event_path(pk: int) -> str:
+    """``reverse("events:detail", args=[pk])``, resolved once for every event of a page."""
+    pattern = _event_path_pattern(get_script_prefix(), get_urlconf())
+    return pattern.replace(str(_PATH_MARK), str(pk))
+
+
+@register.simple_tag
+def event_chip(item: DayEntry) -> SafeString:
+    """One event on one day of the month grid, in its country's colour, linking to its page."""
+    event = item.entry.event
+    return (
+        format_html(
+            '<a class="dl-cal-event {}" href="{}"><span class="dl-cal-when">'
+            '<span class="dl-cal-code" aria-hidden="true">{}</span> {}</span>'
+            '<span class="dl-cal-event-title">{}</span>',
+            event_classes(item),
+            event_path(event.pk),
+            event.country.code,
+            day_time(item),
+            localized(event, "title"),
+        )
+        + event_status(event)
+        + warning_mark(item.entry)
+        + mark_safe("</a>")
+    )
+
+
+@register.simple_tag(takes_context=True)
+def more_events(context, day: CalendarDay) -> SafeString:
+    """The link under a full month cell to the day's other events, in the agenda."""
+    if not day.more:
+        return mark_safe("")
+    date = day.date.isoformat()
+    url = querystring(context, view="agenda", date=None, **{"from": date, "to": date})
+    text = ngettext(
+        '%(counter)s more event<span class="visually-hidden"> on this day</span>',
+        '%(counter)s more events<span class="visually-hidden"> on this day</span>',
+        day.more,
+    ) % {"counter": day.more}
+    # The text is the translators' markup around a number.
+    return format_html('<a class="dl-cal-more" href="{}">{}</a>', url, mark_safe(text))
