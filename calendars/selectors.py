@@ -247,8 +247,9 @@ class MonthEntries:
 # an event covers (``covered_days``), found among the days' midnights by a search written out
 # as nested CASEs (``_day_index``); a timed event is placed on the reader's days, an all-day
 # one on those of its own time zone. A day's events are ordered as ``DayEntry.sort_key``
-# orders them: what fills the day first, then by starting time. Besides each day's first
-# ``%s`` events and their number, one row for each country an event of the period is in.
+# orders them: what fills the day first, then by starting time. Each day's first ``%s``
+# events come back with their number, then one row (day -1) for each country an event of
+# the period happens in.
 MONTH_PLACES = """
 WITH candidate (id, starts_at, ends_at, all_day, time_zone, code) AS ({candidates}),
 spans AS (
@@ -269,11 +270,12 @@ ranked AS (
             PARTITION BY day
             ORDER BY CASE WHEN all_day OR first < day THEN 0 ELSE 1 END, starts_at, id
         ) AS place,
-        COUNT(*) OVER (PARTITION BY day) AS events,
-        ROW_NUMBER() OVER (PARTITION BY code ORDER BY id) AS in_country
+        COUNT(*) OVER (PARTITION BY day) AS events
     FROM placed
 )
-SELECT day, id, code, place, events FROM ranked WHERE place <= %s OR in_country = 1
+SELECT day, id, code, place, events FROM ranked WHERE place <= %s
+UNION ALL
+SELECT DISTINCT -1, 0, code, 0, 0 FROM placed
 """
 
 
@@ -304,23 +306,27 @@ def _day_index(column: str, midnights: list, *, ending: bool) -> tuple[str, list
     return search(-1, len(midnights))
 
 
-def _days_of(period: Period, zones: list[zoneinfo.ZoneInfo], connection, column: str, **kw):
-    """``_day_index`` of ``column`` on the reader's days (the first of ``zones``) for a timed
-    event, on those of its own time zone (the others) for an all-day one."""
+def _days_of(
+    period: Period, zone: zoneinfo.ZoneInfo, all_day_zones: list[str], connection, column: str, **kw
+) -> tuple[str, list]:
+    """``_day_index`` of ``column`` on the reader's days (``zone``) for a timed event, on those
+    of its own time zone (one of ``all_day_zones``) for an all-day one."""
     adapt = connection.ops.adapt_datetimefield_value
 
-    def midnights(zone):
-        return [
+    def index(zone: zoneinfo.ZoneInfo) -> tuple[str, list]:
+        midnights = [
             adapt(datetime.datetime.combine(day, datetime.time(0, tzinfo=zone)))
             for day in [*period.days(), period.last + ONE_DAY]
         ]
+        return _day_index(column, midnights, **kw)
 
-    sql, params = _day_index(column, midnights(zones[0]), **kw)
-    for zone in zones[1:]:
-        own, own_params = _day_index(column, midnights(zone), **kw)
-        sql = f"CASE WHEN all_day AND time_zone = %s THEN {own} ELSE {sql} END"
-        params = [zone.key, *own_params, *params]
-    return sql, params
+    sql, params = index(zone)
+    cases = [f"WHEN NOT all_day THEN {sql}"]
+    for key in all_day_zones:
+        own, own_params = index(zoneinfo.ZoneInfo(key))
+        cases.append(f"WHEN time_zone = %s THEN {own}")
+        params += [key, *own_params]
+    return f"CASE {' '.join(cases)} END", params
 
 
 def month_entries(
@@ -336,8 +342,9 @@ def month_entries(
     countries; only the events a cell lists are loaded, with their warnings: a busy month
     costs little more than a quiet one."""
     candidates = _in_period(events, period, zone).order_by()
-    all_day_zones = candidates.filter(all_day=True).values_list("time_zone", flat=True)
-    zones = [zone, *(zoneinfo.ZoneInfo(key) for key in sorted(set(all_day_zones.distinct())))]
+    all_day_zones = sorted(
+        set(candidates.filter(all_day=True).values_list("time_zone", flat=True).distinct())
+    )
     connection = connections[candidates.db]
     try:
         candidate_sql, candidate_params = (
@@ -349,8 +356,10 @@ def month_entries(
         )
     except EmptyResultSet:  # ``events`` is ``none()``: filters that could not be used
         return MonthEntries([], {}, set())
-    first, first_params = _days_of(period, zones, connection, "starts_at", ending=False)
-    last, last_params = _days_of(period, zones, connection, "ends_at", ending=True)
+    first, first_params = _days_of(
+        period, zone, all_day_zones, connection, "starts_at", ending=False
+    )
+    last, last_params = _days_of(period, zone, all_day_zones, connection, "ends_at", ending=True)
     days = period.days()
     sql = MONTH_PLACES.format(
         candidates=candidate_sql,
@@ -362,11 +371,12 @@ def month_entries(
     listed, counts, codes = set(), {}, set()
     with connection.cursor() as cursor:
         cursor.execute(sql, [*candidate_params, *first_params, *last_params, limit])
-        for day, pk, code, place, number in cursor.fetchall():
-            codes.add(code)
-            if place <= limit:
+        for day, pk, code, _place, number in cursor.fetchall():
+            if day < 0:  # a country the period's events happen in
+                codes.add(code)
+            else:
                 listed.add(pk)
-            counts[days[day]] = number
+                counts[days[day]] = number
     entries = []
     for event in (
         events.filter(pk__in=listed)
