@@ -244,8 +244,8 @@ class MonthEntries:
 
 # A month grid's events placed on its days in one query, whatever their number: only each
 # day's first events and counts come back. ``first`` and ``last`` are the indexes of the days
-# an event covers (``covered_days``), found among the days' midnights by a search written out
-# as nested CASEs (``_day_index``); a timed event is placed on the reader's days, an all-day
+# an event covers (``covered_days``), found by a binary search of the days' midnights
+# (``_day_index``); a timed event is placed on the reader's days, an all-day
 # one on those of its own time zone. A day's events are ordered as ``DayEntry.sort_key``
 # orders them: what fills the day first, then by starting time. Each day's first ``%s``
 # events come back with their number, then one row (day -1) for each country an event of
@@ -286,15 +286,19 @@ MONTH_CHIP_FIELDS = (
 )  # fmt: skip
 
 
-def _day_index(column: str, midnights: list, *, ending: bool) -> tuple[str, list]:
+def _day_index(column: str, midnights: list, *, ending: bool, connection) -> tuple[str, list]:
     """SQL for the index of the day ``column`` falls on, given the ``midnights`` that begin
     each day and end the last one: -1 before the first, ``len(midnights) - 1`` after the
     last. An ``ending`` moment belongs to the day before when it is a midnight."""
+    if connection.vendor == "postgresql":
+        # A binary search of the midnights, built in.
+        moment = f"{column} - INTERVAL '1 microsecond'" if ending else column
+        return f"WIDTH_BUCKET({moment}, %s::timestamptz[]) - 1", [midnights]
     below = "<=" if ending else "<"
 
     def search(low: int, high: int) -> tuple[str, list]:
-        # ``column`` is known to lie from midnight ``low`` (-1: any time before) up to
-        # midnight ``high`` (``len(midnights)``: any time after).
+        # The same search written out: ``column`` is known to lie from midnight ``low`` (-1:
+        # any time before) up to midnight ``high`` (``len(midnights)``: any time after).
         if high - low == 1:
             return str(low), []
         middle = (low + high) // 2
@@ -318,7 +322,7 @@ def _days_of(
             adapt(datetime.datetime.combine(day, datetime.time(0, tzinfo=zone)))
             for day in [*period.days(), period.last + ONE_DAY]
         ]
-        return _day_index(column, midnights, **kw)
+        return _day_index(column, midnights, connection=connection, **kw)
 
     sql, params = index(zone)
     cases = [f"WHEN NOT all_day THEN {sql}"]
