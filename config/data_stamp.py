@@ -17,8 +17,10 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 
+from django.apps import apps
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 from config.db_router import reading_the_primary
@@ -45,6 +47,9 @@ WATCHED_APPS = frozenset(
         "reports",
     }
 )
+# Rows kept from other rows and written with them, whose writes move the stamp already: a
+# receiver would only cost a change of the stamp per row, and Django's one-query deletes.
+DERIVED_MODELS = frozenset({"reports.eventtally"})
 
 
 def data_stamp() -> str | None:
@@ -112,25 +117,18 @@ def kept[T](
     return value
 
 
-def _watched(sender) -> bool:
-    meta = getattr(sender, "_meta", None)
-    return meta is not None and meta.app_label in WATCHED_APPS
-
-
 def _row_saved(sender, update_fields=None, **kwargs) -> None:
     # A sign-in writes the moment of it on the user, which no page shows.
-    if _watched(sender) and not (update_fields and set(update_fields) == {"last_login"}):
+    if not (update_fields and set(update_fields) == {"last_login"}):
         data_changed()
 
 
 def _row_deleted(sender, **kwargs) -> None:
-    if _watched(sender):
-        data_changed()
+    data_changed()
 
 
 def _links_changed(sender, action: str, **kwargs) -> None:
-    # ``sender`` is the through model: an auto-created one belongs to the app of its model.
-    if action.startswith("post_") and _watched(sender):
+    if action.startswith("post_"):
         data_changed()
 
 
@@ -138,9 +136,23 @@ def _migrated(sender, **kwargs) -> None:
     new_stamp()
 
 
+def watched_models() -> list[type[Model]]:
+    """The models of ``WATCHED_APPS`` but the derived ones, many-to-many links included (an
+    auto-created one belongs to the app of its model)."""
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in WATCHED_APPS and model._meta.label_lower not in DERIVED_MODELS
+    ]
+
+
 def connect() -> None:
-    """Make every watched write change the stamp (called once, from an app's ``ready``)."""
-    post_save.connect(_row_saved, dispatch_uid="data_stamp_saved")
-    post_delete.connect(_row_deleted, dispatch_uid="data_stamp_deleted")
-    m2m_changed.connect(_links_changed, dispatch_uid="data_stamp_links")
+    """Make every watched write change the stamp (called once, from an app's ``ready``, when
+    every model is loaded). Connected model by model: the rows of other models are deleted
+    by Django in one query, without loading them to send signals no one listens to."""
+    for model in watched_models():
+        label = model._meta.label_lower
+        post_save.connect(_row_saved, sender=model, dispatch_uid=f"data_stamp_saved:{label}")
+        post_delete.connect(_row_deleted, sender=model, dispatch_uid=f"data_stamp_deleted:{label}")
+        m2m_changed.connect(_links_changed, sender=model, dispatch_uid=f"data_stamp_links:{label}")
     post_migrate.connect(_migrated, dispatch_uid="data_stamp_migrated")

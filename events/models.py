@@ -221,6 +221,19 @@ class Event(models.Model):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        event = super().from_db(db, field_names, values, **kwargs)
+        # Where the stored row was, as loaded: an edit that moves the event to another programme
+        # or year must recount the place it left too (reports.tallies). Fields not loaded
+        # (deferred) are left out.
+        event._loaded_values = {
+            name: getattr(event, name)
+            for name in ("programme_id", "starts_at")
+            if name in field_names
+        }
+        return event
+
     def clean(self):
         errors = {}
         if self.venue_id and self.country_id and self.venue.country_id != self.country_id:

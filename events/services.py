@@ -11,6 +11,7 @@ from events.models import Event, Venue
 from institutions.models import Country, Institution
 from programmes.exceptions import StaleVersion
 from programmes.models import Programme
+from reports.tallies import retally, tally_year
 
 # Changing only these leaves what a calendar shows as it was, so SEQUENCE stays.
 # Translations of the title and description are not in the iCalendar data either.
@@ -133,9 +134,13 @@ def event_update(
     return event
 
 
+@transaction.atomic
 def event_bulk_create(*, events: Iterable[Event], batch_size: int = 5000) -> int:
     """Insert many prepared events at once (volume and demo data). Rows are checked by the
-    database constraints only, and no history is written for them."""
+    database constraints only, and no history is written for them. The reports' tallies of
+    the programmes and years they fall in are recounted with them."""
     created = Event.objects.bulk_create(events, batch_size=batch_size)
-    data_changed()  # bulk_create sends no signal
+    # bulk_create sends no signal: the tallies and the data stamp are this function's to keep.
+    retally({(event.programme_id, tally_year(event.starts_at)) for event in created})
+    data_changed()
     return len(created)

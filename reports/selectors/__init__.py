@@ -1,12 +1,16 @@
 """The figures of the reports, always scoped to what the reader may see.
 
 Every count goes through the same visibility rule as the pages: programmes through
-``programme_visibility`` and events through ``event_list``, so a draft counts only for the
-people who may open it. Agreements are seen by every signed-in user and counted for all.
+``programme_visibility``, and events through that of their programme as ``event_list`` does, so
+a draft counts only for the people who may open it. Agreements are seen by every signed-in user
+and counted for all.
 
 Each figure is one grouped query (or two), whatever the number of programmes or events: the
-page's query count does not grow with the data. Countries with nothing to count still get their
-row, with zeros, so a blank is never mistaken for a missing country.
+page's query count does not grow with the data. Events are not read one by one but through
+their tallies (``reports.tallies``), kept on every write, so what a figure reads grows with the
+combinations of programme, year, status, kind, country and host, not with the events.
+Countries with nothing to count still get their row, with zeros, so a blank is never mistaken
+for a missing country.
 
 The filters share their names with the rest of the site: ``year``, ``country`` (ISO code),
 ``institution`` (what it takes part in: programmes it partners in, events it hosts, agreements

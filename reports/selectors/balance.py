@@ -1,12 +1,12 @@
-"""The balance between countries over the last ``BALANCE_YEARS`` years."""
+"""The balance between countries over the last ``BALANCE_YEARS`` years: events hosted (read from
+the event tallies, ``reports.tallies``) and funding committed."""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Q, Sum
 
 from accounts.models import User
 from events.models import Event
@@ -16,9 +16,8 @@ from reports.selectors.common import (
     BALANCE_YEARS,
     ReportFilters,
     committed_partnerships,
-    scoped_events,
+    scoped_tallies,
     share,
-    year_start,
 )
 
 # ---------- Balance between countries ----------
@@ -63,15 +62,12 @@ def balance(*, user: User, filters: ReportFilters) -> Balance:
     years = list(range(filters.year - BALANCE_YEARS + 1, filters.year + 1))
     hosted: dict[int, dict[int, int]] = defaultdict(dict)
     for line in (
-        scoped_events(
-            user=user, filters=filters, start=year_start(years[0]), end=year_start(years[-1] + 1)
-        )
+        scoped_tallies(user=user, filters=filters, first_year=years[0], last_year=years[-1])
         .exclude(status=Event.Status.CANCELLED)
-        .annotate(year=ExtractYear("starts_at"))
         .values("year", "host_institution__country")
-        .annotate(events=Count("pk"))
+        .annotate(hosted=Sum("events"))
     ):
-        hosted[line["year"]][line["host_institution__country"]] = line["events"]
+        hosted[line["year"]][line["host_institution__country"]] = line["hosted"]
 
     # A programme counts in every year it runs: one conditional sum a year, in one query.
     running_in = {

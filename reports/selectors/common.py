@@ -1,4 +1,5 @@
-"""What every report shares: the filters, the scoped programmes and events, shares and years."""
+"""What every report shares: the filters, the scoped programmes and event tallies, shares and
+years."""
 
 import datetime
 from dataclasses import dataclass
@@ -9,12 +10,11 @@ from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from events.models import Event
-from events.selectors import event_list
 from institutions.models import Country, Institution
 from institutions.selectors import country_list
 from programmes.models import Partnership, Programme
 from programmes.selectors import programme_visibility
+from reports.models import EventTally
 
 # A programme in these states commits no money: not yet agreed, refused or abandoned.
 NOT_COMMITTED = (Programme.Status.DRAFT, Programme.Status.REJECTED, Programme.Status.CANCELLED)
@@ -94,19 +94,24 @@ def scoped_programmes(
     return programmes
 
 
-def scoped_events(
-    *, user: User, filters: ReportFilters, start: datetime.datetime, end: datetime.datetime
-) -> QuerySet[Event]:
-    """Events ``user`` may see starting in [start, end), narrowed by the programme filters;
-    unordered, ready to be grouped."""
-    events = event_list(user=user).order_by().filter(starts_at__gte=start, starts_at__lt=end)
+def scoped_tallies(
+    *, user: User, filters: ReportFilters, first_year: int, last_year: int
+) -> QuerySet[EventTally]:
+    """The tallies of the events ``user`` may see (the rule of ``event_list``: that of their
+    programme) starting in the years ``first_year`` to ``last_year``, narrowed by the
+    programme filters; unordered, ready to be grouped."""
+    tallies = EventTally.objects.filter(
+        programme_visibility(user=user, prefix="programme__"),
+        year__gte=first_year,
+        year__lte=last_year,
+    )
     if filters.programme:
-        events = events.filter(programme=filters.programme)
+        tallies = tallies.filter(programme=filters.programme)
     if filters.kind:
-        events = events.filter(programme__kind=filters.kind)
+        tallies = tallies.filter(programme__kind=filters.kind)
     if filters.status:
-        events = events.filter(programme__status=filters.status)
-    return events
+        tallies = tallies.filter(programme__status=filters.status)
+    return tallies
 
 
 def committed_partnerships(

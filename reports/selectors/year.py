@@ -1,5 +1,5 @@
-"""The year report: programmes by status, events held and their attendance, agreements and
-funding, each per country."""
+"""The year report: programmes by status, events held and their attendance (read from the event
+tallies, ``reports.tallies``), agreements and funding, each per country."""
 
 import datetime
 from collections import defaultdict
@@ -13,13 +13,13 @@ from accounts.models import User
 from events.models import Event
 from institutions.models import Country
 from programmes.models import Agreement, AgreementParty, Currency, Partnership
+from reports.models import EventTally
 from reports.selectors.common import (
     ReportFilters,
     committed_partnerships,
-    scoped_events,
     scoped_programmes,
+    scoped_tallies,
     share,
-    year_start,
 )
 
 # ---------- Programmes by status ----------
@@ -76,15 +76,15 @@ def programmes_by_status(*, user: User, filters: ReportFilters) -> ProgrammesByS
 # ---------- Events held, by kind, and their attendance ----------
 
 
-def _held_events(*, user: User, filters: ReportFilters) -> QuerySet[Event]:
-    events = scoped_events(
-        user=user, filters=filters, start=year_start(filters.year), end=year_start(filters.year + 1)
+def _held_tallies(*, user: User, filters: ReportFilters) -> QuerySet[EventTally]:
+    tallies = scoped_tallies(
+        user=user, filters=filters, first_year=filters.year, last_year=filters.year
     ).filter(status=Event.Status.HELD)
     if filters.institution:
-        events = events.filter(host_institution=filters.institution)
+        tallies = tallies.filter(host_institution=filters.institution)
     if filters.country:
-        events = events.filter(country=filters.country)
-    return events
+        tallies = tallies.filter(country=filters.country)
+    return tallies
 
 
 @dataclass(frozen=True)
@@ -107,11 +107,11 @@ class EventsByKind:
 def events_held_by_kind(*, user: User, filters: ReportFilters) -> EventsByKind:
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     for line in (
-        _held_events(user=user, filters=filters)
+        _held_tallies(user=user, filters=filters)
         .values("country", "kind")
-        .annotate(events=Count("pk"))
+        .annotate(held=Sum("events"))
     ):
-        counts[line["country"]][line["kind"]] = line["events"]
+        counts[line["country"]][line["kind"]] = line["held"]
     present = {kind for by_kind in counts.values() for kind in by_kind}
     return EventsByKind(
         rows=[(country, counts.get(country.pk, {})) for country in filters.countries],
@@ -155,23 +155,22 @@ class AttendanceByCountry:
 
 
 def attendance_by_country(*, user: User, filters: ReportFilters) -> AttendanceByCountry:
-    both = Q(actual_attendance__isnull=False, youth_attendance__isnull=False)
     by_country = {
         line["country"]: Attendance(
             held=line["held"],
-            audience=line["audience"] or 0,
-            with_both=line["with_both"],
-            audience_with_both=line["audience_with_both"] or 0,
-            youth=line["youth"] or 0,
+            audience=line["audience_sum"],
+            with_both=line["with_both_sum"],
+            audience_with_both=line["audience_with_both_sum"],
+            youth=line["youth_sum"],
         )
-        for line in _held_events(user=user, filters=filters)
+        for line in _held_tallies(user=user, filters=filters)
         .values("country")
         .annotate(
-            held=Count("pk"),
-            audience=Sum("actual_attendance"),
-            with_both=Count("pk", filter=both),
-            audience_with_both=Sum("actual_attendance", filter=both),
-            youth=Sum("youth_attendance", filter=both),
+            held=Sum("events"),
+            audience_sum=Sum("audience"),
+            with_both_sum=Sum("with_both"),
+            audience_with_both_sum=Sum("audience_with_both"),
+            youth_sum=Sum("youth"),
         )
     }
     return AttendanceByCountry(

@@ -249,6 +249,51 @@ def test_the_page_costs_as_many_queries_for_thirty_programmes_as_for_one(client,
     assert client.get(REPORT, {"year": "2025"}).context["report"].programmes.overall.total == 30
 
 
+@pytest.mark.parametrize("url", [REPORT, BALANCE])
+def test_a_report_costs_as_many_queries_for_thirty_events_as_for_one(client, db, url):
+    uz, kz = CountryFactory(code="UZ"), CountryFactory(code="KZ")
+    client.force_login(ViewerFactory().user)
+    joint = ProgrammeFactory(
+        status=Programme.Status.ACTIVE,
+        starts_on=datetime.date(2023, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+    )
+    hosts = [InstitutionFactory(country=uz), InstitutionFactory(country=kz)]
+    for host in hosts:
+        PartnershipFactory(programme=joint, institution=host)
+    kinds = list(Event.Kind.values)
+
+    def add_events(numbers: range):
+        # Spread over years, months, hosts, kinds and statuses: many tally rows, not one.
+        for number in numbers:
+            starts_at = datetime.datetime(
+                2023 + number % 3, 1 + number % 12, 10, tzinfo=datetime.UTC
+            )
+            EventFactory(
+                programme=joint,
+                host_institution=hosts[number % 2],
+                kind=kinds[number % len(kinds)],
+                status=Event.Status.HELD if number % 4 else Event.Status.CONFIRMED,
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(hours=2),
+                actual_attendance=10 + number,
+                youth_attendance=number if number % 3 else None,
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, {"year": "2025"})
+        assert response.status_code == 200
+        return len(captured)
+
+    add_events(range(1))
+    with_one = queries()
+    add_events(range(1, 30))
+    with_thirty = queries()
+
+    assert with_thirty == with_one
+
+
 # ---------- Reading the page's tables ----------
 
 
