@@ -9,13 +9,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calendars.holidays import holidays_between
 from events.models import Event, Venue
-from events.spans import at_venues_during
+from events.spans import overlap_sql
 from institutions.models import Country
 from programmes.models import Partnership, Programme
 from programmes.selectors import programme_visibility
@@ -134,28 +136,101 @@ def event_warnings(
     return warnings + _holiday_warnings(codes, first, last, _country_names())
 
 
+# The events not cancelled at the venues of some events while they run: those of the whole
+# stretch the events cover (through the span index on PostgreSQL), matched with each event at
+# their venue. A month's clashes are looked for among the few thousand events of its weeks: a
+# search of the index for each of its events would cost more than reading them.
+NEIGHBOURS = """
+WITH nearby AS (
+    SELECT id, venue_id, title, starts_at, ends_at, programme_id FROM {table}
+    WHERE {overlaps} AND status <> %s AND venue_id IS NOT NULL
+),
+moments (venue, starts, ends) AS (VALUES {moments})
+SELECT DISTINCT nearby.venue_id, nearby.id, nearby.title, nearby.starts_at, nearby.ends_at,
+    CASE WHEN {readable} THEN 1 ELSE 0 END
+FROM nearby JOIN moments
+    ON moments.venue = nearby.venue_id
+    AND nearby.starts_at < moments.ends AND nearby.ends_at > moments.starts
+ORDER BY 4, 2
+"""
+
+
+def _neighbours(events: Sequence[Event], reader: User) -> list[tuple]:
+    """(venue pk, pk, title, start, end, readable by ``reader``) of the events at the venue of
+    one of ``events`` while it runs, earliest first, in one query: written out, since a
+    condition of hundreds of spans costs the ORM more to build than the database to answer."""
+    moments = [
+        (event.venue_id, event.starts_at, event.ends_at)
+        for event in events
+        if event.venue_id and event.status != Event.Status.CANCELLED
+    ]
+    if not moments:
+        return []
+    connection = connections[router.db_for_read(Event)]
+    adapt = connection.ops.adapt_datetimefield_value
+    overlaps, params = overlap_sql(
+        connection, min(start for _v, start, _e in moments), max(end for _v, _s, end in moments)
+    )
+    row = "(%s, %s, %s)"
+    if connection.vendor == "postgresql":  # VALUES does not tell PostgreSQL the type
+        row = "(%s, %s::timestamptz, %s::timestamptz)"
+    params.append(Event.Status.CANCELLED.value)
+    for venue_id, start, end in moments:
+        params += [venue_id, adapt(start), adapt(end)]
+    readable, readable_params = _readable_sql(reader, connection)
+    sql = NEIGHBOURS.format(
+        table=connection.ops.quote_name(Event._meta.db_table),
+        overlaps=overlaps,
+        moments=", ".join([row] * len(moments)),
+        readable=readable,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *readable_params])
+        found = cursor.fetchall()
+    # SQLite gives the moments as they are stored, without their time zone (UTC).
+    convert = getattr(connection.ops, "convert_datetimefield_value", None)
+    return [
+        (
+            venue,
+            pk,
+            title,
+            *(convert(moment, None, connection) if convert else moment for moment in (start, end)),
+            bool(readable),
+        )
+        for venue, pk, title, start, end, readable in found
+    ]
+
+
+def _readable_sql(reader: User, connection) -> tuple[str, list]:
+    """SQL of a row of events ``reader`` may see (``programme_visibility``), and its
+    parameters."""
+    condition = programme_visibility(user=reader)
+    if not condition:  # an administrator sees everything
+        return "1 = 1", []
+    try:
+        visible, params = (
+            Programme.objects.filter(condition)
+            .values("pk")
+            .query.get_compiler(connection=connection)
+            .as_sql()
+        )
+    except EmptyResultSet:  # no one signed in
+        return "1 = 0", []
+    return f"nearby.programme_id IN ({visible})", list(params)
+
+
 def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, list[EventWarning]]:
-    """The warnings of many events at once, in three queries whatever their number: for marking
+    """The warnings of many events at once, in four queries whatever their number: for marking
     them on a calendar. ``events`` need their country loaded."""
     if not events:
         return {}
-    # Only the events that overlap one of these at its venue are read: a calendar's busy
-    # weeks hold thousands of events, of which a few share a venue and a time.
-    spans = defaultdict(list)
-    for event in events:
-        if event.venue_id and event.status != Event.Status.CANCELLED:
-            spans[event.venue_id].append((event.starts_at, event.ends_at))
-    others = Event.objects.exclude(status=Event.Status.CANCELLED)
     neighbours = defaultdict(list)
-    if spans:
-        clashing = others.filter(at_venues_during(spans, using=others.db))
-        for venue_id, *fields in _with_readability(
-            clashing.order_by("starts_at", "pk"), reader
-        ).values_list("venue_id", "pk", "title", "starts_at", "ends_at", "readable"):
-            neighbours[venue_id].append(_Neighbour(*fields))
+    for venue_id, *fields in _neighbours(events, reader):
+        neighbours[venue_id].append(_Neighbour(*fields))
     codes = _country_codes_by_programme({event.programme_id for event in events})
     names = _country_names()
     overlap_warning = _OverlapWarnings()
+    holidays = {}
     found = {}
     for event in events:
         warnings = [
@@ -167,10 +242,11 @@ def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, l
             and other.ends_at > event.starts_at
         ]
         first, last = _local_days(event.starts_at, event.ends_at, event.time_zone, event.all_day)
-        warnings += _holiday_warnings(
-            codes.get(event.programme_id, set()) | {event.country.code}, first, last, names
-        )
-        found[event.pk] = warnings
+        # Events of one programme on one day share their holidays: told once.
+        countries = frozenset(codes.get(event.programme_id, set()) | {event.country.code})
+        if (countries, first, last) not in holidays:
+            holidays[countries, first, last] = _holiday_warnings(countries, first, last, names)
+        found[event.pk] = warnings + holidays[countries, first, last]
     return found
 
 

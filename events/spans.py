@@ -9,14 +9,10 @@ events that do overlap. Other databases ask the two comparisons alone, with the 
 """
 
 import datetime
-from collections.abc import Iterable, Mapping
 
 from django.db import connections
 from django.db.models import BooleanField, F, Func, QuerySet, Value
 from django.db.models import DateTimeField as DateTime
-from django.db.models.expressions import RawSQL
-
-from events.models import Event
 
 
 class SpanOverlaps(Func):
@@ -55,25 +51,10 @@ def overlapping(events: QuerySet, start: datetime.datetime, end: datetime.dateti
     return events
 
 
-def at_venues_during(
-    spans: Mapping[int, Iterable[tuple[datetime.datetime, datetime.datetime]]], *, using: str
-) -> RawSQL:
-    """The condition of an event at a venue of ``spans`` that runs at some moment of one of
-    its ``(start, end)`` spans, for ``filter()``: written out, since a condition of hundreds
-    of spans costs the ORM more to build than the database to answer."""
-    connection = connections[using]
+def overlap_sql(connection, start: datetime.datetime, end: datetime.datetime) -> tuple[str, list]:
+    """SQL of a row of events that runs at some moment of ``[start, end)``, with its
+    parameters, for queries written out: through the span index on PostgreSQL."""
     adapt = connection.ops.adapt_datetimefield_value
-    table = connection.ops.quote_name(Event._meta.db_table)
     if connection.vendor == "postgresql":
-        meets = f"TSTZRANGE({table}.starts_at, {table}.ends_at) && TSTZRANGE(%s, %s)"
-    else:
-        meets = f"({table}.starts_at < %s AND {table}.ends_at > %s)"
-    venues, params = [], []
-    for venue_id, venue_spans in spans.items():
-        venue_spans = list(venue_spans)
-        venues.append(f"({table}.venue_id = %s AND ({' OR '.join([meets] * len(venue_spans))}))")
-        params.append(venue_id)
-        for start, end in venue_spans:
-            bounds = (start, end) if connection.vendor == "postgresql" else (end, start)
-            params += [adapt(bound) for bound in bounds]
-    return RawSQL(" OR ".join(venues) or "1 = 0", params, output_field=BooleanField())
+        return "TSTZRANGE(starts_at, ends_at) && TSTZRANGE(%s, %s)", [adapt(start), adapt(end)]
+    return "starts_at < %s AND ends_at > %s", [adapt(end), adapt(start)]

@@ -5,7 +5,7 @@ the link under a full month cell.
 
 Tags rather than includes: a busy month lists 168 events, and an include costs about ten
 times what these few lines of Python do (``make bench``, the month calendar's first view).
-Every text is escaped by ``format_html``; the strings are the templates' own, so their
+Every text is escaped (``escape``, ``format_html``); the strings are the templates' own, so their
 translations carry over.
 """
 
@@ -38,10 +38,10 @@ def _clock(moment: datetime.datetime, zone=None) -> str:
     return timezone.localtime(moment, zone).strftime("%H:%M")
 
 
-def _own_clock(event: Event, *moments: datetime.datetime) -> SafeString:
+def _own_clock(event: Event, *moments: datetime.datetime) -> str:
     """The same moments on the event's own clock, where it reads differently."""
     times = "–".join(_clock(moment, event.zone) for moment in moments)
-    return format_html(' <span class="dl-cal-local">({} {})</span>', times, event.time_zone)
+    return f' <span class="dl-cal-local">({times} {escape(event.time_zone)})</span>'
 
 
 @register.simple_tag
@@ -49,34 +49,32 @@ def day_time(item: DayEntry, range: bool = False) -> SafeString:
     """When an event runs on one of its days, in the reader's time and, where its own clock
     differs, in its own; with ``range``, the end as well as the start."""
     event, entry = item.entry.event, item.entry
-    local = entry.shows_local_time
     if event.all_day or not (item.is_first_day or item.is_last_day):
-        return format_html("{}", _("All day"))
+        return escape(_("All day"))
     if item.is_first_day and item.is_last_day:
         moments = (event.starts_at, event.ends_at) if range else (event.starts_at,)
-        text = format_html("{}", "–".join(_clock(moment) for moment in moments))
+        text = "–".join(_clock(moment) for moment in moments)
     elif item.is_first_day:
         moments = (event.starts_at,)
-        text = format_html("{}", _("from %(time)s") % {"time": _clock(event.starts_at)})
+        text = _("from %(time)s") % {"time": _clock(event.starts_at)}
     else:
         moments = (event.ends_at,)
-        text = format_html("{}", _("until %(time)s") % {"time": _clock(event.ends_at)})
-    return text + _own_clock(event, *moments) if local else text
+        text = _("until %(time)s") % {"time": _clock(event.ends_at)}
+    own = _own_clock(event, *moments) if entry.shows_local_time else ""
+    return mark_safe(escape(text) + own)
 
 
 @register.simple_tag
 def event_status(event: Event) -> SafeString:
     """What the colour and the strike-through say, for screen readers: where the event
     happens, and a status that changes plans, also shown as a flag."""
+    country = escape(event.country)
     if event.status not in FLAGGED:
-        return format_html('<span class="visually-hidden">, {}</span>', event.country)
-    status = event.get_status_display()
-    return format_html(
-        '<span class="visually-hidden">, {}, {}</span>'
-        '<span class="dl-cal-flag" aria-hidden="true">{}</span>',
-        event.country,
-        status,
-        status,
+        return mark_safe(f'<span class="visually-hidden">, {country}</span>')
+    status = escape(event.get_status_display())
+    return mark_safe(
+        f'<span class="visually-hidden">, {country}, {status}</span>'
+        f'<span class="dl-cal-flag" aria-hidden="true">{status}</span>'
     )
 
 
@@ -86,14 +84,11 @@ def warning_mark(entry: CalendarEntry) -> SafeString:
     for an event without warnings."""
     if not entry.warnings:
         return mark_safe("")
-    text = entry.warning_text
-    return format_html(
-        '<span class="dl-cal-warning" title="{}">'
+    text = escape(entry.warning_text)
+    return mark_safe(
+        f'<span class="dl-cal-warning" title="{text}">'
         '<i class="bi bi-exclamation-triangle-fill" aria-hidden="true"></i>'
-        '<span class="visually-hidden">{} {}</span></span>',
-        text,
-        _("Warning:"),
-        text,
+        f'<span class="visually-hidden">{escape(_("Warning:"))} {text}</span></span>'
     )
 
 
