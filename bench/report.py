@@ -231,16 +231,19 @@ READING = """\
 - Month calendar: the page's body is kept in Redis until the data changes, for each reader,
   query, language, time zone and day; the frame around it (menu, sign-out form) is rendered on
   every request. *First view after a change* moves the data stamp before each request, so the
-  body is made again: every event of the six weeks shown is placed on its days from a narrow
-  read, and only the events the cells list (four a day, the rest a count) are loaded, with their
-  warnings. With more events the cells are fuller and overlaps more frequent, so it renders and
-  warns more: the number of events in the weeks shown is given under the pages.
+  body is made again: the database places the events of the six weeks on their days and counts
+  them (`calendars.selectors.month_entries`, through a GiST index of the events' spans that
+  also holds what placing needs), only the events the cells list (four a day, the rest a count)
+  are loaded, and their clashes are looked for among the events of those weeks at the same
+  venues. With more events the cells are fuller and clashes more frequent, so more is loaded,
+  warned of and rendered (the cells list all 24 events at 1,000; at 100,000 they are full, 168
+  events): the number of events in the weeks shown is given under the pages.
 - Reports: their figures are kept in Redis until the data changes, for each reader, filters,
   language and day; the page around them (filter form, tables, charts) is rendered on every
-  request. *First view after a change* reads the figures again: the year report adds up the
-  events of one year, the balance report those of five, so those aggregates grow with the
-  number of events, while the queries do not. The home page's attendance does the same for
-  one year, on every view.
+  request. *First view after a change* reads the figures again, the events' from tallies kept
+  on every write of an event (`reports.tallies`: one row per programme, year, status, kind,
+  country and host), so what is read grows with those combinations, not with the events. The
+  home page's figures are kept in the same way.
 - The machine is shared: other processes were not stopped. The load average is given above.
 """
 
