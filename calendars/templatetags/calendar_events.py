@@ -1,7 +1,7 @@
-"""How the calendar writes an event on one of its days: ``{% event_chip item %}`` (a line of
-a month cell), and the pieces the week and agenda views share with it: ``{% day_time item %}``,
-``{% event_status event %}`` and ``{% warning_mark entry %}``; and ``{% more_events day %}``,
-the link under a full month cell.
+"""How the calendar writes an event on one of its days: ``{% day_events day %}`` (the events a
+month cell lists, each a chip, and the link to the rest of the day), and the pieces the week and
+agenda views share with a chip: ``{% day_time item %}``, ``{% event_status event %}`` and
+``{% warning_mark entry %}``.
 
 Tags rather than includes: a busy month lists 168 events, and an include costs about ten
 times what these few lines of Python do (``make bench``, the month calendar's first view).
@@ -116,7 +116,6 @@ def event_path(pk: int) -> str:
     return pattern.replace(str(_PATH_MARK), str(pk))
 
 
-@register.simple_tag
 def event_chip(item: DayEntry) -> SafeString:
     """One event on one day of the month grid, in its country's colour, linking to its page.
     Written as one string: a busy month has 168 of them."""
@@ -131,10 +130,17 @@ def event_chip(item: DayEntry) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def more_events(context, day: CalendarDay) -> SafeString:
+def day_events(context, day: CalendarDay) -> SafeString:
+    """The events a month cell lists, then the link to the day's others in the agenda."""
+    chips = "".join(f"<li>{event_chip(item)}</li>" for item in day.shown)
+    listed = f'<ul class="dl-cal-events">{chips}</ul>' if chips else ""
+    return mark_safe(listed + more_events(context, day))
+
+
+def more_events(context, day: CalendarDay) -> str:
     """The link under a full month cell to the day's other events, in the agenda."""
     if not day.more:
-        return mark_safe("")
+        return ""
     date = day.date.isoformat()
     url = querystring(context, view="agenda", date=None, **{"from": date, "to": date})
     text = ngettext(
