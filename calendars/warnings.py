@@ -54,18 +54,30 @@ def _country_names() -> dict[str, str]:
     return dict(Country.objects.values_list("code", "name"))
 
 
-def _holiday_warnings(codes, first, last, names: dict[str, str]) -> list[EventWarning]:
-    warnings = []
-    for day, entries in holidays_between(codes, first, last).items():
-        for code, name in entries:
-            warnings.append(
-                EventWarning(
-                    "holiday",
-                    _("%(date)s is a public holiday in %(country)s: %(holiday)s.")
-                    % {"date": day.isoformat(), "country": names.get(code, code), "holiday": name},
-                )
+class _HolidayWarnings:
+    """Public holidays told in the active language, its text translated once for many
+    events."""
+
+    def __init__(self, names: dict[str, str]):
+        self.names = names
+        self.text = _("%(date)s is a public holiday in %(country)s: %(holiday)s.")
+
+    def __call__(self, codes, first, last, holidays: dict | None = None) -> list[EventWarning]:
+        """The holidays of the countries ``codes`` from ``first`` to ``last``, looked up in
+        ``holidays`` (``holidays_between`` of a longer stretch, for many events) if given."""
+        if holidays is None:
+            holidays = holidays_between(codes, first, last)
+        return [
+            EventWarning(
+                "holiday",
+                self.text
+                % {"date": day.isoformat(), "country": self.names.get(code, code), "holiday": name},
             )
-    return warnings
+            for day, entries in holidays.items()
+            if first <= day <= last
+            for code, name in entries
+            if code in codes
+        ]
 
 
 @dataclass(frozen=True)
@@ -133,7 +145,7 @@ def event_warnings(
         warnings += [overlap_warning(other) for other in others]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
     first, last = _local_days(starts_at, ends_at, time_zone, all_day)
-    return warnings + _holiday_warnings(codes, first, last, _country_names())
+    return warnings + _HolidayWarnings(_country_names())(codes, first, last)
 
 
 # The events not cancelled at the venues of some events while they run: those of the whole
@@ -230,23 +242,30 @@ def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, l
     codes = _country_codes_by_programme({event.programme_id for event in events})
     names = _country_names()
     overlap_warning = _OverlapWarnings()
-    holidays = {}
+    holiday_warnings = _HolidayWarnings(names)
+    days = {
+        event.pk: _local_days(event.starts_at, event.ends_at, event.time_zone, event.all_day)
+        for event in events
+    }
+    # The holidays of every country involved over the whole stretch, looked up once.
+    holidays = holidays_between(
+        {code for programme_codes in codes.values() for code in programme_codes}
+        | {event.country.code for event in events},
+        min(first for first, _last in days.values()),
+        max(last for _first, last in days.values()),
+    )
     found = {}
     for event in events:
+        clashes = () if event.status == Event.Status.CANCELLED else neighbours[event.venue_id]
         warnings = [
             overlap_warning(other)
-            for other in neighbours.get(event.venue_id, ())
+            for other in clashes
             if other.pk != event.pk
-            and event.status != Event.Status.CANCELLED
             and other.starts_at < event.ends_at
             and other.ends_at > event.starts_at
         ]
-        first, last = _local_days(event.starts_at, event.ends_at, event.time_zone, event.all_day)
-        # Events of one programme on one day share their holidays: told once.
-        countries = frozenset(codes.get(event.programme_id, set()) | {event.country.code})
-        if (countries, first, last) not in holidays:
-            holidays[countries, first, last] = _holiday_warnings(countries, first, last, names)
-        found[event.pk] = warnings + holidays[countries, first, last]
+        countries = codes.get(event.programme_id, set()) | {event.country.code}
+        found[event.pk] = warnings + holiday_warnings(countries, *days[event.pk], holidays)
     return found
 
 
