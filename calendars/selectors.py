@@ -247,7 +247,7 @@ class MonthEntries:
 # an event covers (``covered_days``), found by a binary search of the days' midnights
 # (``_day_index``); a timed event is placed on the reader's days, an all-day
 # one on those of its own time zone. A day's events are ordered as ``DayEntry.sort_key``
-# orders them: what fills the day first, then by starting time. Each day's first ``%s``
+# orders them: what fills the day first, then by starting time. Each day's first ``limit``
 # events come back with their number, then one row (day -1) for each country an event of
 # the period happens in.
 MONTH_PLACES = """
@@ -343,8 +343,8 @@ def month_entries(
 ) -> MonthEntries:
     """``calendar_entries`` for a grid whose cells list ``limit`` events a day. The database
     places the period's events on their days (``MONTH_PLACES``), counts them and names their
-    countries; only the events a cell lists are loaded, with their warnings: a busy month
-    costs little more than a quiet one."""
+    countries; only the events a cell lists are loaded, with their warnings: what is read
+    grows with the cells a month fills, not with the events of its weeks."""
     candidates = _in_period(events, period, zone).order_by()
     all_day_zones = sorted(
         set(candidates.filter(all_day=True).values_list("time_zone", flat=True).distinct())
