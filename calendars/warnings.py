@@ -222,6 +222,7 @@ def _readable_sql(reader: User, connection) -> tuple[str, list]:
     try:
         visible, params = (
             Programme.objects.filter(condition)
+            .order_by()
             .values("pk")
             .query.get_compiler(connection=connection)
             .as_sql()
@@ -232,7 +233,7 @@ def _readable_sql(reader: User, connection) -> tuple[str, list]:
 
 
 def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, list[EventWarning]]:
-    """The warnings of many events at once, in four queries whatever their number: for marking
+    """The warnings of many events at once, in three queries whatever their number: for marking
     them on a calendar. ``events`` need their country loaded."""
     if not events:
         return {}

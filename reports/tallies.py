@@ -90,6 +90,12 @@ def _tally_rows(events: QuerySet[Event]) -> list[EventTally]:
     ]
 
 
+def _lock(programmes: QuerySet[Programme]) -> None:
+    """Lock the rows of ``programmes``, in the order of their keys so that two writers never
+    wait for each other."""
+    list(programmes.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+
+
 def retally(buckets: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS) -> None:
     """Recount the (programme pk, year) ``buckets`` from their events: one grouped query, one
     delete, one insert, in one transaction. The programmes' rows are locked first, so two
@@ -117,13 +123,7 @@ def retally(buckets: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS
     )
     programme_ids = set().union(*programmes_by_year.values())
     with transaction.atomic(using=using):
-        list(
-            Programme.objects.using(using)
-            .select_for_update(no_key=True)
-            .filter(pk__in=programme_ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        _lock(Programme.objects.using(using).filter(pk__in=programme_ids))
         rows = _tally_rows(Event.objects.using(using).filter(events_in))
         # One query: no receiver listens to tallies (config.data_stamp.DERIVED_MODELS).
         EventTally.objects.using(using).filter(tallies_of).delete()
@@ -134,6 +134,9 @@ def retally_all(*, using: str = DEFAULT_DB_ALIAS) -> int:
     """Rebuild every tally from the events; returns how many rows were written. Whatever was
     computed from the old tallies is stale."""
     with transaction.atomic(using=using):
+        # Every programme locked, as ``retally`` locks the ones it recounts: a save meanwhile
+        # waits, then recounts its buckets from the rows written here.
+        _lock(Programme.objects.using(using).all())
         rows = _tally_rows(Event.objects.using(using).all())
         EventTally.objects.using(using).all().delete()
         EventTally.objects.using(using).bulk_create(rows, batch_size=BATCH_SIZE)

@@ -93,7 +93,7 @@ def warning_mark(entry: CalendarEntry) -> SafeString:
 
 
 @register.simple_tag
-def event_classes(item: DayEntry) -> str:
+def event_classes(item: DayEntry) -> SafeString:
     """The event's country and status colours, and whether it runs on from or into the
     neighbouring days."""
     event = item.entry.event
@@ -102,7 +102,7 @@ def event_classes(item: DayEntry) -> str:
         classes.append("dl-cal-continued")
     if not item.is_last_day:
         classes.append("dl-cal-continues")
-    return " ".join(classes)
+    return escape(" ".join(classes))
 
 
 @functools.lru_cache(maxsize=16)

@@ -411,6 +411,29 @@ def test_overlapping_events_at_one_venue_are_marked(client, world):
     ) in page
 
 
+@pytest.mark.parametrize("view", ["month", "week", "agenda"])
+def test_titles_and_warnings_are_escaped_in_every_view(client, world, view):
+    """The chips are written by tags, not templates: what an editor typed is still text."""
+    for title, hour in (('<b>"Bold" & co</b>', 19), ("<script>alert(1)</script>", 20)):
+        event(
+            world,
+            title,
+            at(ALMATY, 2027, 3, 5, hour, 0),
+            host_institution=world.kaznu,
+            venue=world.palace,
+        )
+
+    page = calendar(client, world.coordinator, view=view, date="2027-03-05").content.decode()
+
+    assert "<script>alert" not in page
+    assert "<b>" not in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 2  # the title and a warning
+    assert (
+        'title="“&lt;b&gt;&quot;Bold&quot; &amp; co&lt;/b&gt;” is at the same venue at the '
+        'same time."'
+    ) in page
+
+
 def test_an_event_clashing_with_many_spells_out_three_and_counts_the_rest(client, world):
     for hour, title in enumerate(["Ballet", "Choir", "Dombra", "Exhibition", "Folk dance"]):
         event(

@@ -26,8 +26,12 @@ from tests.fuzz.examples import rolled_back
 
 pytestmark = pytest.mark.django_db
 
-ZONES = ["Asia/Tashkent", "Asia/Almaty", "Europe/Berlin", "America/New_York", "Asia/Kolkata"]
-# March 2027: summer time starts in Berlin and New York within the grid.
+ZONES = [
+    "Asia/Tashkent", "Asia/Almaty", "Europe/Berlin", "America/New_York", "Asia/Kolkata",
+    "Asia/Beirut", "Pacific/Kiritimati", "Etc/GMT+12",
+]  # fmt: skip
+# March 2027: summer time starts in Berlin, New York and Beirut (at midnight there) within the
+# grid; Kiritimati and GMT-12 are the zones furthest apart.
 MONTH = datetime.date(2027, 3, 1)
 GRID = month_grid_of(MONTH)
 
@@ -38,7 +42,7 @@ def shapes(draw) -> dict:
     zone = draw(st.sampled_from(ZONES))
     first = GRID.first + datetime.timedelta(days=draw(st.integers(-4, GRID.length + 2)))
     if draw(st.booleans()):
-        last = first + datetime.timedelta(days=draw(st.integers(0, 4)))
+        last = first + datetime.timedelta(days=draw(st.sampled_from([0, 1, 2, 4, 50])))
         starts_at, ends_at = all_day_bounds(first, last, zone)
         return {"all_day": True, "time_zone": zone, "starts_at": starts_at, "ends_at": ends_at}
     starts_at = datetime.datetime.combine(
@@ -46,8 +50,9 @@ def shapes(draw) -> dict:
         datetime.time(draw(st.integers(0, 23)), draw(st.sampled_from([0, 30]))),
         tzinfo=zoneinfo.ZoneInfo(zone),
     )
-    # Up to four days long; whole days end at a midnight.
-    minutes = draw(st.integers(1, 4 * 24 * 2)) * 30
+    # Up to four days long, now and then longer than the grid; whole days end at a midnight.
+    days = draw(st.sampled_from([4, 4, 4, 60]))
+    minutes = draw(st.integers(1, days * 24 * 2)) * 30
     return {
         "all_day": False,
         "time_zone": zone,
@@ -88,15 +93,18 @@ def hosts():
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    drawn=st.lists(st.tuples(shapes(), st.booleans()), max_size=14),
+    drawn=st.lists(
+        st.tuples(shapes(), st.booleans(), st.sampled_from(Event.Status.values)), max_size=14
+    ),
     reader=st.sampled_from(ZONES),
     limit=st.integers(1, 4),
 )
 def test_the_database_places_events_as_a_reader_counts_them(hosts, drawn, reader, limit):
     with rolled_back():
         admin = UserFactory(is_superuser=True)
-        for shape, in_kazakhstan in drawn:
-            EventFactory(host_institution=hosts[in_kazakhstan], kind=Event.Kind.CONCERT, **shape)
+        for shape, in_kazakhstan, status in drawn:
+            host = hosts[in_kazakhstan]
+            EventFactory(host_institution=host, kind=Event.Kind.CONCERT, status=status, **shape)
         zone = zoneinfo.ZoneInfo(reader)
         events = event_list(user=admin)
 
