@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
-from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -106,14 +105,6 @@ class _OverlapWarnings:
         return EventWarning("overlap", self.readable % {"title": other.title})
 
 
-def _with_readability(events, reader):
-    """Mark each event ``readable`` when ``reader`` may see it, in the same query."""
-    condition = programme_visibility(user=reader, prefix="programme__")
-    if not condition:  # an administrator sees everything
-        return events.annotate(readable=Value(True))
-    return events.annotate(readable=Case(When(condition, then=Value(True)), default=Value(False)))
-
-
 def event_warnings(
     *,
     programme: Programme,
@@ -134,15 +125,12 @@ def event_warnings(
     does not overlap itself. The same as ``warnings_for_events`` gives for a stored event."""
     warnings = []
     if venue is not None and status != Event.Status.CANCELLED:
-        others = _with_readability(
-            Event.objects.filter(venue=venue, starts_at__lt=ends_at, ends_at__gt=starts_at)
-            .exclude(status=Event.Status.CANCELLED)
-            .exclude(pk=exclude_pk)
-            .order_by("starts_at", "pk"),
-            reader,
-        )
         overlap_warning = _OverlapWarnings()
-        warnings += [overlap_warning(other) for other in others]
+        warnings += [
+            overlap_warning(_Neighbour(*fields))
+            for _venue, *fields in _neighbours([(venue.pk, starts_at, ends_at)], reader)
+            if fields[0] != exclude_pk
+        ]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
     first, last = _local_days(starts_at, ends_at, time_zone, all_day)
     return warnings + _HolidayWarnings(_country_names())(codes, first, last)
@@ -167,15 +155,11 @@ ORDER BY 4, 2
 """
 
 
-def _neighbours(events: Sequence[Event], reader: User) -> list[tuple]:
-    """(venue pk, pk, title, start, end, readable by ``reader``) of the events at the venue of
-    one of ``events`` while it runs, earliest first, in one query: written out, since a
-    condition of hundreds of spans costs the ORM more to build than the database to answer."""
-    moments = [
-        (event.venue_id, event.starts_at, event.ends_at)
-        for event in events
-        if event.venue_id and event.status != Event.Status.CANCELLED
-    ]
+def _neighbours(moments: Sequence[tuple], reader: User) -> list[tuple]:
+    """(venue pk, pk, title, start, end, readable by ``reader``) of the events not cancelled
+    at a venue at some moment of one of its ``(venue pk, start, end)`` ``moments``, earliest
+    first, in one query: written out, since a condition of hundreds of spans costs the ORM more
+    to build than the database to answer."""
     if not moments:
         return []
     connection = connections[router.db_for_read(Event)]
@@ -237,8 +221,13 @@ def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, l
     them on a calendar. ``events`` need their country loaded."""
     if not events:
         return {}
+    moments = [
+        (event.venue_id, event.starts_at, event.ends_at)
+        for event in events
+        if event.venue_id and event.status != Event.Status.CANCELLED
+    ]
     neighbours = defaultdict(list)
-    for venue_id, *fields in _neighbours(events, reader):
+    for venue_id, *fields in _neighbours(moments, reader):
         neighbours[venue_id].append(_Neighbour(*fields))
     codes = _country_codes_by_programme({event.programme_id for event in events})
     names = _country_names()

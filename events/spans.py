@@ -11,50 +11,36 @@ events that do overlap. Other databases ask the two comparisons alone, with the 
 import datetime
 
 from django.db import connections
-from django.db.models import BooleanField, F, Func, QuerySet, Value
-from django.db.models import DateTimeField as DateTime
+from django.db.models import BooleanField, QuerySet
+from django.db.models.expressions import RawSQL
+
+from events.models import Event
 
 
-class SpanOverlaps(Func):
-    """PostgreSQL: ``TSTZRANGE(starts_at, ends_at) && TSTZRANGE(start, end)``, the span
-    ``[starts_at, ends_at)`` of the row meeting ``[start, end)``."""
-
-    output_field = BooleanField()
-
-    def __init__(self, start: datetime.datetime, end: datetime.datetime):
-        super().__init__(
-            F("starts_at"),
-            F("ends_at"),
-            Value(start, output_field=DateTime()),
-            Value(end, output_field=DateTime()),
+def overlap_sql(
+    connection, start: datetime.datetime, end: datetime.datetime, *, table: str = ""
+) -> tuple[str, list]:
+    """SQL of a row of events (of ``table``, quoted, if the query names more than one) that
+    runs at some moment of ``[start, end)``, with its parameters: through the span index on
+    PostgreSQL, the two comparisons elsewhere."""
+    adapt = connection.ops.adapt_datetimefield_value
+    prefix = f"{table}." if table else ""
+    starts_at, ends_at = f"{prefix}starts_at", f"{prefix}ends_at"
+    if connection.vendor == "postgresql":
+        return (
+            f"TSTZRANGE({starts_at}, {ends_at}) && TSTZRANGE(%s, %s)",
+            [adapt(start), adapt(end)],
         )
-
-    def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for expression in self.get_source_expressions():
-            sql, expression_params = compiler.compile(expression)
-            parts.append(sql)
-            params.extend(expression_params)
-        starts, ends, start, end = parts
-        return f"TSTZRANGE({starts}, {ends}) && TSTZRANGE({start}, {end})", params
-
-
-def uses_span_index(events: QuerySet) -> bool:
-    return connections[events.db].vendor == "postgresql"
+    return f"{starts_at} < %s AND {ends_at} > %s", [adapt(end), adapt(start)]
 
 
 def overlapping(events: QuerySet, start: datetime.datetime, end: datetime.datetime) -> QuerySet:
     """``events`` that run at some moment of ``[start, end)``."""
     events = events.filter(starts_at__lt=end, ends_at__gt=start)
-    if uses_span_index(events):
-        events = events.filter(SpanOverlaps(start, end))
-    return events
-
-
-def overlap_sql(connection, start: datetime.datetime, end: datetime.datetime) -> tuple[str, list]:
-    """SQL of a row of events that runs at some moment of ``[start, end)``, with its
-    parameters, for queries written out: through the span index on PostgreSQL."""
-    adapt = connection.ops.adapt_datetimefield_value
+    connection = connections[events.db]
     if connection.vendor == "postgresql":
-        return "TSTZRANGE(starts_at, ends_at) && TSTZRANGE(%s, %s)", [adapt(start), adapt(end)]
-    return "starts_at < %s AND ends_at > %s", [adapt(end), adapt(start)]
+        # The same condition asked of the span index as well.
+        table = connection.ops.quote_name(Event._meta.db_table)
+        sql, params = overlap_sql(connection, start, end, table=table)
+        events = events.filter(RawSQL(sql, params, output_field=BooleanField()))
+    return events

@@ -25,7 +25,6 @@ from reports.selectors.common import (
     ReportFilters,
     earliest_year,
     share,
-    year_start,
 )
 from reports.selectors.year import (
     AgreementCounts,
@@ -71,5 +70,4 @@ __all__ = [
     "programmes_by_status",
     "share",
     "year_report",
-    "year_start",
 ]

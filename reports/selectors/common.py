@@ -7,7 +7,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
 from django.db.models import Min, QuerySet
-from django.utils import timezone
 
 from accounts.models import User
 from institutions.models import Country, Institution
@@ -30,11 +29,6 @@ def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
-
-
-def year_start(year: int) -> datetime.datetime:
-    """Midnight of 1 January in the site's time zone: the home page counts years the same way."""
-    return timezone.make_aware(datetime.datetime(year, 1, 1))
 
 
 @dataclass(frozen=True)
