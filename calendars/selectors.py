@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from calendars.holidays import holidays_between
-from calendars.warnings import EventWarning, warnings_for_events
+from calendars.warnings import Warnings, warnings_for_events
 from events.models import Event
 from events.selectors import event_local_days
 from events.spans import overlapping
@@ -102,7 +102,7 @@ class CalendarEntry:
     last_day: datetime.date
     # The event's own clock reads differently from the reader's, so both are shown.
     shows_local_time: bool
-    warnings: list[EventWarning] = field(default_factory=list)
+    warnings: Warnings = field(default_factory=Warnings)
 
     @property
     def spans_days(self) -> bool:
@@ -113,7 +113,7 @@ class CalendarEntry:
         """The first ``SHOWN_WARNINGS`` warnings, then how many more the event's page lists:
         at a busy venue an event can clash with dozens, more than a tooltip can hold."""
         shown = [warning.message for warning in self.warnings[:SHOWN_WARNINGS]]
-        more = len(self.warnings) - len(shown)
+        more = len(self.warnings) + self.warnings.untold - len(shown)
         if more:
             shown.append(
                 ngettext(
@@ -211,10 +211,12 @@ def _in_period(events: QuerySet[Event], period: Period, zone: zoneinfo.ZoneInfo)
     return overlapping(events, start - ZONE_MARGIN, end + ZONE_MARGIN)
 
 
-def _with_warnings(entries: list[CalendarEntry], user: User) -> list[CalendarEntry]:
-    warnings = warnings_for_events([entry.event for entry in entries], reader=user)
+def _with_warnings(
+    entries: list[CalendarEntry], user: User, told: int | None = None
+) -> list[CalendarEntry]:
+    warnings = warnings_for_events([entry.event for entry in entries], reader=user, told=told)
     for entry in entries:
-        entry.warnings = warnings.get(entry.event.pk, [])
+        entry.warnings = warnings.get(entry.event.pk, Warnings())
     return entries
 
 
@@ -391,7 +393,7 @@ def month_entries(
     ):
         first_day, last_day = covered_days(event, zone)
         entries.append(CalendarEntry(event, first_day, last_day, _clocks_differ(event, zone)))
-    return MonthEntries(_with_warnings(entries, user), counts, codes)
+    return MonthEntries(_with_warnings(entries, user, SHOWN_WARNINGS), counts, codes)
 
 
 def calendar_countries(*, chosen: Country | None, codes: Iterable[str]) -> list[Country]:

@@ -79,15 +79,14 @@ class _HolidayWarnings:
         ]
 
 
-@dataclass(frozen=True)
-class _Neighbour:
-    """Another event at a venue, as far as a clash with it is told: read as bare fields."""
+class Warnings(list):
+    """An event's warnings in order: its clashes, then its holidays. Where only the first
+    clashes were read (``warnings_for_events(told=…)``), ``untold`` says how many more there
+    are."""
 
-    pk: int
-    title: str
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    readable: bool
+    def __init__(self, warnings=(), untold: int = 0):
+        super().__init__(warnings)
+        self.untold = untold
 
 
 class _OverlapWarnings:
@@ -97,12 +96,12 @@ class _OverlapWarnings:
         self.unreadable = _("Another event is booked at the same venue at the same time.")
         self.readable = _("“%(title)s” is at the same venue at the same time.")
 
-    def __call__(self, other: Event | _Neighbour) -> EventWarning:
+    def __call__(self, title: str, readable: bool) -> EventWarning:
         """A clash names the other event only to a reader who may see it: a draft of other
         institutions is still worth knowing about, but its title is not theirs to read."""
-        if not getattr(other, "readable", True):
+        if not readable:
             return EventWarning("overlap", self.unreadable)
-        return EventWarning("overlap", self.readable % {"title": other.title})
+        return EventWarning("overlap", self.readable % {"title": title})
 
 
 def event_warnings(
@@ -126,75 +125,79 @@ def event_warnings(
     warnings = []
     if venue is not None and status != Event.Status.CANCELLED:
         overlap_warning = _OverlapWarnings()
+        moment = (exclude_pk or 0, venue.pk, starts_at, ends_at)
         warnings += [
-            overlap_warning(_Neighbour(*fields))
-            for _venue, *fields in _neighbours([(venue.pk, starts_at, ends_at)], reader)
-            if fields[0] != exclude_pk
+            overlap_warning(title, readable)
+            for _event, _count, title, readable in _clashes([moment], reader)
         ]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
     first, last = _local_days(starts_at, ends_at, time_zone, all_day)
     return warnings + _HolidayWarnings(_country_names())(codes, first, last)
 
 
-# The events not cancelled at the venues of some events while they run: those of the whole
-# stretch the events cover (through the span index on PostgreSQL), matched with each event at
-# their venue. A month's clashes are looked for among the few thousand events of its weeks: a
-# search of the index for each of its events would cost more than reading them.
-NEIGHBOURS = """
+# The events not cancelled at the venue of each of some events while it runs, earliest first:
+# those of the whole stretch the events cover (through the span index on PostgreSQL, which
+# holds their venues), matched with each event at its venue, numbered and counted for each.
+# A month's clashes are looked for among the few thousand events of its weeks: a search of the
+# index for each of its events would cost more than reading them. Only the titles told are read
+# from the table.
+CLASHES = """
 WITH nearby AS (
-    SELECT id, venue_id, title, starts_at, ends_at, programme_id FROM {table}
+    SELECT id, venue_id, starts_at, ends_at, programme_id FROM {table}
     WHERE {overlaps} AND status <> %s AND venue_id IS NOT NULL
 ),
-moments (venue, starts, ends) AS (VALUES {moments})
-SELECT DISTINCT nearby.venue_id, nearby.id, nearby.title, nearby.starts_at, nearby.ends_at,
-    CASE WHEN {readable} THEN 1 ELSE 0 END
-FROM nearby JOIN moments
-    ON moments.venue = nearby.venue_id
-    AND nearby.starts_at < moments.ends AND nearby.ends_at > moments.starts
-ORDER BY 4, 2
+moments (event, venue, starts, ends) AS (VALUES {moments}),
+clashes AS (
+    SELECT moments.event, nearby.id, nearby.programme_id,
+        ROW_NUMBER() OVER (
+            PARTITION BY moments.event ORDER BY nearby.starts_at, nearby.id
+        ) AS place,
+        COUNT(*) OVER (PARTITION BY moments.event) AS clashes
+    FROM nearby JOIN moments
+        ON moments.venue = nearby.venue_id
+        AND nearby.starts_at < moments.ends AND nearby.ends_at > moments.starts
+        AND nearby.id <> moments.event
+)
+SELECT nearby.event, nearby.clashes, other.title, CASE WHEN {readable} THEN 1 ELSE 0 END
+FROM clashes nearby JOIN {table} other ON other.id = nearby.id
+{told}
+ORDER BY nearby.event, nearby.place
 """
 
 
-def _neighbours(moments: Sequence[tuple], reader: User) -> list[tuple]:
-    """(venue pk, pk, title, start, end, readable by ``reader``) of the events not cancelled
-    at a venue at some moment of one of its ``(venue pk, start, end)`` ``moments``, earliest
-    first, in one query: written out, since a condition of hundreds of spans costs the ORM more
-    to build than the database to answer."""
+def _clashes(moments: Sequence[tuple], reader: User, told: int | None = None) -> list[tuple]:
+    """(event pk, its number of clashes, title, readable by ``reader``) of the first ``told``
+    (else all) events not cancelled at a venue while one of ``moments`` runs there, earliest
+    first, for each ``(event pk, venue pk, start, end)`` of ``moments`` (the event itself left
+    out; 0 for an event not yet saved). One query: written out, since a condition of hundreds
+    of spans costs the ORM more to build than the database to answer."""
     if not moments:
         return []
     connection = connections[router.db_for_read(Event)]
     adapt = connection.ops.adapt_datetimefield_value
     overlaps, params = overlap_sql(
-        connection, min(start for _v, start, _e in moments), max(end for _v, _s, end in moments)
+        connection, min(moment[2] for moment in moments), max(moment[3] for moment in moments)
     )
-    row = "(%s, %s, %s)"
+    row = "(%s, %s, %s, %s)"
     if connection.vendor == "postgresql":  # VALUES does not tell PostgreSQL the type
-        row = "(%s, %s::timestamptz, %s::timestamptz)"
+        row = "(%s, %s, %s::timestamptz, %s::timestamptz)"
     params.append(Event.Status.CANCELLED.value)
-    for venue_id, start, end in moments:
-        params += [venue_id, adapt(start), adapt(end)]
+    for event_id, venue_id, start, end in moments:
+        params += [event_id, venue_id, adapt(start), adapt(end)]
     readable, readable_params = _readable_sql(reader, connection)
-    sql = NEIGHBOURS.format(
+    sql = CLASHES.format(
         table=connection.ops.quote_name(Event._meta.db_table),
         overlaps=overlaps,
         moments=", ".join([row] * len(moments)),
         readable=readable,
+        told="" if told is None else "WHERE nearby.place <= %s",
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *readable_params])
-        found = cursor.fetchall()
-    # SQLite gives the moments as they are stored, without their time zone (UTC).
-    convert = getattr(connection.ops, "convert_datetimefield_value", None)
-    return [
-        (
-            venue,
-            pk,
-            title,
-            *(convert(moment, None, connection) if convert else moment for moment in (start, end)),
-            bool(readable),
-        )
-        for venue, pk, title, start, end, readable in found
-    ]
+        cursor.execute(sql, [*params, *readable_params, *([] if told is None else [told])])
+        return [
+            (event, count, title, bool(readable))
+            for event, count, title, readable in cursor.fetchall()
+        ]
 
 
 def _readable_sql(reader: User, connection) -> tuple[str, list]:
@@ -216,23 +219,27 @@ def _readable_sql(reader: User, connection) -> tuple[str, list]:
     return f"nearby.programme_id IN ({visible})", list(params)
 
 
-def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, list[EventWarning]]:
+def warnings_for_events(
+    events: Sequence[Event], *, reader: User, told: int | None = None
+) -> dict[int, Warnings]:
     """The warnings of many events at once, in three queries whatever their number: for marking
-    them on a calendar. ``events`` need their country loaded."""
+    them on a calendar. With ``told``, only the first ``told`` clashes of an event are read, the
+    others counted (``Warnings.untold``): a calendar spells out a few. ``events`` need their
+    country loaded."""
     if not events:
         return {}
     moments = [
-        (event.venue_id, event.starts_at, event.ends_at)
+        (event.pk, event.venue_id, event.starts_at, event.ends_at)
         for event in events
         if event.venue_id and event.status != Event.Status.CANCELLED
     ]
-    neighbours = defaultdict(list)
-    for venue_id, *fields in _neighbours(moments, reader):
-        neighbours[venue_id].append(_Neighbour(*fields))
-    codes = _country_codes_by_programme({event.programme_id for event in events})
-    names = _country_names()
     overlap_warning = _OverlapWarnings()
-    holiday_warnings = _HolidayWarnings(names)
+    clashes, counts = defaultdict(list), {}
+    for event_id, count, title, readable in _clashes(moments, reader, told):
+        clashes[event_id].append(overlap_warning(title, readable))
+        counts[event_id] = count
+    codes = _country_codes_by_programme({event.programme_id for event in events})
+    holiday_warnings = _HolidayWarnings(_country_names())
     days = {
         event.pk: _local_days(event.starts_at, event.ends_at, event.time_zone, event.all_day)
         for event in events
@@ -246,16 +253,12 @@ def warnings_for_events(events: Sequence[Event], *, reader: User) -> dict[int, l
     )
     found = {}
     for event in events:
-        clashes = () if event.status == Event.Status.CANCELLED else neighbours[event.venue_id]
-        warnings = [
-            overlap_warning(other)
-            for other in clashes
-            if other.pk != event.pk
-            and other.starts_at < event.ends_at
-            and other.ends_at > event.starts_at
-        ]
+        told_clashes = clashes.get(event.pk, [])
         countries = codes.get(event.programme_id, set()) | {event.country.code}
-        found[event.pk] = warnings + holiday_warnings(countries, *days[event.pk], holidays)
+        found[event.pk] = Warnings(
+            told_clashes + holiday_warnings(countries, *days[event.pk], holidays),
+            untold=counts.get(event.pk, 0) - len(told_clashes),
+        )
     return found
 
 

@@ -461,6 +461,44 @@ def test_an_event_clashing_with_many_spells_out_three_and_counts_the_rest(client
     )
 
 
+def test_the_clashes_left_untold_are_counted_with_the_holidays(client, world):
+    """The month reads only the clashes it spells out; the rest are counted with the holidays,
+    which the agenda lists in full."""
+    for hour, title in enumerate(["Ballet", "Choir", "Dombra", "Exhibition", "Folk dance"]):
+        event(
+            world,
+            title,
+            at(ALMATY, 2027, 3, 21, 18, hour),
+            host_institution=world.kaznu,
+            venue=world.palace,
+        )
+
+    month = calendar(client, world.coordinator, date="2027-03-21")
+    agenda = calendar(client, world.coordinator, date="2027-03-21", view="agenda")
+
+    (month_entry,) = [e for e in month.context["entries"] if e.event.title == "Ballet"]
+    (agenda_entry,) = [e for e in agenda.context["entries"] if e.event.title == "Ballet"]
+    assert (
+        month_entry.warning_text
+        == agenda_entry.warning_text
+        == (
+            "“Choir” is at the same venue at the same time. "
+            "“Dombra” is at the same venue at the same time. "
+            "“Exhibition” is at the same venue at the same time. "
+            "And 3 more warnings: see the event's page."
+        )
+    )
+    assert [warning.message for warning in agenda_entry.warnings] == [
+        "“Choir” is at the same venue at the same time.",
+        "“Dombra” is at the same venue at the same time.",
+        "“Exhibition” is at the same venue at the same time.",
+        "“Folk dance” is at the same venue at the same time.",
+        "2027-03-21 is a public holiday in Kazakhstan: Nowruz Holiday.",
+        "2027-03-21 is a public holiday in Uzbekistan: Nowruz.",
+    ]
+    assert (len(month_entry.warnings), month_entry.warnings.untold) == (5, 1)
+
+
 def test_a_clash_with_a_hidden_event_is_marked_without_its_title(client, world):
     other_kz = InstitutionFactory(country=world.kz)
     secret = joint_programme(
