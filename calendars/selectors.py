@@ -251,23 +251,23 @@ class MonthEntries:
 # one on those of its own time zone. A day's events are ordered as ``DayEntry.sort_key``
 # orders them: what fills the day first, then by starting time. Each day's first ``limit``
 # events come back with their number, then one row (day -1) for each country an event of
-# the period happens in.
+# the period happens in (named once a country, not for each of thousands of events).
 MONTH_PLACES = """
-WITH candidate (id, starts_at, ends_at, all_day, time_zone, code) AS ({candidates}),
+WITH candidate (id, starts_at, ends_at, all_day, time_zone, country) AS ({candidates}),
 spans AS (
-    SELECT id, starts_at, all_day, code, {first} AS first, {last} AS last FROM candidate
+    SELECT id, starts_at, all_day, country, {first} AS first, {last} AS last FROM candidate
 ),
 days (day) AS (VALUES {days}),
 placed AS (
-    SELECT first AS day, id, starts_at, all_day, code, first FROM spans
+    SELECT first AS day, id, starts_at, all_day, country, first FROM spans
     WHERE last <= first AND first >= 0 AND first < {count}
     UNION ALL
-    SELECT d.day, s.id, s.starts_at, s.all_day, s.code, s.first
+    SELECT d.day, s.id, s.starts_at, s.all_day, s.country, s.first
     FROM spans s JOIN days d ON d.day >= s.first AND d.day <= s.last
     WHERE s.last > s.first
 ),
 ranked AS (
-    SELECT day, id, code,
+    SELECT day, id,
         ROW_NUMBER() OVER (
             PARTITION BY day
             ORDER BY CASE WHEN all_day OR first < day THEN 0 ELSE 1 END, starts_at, id
@@ -275,9 +275,9 @@ ranked AS (
         COUNT(*) OVER (PARTITION BY day) AS events
     FROM placed
 )
-SELECT day, id, code, place, events FROM ranked WHERE place <= %s
+SELECT day, id, '', place, events FROM ranked WHERE place <= %s
 UNION ALL
-SELECT DISTINCT -1, 0, code, 0, 0 FROM placed
+SELECT -1, 0, code, 0, 0 FROM {countries} WHERE id IN (SELECT country FROM placed)
 """
 
 
@@ -354,9 +354,7 @@ def month_entries(
     connection = connections[candidates.db]
     try:
         candidate_sql, candidate_params = (
-            candidates.values_list(
-                "pk", "starts_at", "ends_at", "all_day", "time_zone", "country__code"
-            )
+            candidates.values_list("pk", "starts_at", "ends_at", "all_day", "time_zone", "country")
             .query.get_compiler(connection=connection)
             .as_sql()
         )
@@ -373,6 +371,7 @@ def month_entries(
         last=last,
         days=", ".join(f"({index})" for index in range(len(days))),
         count=len(days),
+        countries=connection.ops.quote_name(Country._meta.db_table),
     )
     listed, counts, codes = set(), {}, set()
     with connection.cursor() as cursor:
