@@ -235,9 +235,10 @@ READING = """\
   them (`calendars.selectors.month_entries`, through a GiST index of the events' spans that
   also holds what placing needs), only the events the cells list (four a day, the rest a count)
   are loaded, and their clashes are looked for among the events of those weeks at the same
-  venues. With more events the cells are fuller and clashes more frequent, so more is loaded,
-  warned of and rendered (the cells list all 24 events at 1,000; at 100,000 they are full, 168
-  events): the number of events in the weeks shown is given under the pages.
+  venues, in the index alone; only the three clashes a chip spells out are read for each
+  event, the others counted. With more events the cells are fuller and clashes more frequent,
+  so more is loaded, warned of and rendered (the cells list all 24 events at 1,000; at 100,000
+  they are full, 168 events): the number of events in the weeks shown is given under the pages.
 - Reports: their figures are kept in Redis until the data changes, for each reader, filters,
   language and day; the page around them (filter form, tables, charts) is rendered on every
   request. *First view after a change* reads the figures again, the events' from tallies kept

@@ -140,7 +140,8 @@ def _chip_ends(entry: CalendarEntry) -> tuple[str, str, str]:
 def event_chip(item: DayEntry, ends: dict | None = None) -> SafeString:
     """One event on one day of the month grid, in its country's colour, linking to its page.
     Written as one string: a busy month has 168 of them. ``ends`` keeps what is the same on
-    each of an event's days (``_chip_ends``), by entry, for a page that shows it on several."""
+    each of an event's days (``_chip_ends``), for a page that shows it on several: by the entry's
+    ``id``, which stays its own while the page's context holds every entry."""
     ends = {} if ends is None else ends
     if (found := ends.get(id(item.entry))) is None:
         found = ends[id(item.entry)] = _chip_ends(item.entry)
