@@ -7,21 +7,22 @@ Tags rather than includes: a busy month lists 168 events, and an include costs a
 times what these few lines of Python do (``make bench``, the month calendar's first view).
 Every text is escaped: with ``html.escape``, which Django's ``escape`` calls, without the lazy
 text wrapper around it that costs as much again for each of a chip's texts; the result is
-marked safe once. The strings are the templates' own, so their translations carry over.
+marked safe once. What every chip says alike (a text in the reader's language, the reader's
+time zone) is looked up once a page (``_Page``). The strings are the templates' own, so their
+translations carry over.
 """
 
 import datetime
-import functools
 from html import escape
 
 from django import template
 from django.template.defaulttags import querystring
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from calendars.selectors import CalendarDay, CalendarEntry, DayEntry
 from events.models import Event
@@ -29,7 +30,8 @@ from multilingual.content import localized
 
 register = template.Library()
 
-# A number in no event's address but its own: ``event_path`` puts the event's in its place.
+# A number in no event's address but its own: ``_Page.event_path`` puts the event's in its
+# place.
 _PATH_MARK = 9_876_543_210
 # A value no date has: ``more_events`` puts each day's date in its place.
 _DATE_MARK = "date"
@@ -38,9 +40,49 @@ _DATE_PARTS = (f"from={_DATE_MARK}", f"to={_DATE_MARK}")
 FLAGGED = (Event.Status.CANCELLED, Event.Status.POSTPONED)
 
 
-def _clock(moment: datetime.datetime, zone=None) -> str:
-    """Hours and minutes in the reader's time zone (the one active), or in ``zone``."""
-    return timezone.localtime(moment, zone).strftime("%H:%M")
+class _Page:
+    """What the events of one page are written with, looked up once for all of them rather
+    than for each: texts in the active language, the reader's time zone, the address of an
+    event, the names of countries and statuses."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.zone = timezone.get_current_timezone()
+        self.all_day = escape(_("All day"))
+        self.from_time = _("from %(time)s")
+        self.until_time = _("until %(time)s")
+        self.warning = escape(_("Warning:"))
+        self.path = reverse("events:detail", args=[_PATH_MARK])
+        self._countries, self._statuses = {}, {}
+
+    def event_path(self, pk: int) -> str:
+        """``reverse("events:detail", args=[pk])``."""
+        return self.path.replace(str(_PATH_MARK), str(pk))
+
+    def country(self, event: Event) -> str:
+        """The name of the event's country in the active language, escaped."""
+        code = event.country.code
+        if code not in self._countries:
+            self._countries[code] = escape(str(event.country))
+        return self._countries[code]
+
+    def status(self, event: Event) -> str:
+        """The event's status in words, escaped."""
+        if event.status not in self._statuses:
+            self._statuses[event.status] = escape(event.get_status_display())
+        return self._statuses[event.status]
+
+
+def _page(context) -> _Page:
+    """The ``_Page`` of the template being rendered."""
+    if "calendar_page" not in context.render_context:
+        context.render_context["calendar_page"] = _Page()
+    return context.render_context["calendar_page"]
+
+
+def _clock(moment: datetime.datetime, zone) -> str:
+    """Hours and minutes in ``zone``."""
+    return moment.astimezone(zone).strftime("%H:%M")
 
 
 def _own_clock(event: Event, *moments: datetime.datetime) -> str:
@@ -49,51 +91,64 @@ def _own_clock(event: Event, *moments: datetime.datetime) -> str:
     return f' <span class="dl-cal-local">({times} {escape(event.time_zone)})</span>'
 
 
-@register.simple_tag
-def day_time(item: DayEntry, range: bool = False) -> SafeString:
+@register.simple_tag(takes_context=True)
+def day_time(context, item: DayEntry, range: bool = False) -> SafeString:
     """When an event runs on one of its days, in the reader's time and, where its own clock
     differs, in its own; with ``range``, the end as well as the start."""
+    return mark_safe(_day_time(item, _page(context), range))
+
+
+def _day_time(item: DayEntry, page: _Page, range: bool = False) -> str:
     event, entry = item.entry.event, item.entry
-    if event.all_day or not (item.is_first_day or item.is_last_day):
-        return mark_safe(escape(_("All day")))
-    if item.is_first_day and item.is_last_day:
+    first, last = item.is_first_day, item.is_last_day
+    if event.all_day or not (first or last):
+        return page.all_day
+    if first and last:
         moments = (event.starts_at, event.ends_at) if range else (event.starts_at,)
-        text = "–".join(_clock(moment) for moment in moments)
-    elif item.is_first_day:
+        text = "–".join(_clock(moment, page.zone) for moment in moments)
+    elif first:
         moments = (event.starts_at,)
-        text = _("from %(time)s") % {"time": _clock(event.starts_at)}
+        text = page.from_time % {"time": _clock(event.starts_at, page.zone)}
     else:
         moments = (event.ends_at,)
-        text = _("until %(time)s") % {"time": _clock(event.ends_at)}
+        text = page.until_time % {"time": _clock(event.ends_at, page.zone)}
     own = _own_clock(event, *moments) if entry.shows_local_time else ""
-    return mark_safe(escape(text) + own)
+    return escape(text) + own
 
 
-@register.simple_tag
-def event_status(event: Event) -> SafeString:
+@register.simple_tag(takes_context=True)
+def event_status(context, event: Event) -> SafeString:
     """What the colour and the strike-through say, for screen readers: where the event
     happens, and a status that changes plans, also shown as a flag."""
-    country = escape(str(event.country))
+    return mark_safe(_event_status(event, _page(context)))
+
+
+def _event_status(event: Event, page: _Page) -> str:
+    country = page.country(event)
     if event.status not in FLAGGED:
-        return mark_safe(f'<span class="visually-hidden">, {country}</span>')
-    status = escape(event.get_status_display())
-    return mark_safe(
+        return f'<span class="visually-hidden">, {country}</span>'
+    status = page.status(event)
+    return (
         f'<span class="visually-hidden">, {country}, {status}</span>'
         f'<span class="dl-cal-flag" aria-hidden="true">{status}</span>'
     )
 
 
-@register.simple_tag
-def warning_mark(entry: CalendarEntry) -> SafeString:
+@register.simple_tag(takes_context=True)
+def warning_mark(context, entry: CalendarEntry) -> SafeString:
     """A warning sign with what it warns of, as a tooltip and for screen readers; nothing
     for an event without warnings."""
+    return mark_safe(_warning_mark(entry, _page(context)))
+
+
+def _warning_mark(entry: CalendarEntry, page: _Page) -> str:
     if not entry.warnings:
-        return mark_safe("")
+        return ""
     text = escape(entry.warning_text)
-    return mark_safe(
+    return (
         f'<span class="dl-cal-warning" title="{text}">'
         '<i class="bi bi-exclamation-triangle-fill" aria-hidden="true"></i>'
-        f'<span class="visually-hidden">{escape(_("Warning:"))} {text}</span></span>'
+        f'<span class="visually-hidden">{page.warning} {text}</span></span>'
     )
 
 
@@ -110,54 +165,43 @@ def event_classes(item: DayEntry) -> SafeString:
     return mark_safe(escape(" ".join(classes)))
 
 
-@functools.lru_cache(maxsize=16)
-def _event_path_pattern(prefix: str, urlconf: str | None) -> str:
-    return reverse("events:detail", args=[_PATH_MARK])
-
-
-def event_path(pk: int) -> str:
-    """``reverse("events:detail", args=[pk])``, resolved once for every event of a page."""
-    pattern = _event_path_pattern(get_script_prefix(), get_urlconf())
-    return pattern.replace(str(_PATH_MARK), str(pk))
-
-
-def _chip_ends(entry: CalendarEntry) -> tuple[str, str, str]:
+def _chip_ends(entry: CalendarEntry, page: _Page) -> tuple[str, str, str]:
     """What a chip says of its event on every day it is shown: its colours, its link, and the
     title, status and warnings that close it."""
     event = entry.event
     colours = f"dl-cal-event dl-cal-{event.country.code} dl-cal-status-{event.status}"
     link = (
-        f'" href="{escape(event_path(event.pk))}"><span class="dl-cal-when">'
+        f'" href="{escape(page.event_path(event.pk))}"><span class="dl-cal-when">'
         f'<span class="dl-cal-code" aria-hidden="true">{escape(event.country.code)}</span> '
     )
+    title = escape(localized(event, "title", page.language))
     closing = (
-        f'</span><span class="dl-cal-event-title">{escape(localized(event, "title"))}</span>'
-        f"{event_status(event)}{warning_mark(entry)}</a>"
+        f'</span><span class="dl-cal-event-title">{title}</span>'
+        f"{_event_status(event, page)}{_warning_mark(entry, page)}</a>"
     )
     return colours, link, closing
 
 
-def event_chip(item: DayEntry, ends: dict | None = None) -> SafeString:
+def event_chip(item: DayEntry, page: _Page, ends: dict) -> str:
     """One event on one day of the month grid, in its country's colour, linking to its page.
     Written as one string: a busy month has 168 of them. ``ends`` keeps what is the same on
     each of an event's days (``_chip_ends``), for a page that shows it on several: by the entry's
     ``id``, which stays its own while the page's context holds every entry."""
-    ends = {} if ends is None else ends
     if (found := ends.get(id(item.entry))) is None:
-        found = ends[id(item.entry)] = _chip_ends(item.entry)
+        found = ends[id(item.entry)] = _chip_ends(item.entry, page)
     colours, link, closing = found
     if not item.is_first_day:
         colours += " dl-cal-continued"
     if not item.is_last_day:
         colours += " dl-cal-continues"
-    return mark_safe(f'<a class="{escape(colours)}{link}{day_time(item)}{closing}')
+    return f'<a class="{escape(colours)}{link}{_day_time(item, page)}{closing}'
 
 
 @register.simple_tag(takes_context=True)
 def day_events(context, day: CalendarDay) -> SafeString:
     """The events a month cell lists, then the link to the day's others in the agenda."""
-    ends = context.render_context.setdefault("chip_ends", {})
-    chips = "".join(f"<li>{event_chip(item, ends)}</li>" for item in day.shown)
+    page, ends = _page(context), context.render_context.setdefault("chip_ends", {})
+    chips = "".join(f"<li>{event_chip(item, page, ends)}</li>" for item in day.shown)
     listed = f'<ul class="dl-cal-events">{chips}</ul>' if chips else ""
     return mark_safe(listed + more_events(context, day))
 
