@@ -22,7 +22,7 @@ from accounts.models import User
 from calendars.holidays import holidays_between
 from calendars.warnings import Warnings, warnings_for_events
 from events.models import Event
-from events.selectors import event_local_days
+from events.selectors import event_local_days, just_before
 from events.spans import overlapping
 from institutions.models import Country
 
@@ -192,7 +192,7 @@ def covered_days(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[datetime.date, 
     if event.all_day:
         return event_local_days(event)
     first = event.starts_at.astimezone(zone).date()
-    last = (event.ends_at.astimezone(zone) - datetime.timedelta(microseconds=1)).date()
+    last = just_before(event.ends_at).astimezone(zone).date()
     return first, max(first, last)
 
 

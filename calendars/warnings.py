@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from calendars.holidays import holidays_between
 from events.models import Event, Venue
+from events.selectors import just_before
 from events.spans import overlap_sql
 from institutions.models import Country
 from programmes.models import Partnership, Programme
@@ -28,15 +29,12 @@ class EventWarning:
     message: str
 
 
-def _local_days(starts_at, ends_at, time_zone: str, all_day: bool) -> tuple[datetime.date, ...]:
-    """The first and last day the event touches on its place's calendar; an end at midnight
-    (always so for an all-day event) belongs to the day before."""
+def _local_days(starts_at, ends_at, time_zone: str) -> tuple[datetime.date, ...]:
+    """The first and last day the event touches on its place's calendar; an end at the start
+    of a day (always so for an all-day event) belongs to the day before."""
     zone = zoneinfo.ZoneInfo(time_zone)
     first = starts_at.astimezone(zone).date()
-    last_moment = ends_at.astimezone(zone)
-    if all_day or last_moment.time() == datetime.time(0):
-        last_moment -= datetime.timedelta(microseconds=1)
-    last = max(first, last_moment.date())
+    last = max(first, just_before(ends_at).astimezone(zone).date())
     return first, last
 
 
@@ -112,7 +110,6 @@ def event_warnings(
     starts_at: datetime.datetime,
     ends_at: datetime.datetime,
     time_zone: str,
-    all_day: bool = False,
     reader: User,
     status: str = Event.Status.PLANNED,
     exclude_pk: int | None = None,
@@ -131,7 +128,7 @@ def event_warnings(
             for _event, _count, title, readable in _clashes([moment], reader)
         ]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
-    first, last = _local_days(starts_at, ends_at, time_zone, all_day)
+    first, last = _local_days(starts_at, ends_at, time_zone)
     return warnings + _HolidayWarnings(_country_names())(codes, first, last)
 
 
@@ -241,8 +238,7 @@ def warnings_for_events(
     codes = _country_codes_by_programme({event.programme_id for event in events})
     holiday_warnings = _HolidayWarnings(_country_names())
     days = {
-        event.pk: _local_days(event.starts_at, event.ends_at, event.time_zone, event.all_day)
-        for event in events
+        event.pk: _local_days(event.starts_at, event.ends_at, event.time_zone) for event in events
     }
     # The holidays of every country involved over the whole stretch, looked up once.
     holidays = holidays_between(

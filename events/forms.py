@@ -295,7 +295,6 @@ class EventForm(forms.Form):
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
             time_zone=data["time_zone"],
-            all_day=data["all_day"],
             status=data["status"],
             exclude_pk=self.event.pk if self.event is not None else None,
             reader=self.user,

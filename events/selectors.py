@@ -39,11 +39,18 @@ def event_get(*, user: User, pk: int) -> Event:
 
 def event_local_days(event: Event) -> tuple[datetime.date, datetime.date]:
     """The first and last day an event covers, in its own time zone. An all-day event's end
-    is exclusive (the midnight after its last day), so its last day is the one before."""
-    last_moment = event.local_ends_at
-    if event.all_day:
-        last_moment -= datetime.timedelta(microseconds=1)
-    return event.local_starts_at.date(), last_moment.date()
+    is exclusive (the midnight after its last day), so its last day is the one before: the day
+    of the moment just before its end, counted in absolute time, not on the clock (where
+    clocks skip midnight, as in Beirut in spring, the day begins at 01:00)."""
+    if not event.all_day:
+        return event.local_starts_at.date(), event.local_ends_at.date()
+    return event.local_starts_at.date(), just_before(event.ends_at).astimezone(event.zone).date()
+
+
+def just_before(moment: datetime.datetime) -> datetime.datetime:
+    """The last moment before ``moment``, in UTC: a step back on an aware clock of a time zone
+    is a step back on its wall clock, which is not an instant earlier where clocks change."""
+    return moment.astimezone(datetime.UTC) - datetime.timedelta(microseconds=1)
 
 
 def start_of_today() -> datetime.datetime:

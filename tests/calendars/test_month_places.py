@@ -20,7 +20,7 @@ from calendars.selectors import (
     month_grid_of,
 )
 from events.models import Event, all_day_bounds
-from events.selectors import event_list
+from events.selectors import event_list, event_local_days
 from tests.factories import CountryFactory, EventFactory, InstitutionFactory, UserFactory
 from tests.fuzz.examples import rolled_back
 
@@ -117,3 +117,39 @@ def test_the_database_places_events_as_a_reader_counts_them(hosts, drawn, reader
         assert [(entry.first_day, entry.last_day) for entry in placed.entries] == [
             covered_days(entry.event, zone) for entry in placed.entries
         ]
+
+
+def test_an_event_ending_where_clocks_skip_midnight_stays_on_its_day(hosts):
+    """In Beirut clocks go from 00:00 to 01:00 on 28 March 2027, so that day begins at 01:00:
+    an all-day event of the 27th, and an evening ending as the 28th begins, cover the 27th
+    only, in Python as in the database."""
+    admin = UserFactory(is_superuser=True)
+    beirut = zoneinfo.ZoneInfo("Asia/Beirut")
+    the_27th = datetime.date(2027, 3, 27)
+    starts_at, ends_at = all_day_bounds(the_27th, the_27th, "Asia/Beirut")
+    all_day = EventFactory(
+        host_institution=hosts[0],
+        all_day=True,
+        time_zone="Asia/Beirut",
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+    evening = EventFactory(
+        host_institution=hosts[0],
+        time_zone="Asia/Beirut",
+        starts_at=datetime.datetime(2027, 3, 27, 20, 0, tzinfo=beirut),
+        ends_at=ends_at,
+    )
+    events = event_list(user=admin)
+    # As the database gives them back: in UTC, not on Beirut's clock.
+    all_day, evening = events.get(pk=all_day.pk), events.get(pk=evening.pk)
+
+    placed = month_entries(user=admin, events=events, period=GRID, zone=beirut, limit=4)
+
+    assert ends_at.astimezone(datetime.UTC).astimezone(beirut).time() == datetime.time(1, 0)
+    assert [covered_days(event, beirut) for event in (all_day, evening)] == [
+        (the_27th, the_27th),
+        (the_27th, the_27th),
+    ]
+    assert event_local_days(all_day) == (the_27th, the_27th)
+    assert placed.counts == {the_27th: 2}

@@ -119,7 +119,6 @@ def stored_event_warnings(event: Event, reader: User) -> list[EventWarning]:
         starts_at=event.starts_at,
         ends_at=event.ends_at,
         time_zone=event.time_zone,
-        all_day=event.all_day,
         status=event.status,
         exclude_pk=event.pk,
     )
@@ -244,7 +243,7 @@ def test_an_all_day_events_exclusive_end_does_not_touch_the_next_day(world):
         datetime.date(2026, 7, 5), datetime.date(2026, 7, 5), "Asia/Almaty"
     )
 
-    warnings = warnings_at(world, starts_at, ends_at, all_day=True)
+    warnings = warnings_at(world, starts_at, ends_at)
 
     assert warnings == []
 
