@@ -434,15 +434,21 @@ def test_titles_and_warnings_are_escaped_in_every_view(client, world, view):
     ) in page
 
 
-def test_an_event_clashing_with_many_spells_out_three_and_counts_the_rest(client, world):
-    for hour, title in enumerate(["Ballet", "Choir", "Dombra", "Exhibition", "Folk dance"]):
+def five_at_the_palace(world, day: int) -> None:
+    """Five events at the same venue on ``day`` March 2027, a minute apart: each clashes with
+    the four others."""
+    for minute, title in enumerate(["Ballet", "Choir", "Dombra", "Exhibition", "Folk dance"]):
         event(
             world,
             title,
-            at(ALMATY, 2027, 3, 5, 18, hour),
+            at(ALMATY, 2027, 3, day, 18, minute),
             host_institution=world.kaznu,
             venue=world.palace,
         )
+
+
+def test_an_event_clashing_with_many_spells_out_three_and_counts_the_rest(client, world):
+    five_at_the_palace(world, 5)
 
     response = calendar(client, world.coordinator, date="2027-03-05")
 
@@ -464,14 +470,7 @@ def test_an_event_clashing_with_many_spells_out_three_and_counts_the_rest(client
 def test_the_clashes_left_untold_are_counted_with_the_holidays(client, world):
     """The month reads only the clashes it spells out; the rest are counted with the holidays,
     which the agenda lists in full."""
-    for hour, title in enumerate(["Ballet", "Choir", "Dombra", "Exhibition", "Folk dance"]):
-        event(
-            world,
-            title,
-            at(ALMATY, 2027, 3, 21, 18, hour),
-            host_institution=world.kaznu,
-            venue=world.palace,
-        )
+    five_at_the_palace(world, 21)
 
     month = calendar(client, world.coordinator, date="2027-03-21")
     agenda = calendar(client, world.coordinator, date="2027-03-21", view="agenda")
