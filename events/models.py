@@ -32,6 +32,18 @@ def all_day_bounds(
     )
 
 
+def _starts_a_day(moment: datetime.datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    """Whether ``moment`` is the first moment of a day in ``zone``: its midnight, or where
+    clocks skip midnight (Beirut, 28 March 2027), the moment they skip to (01:00), as
+    ``all_day_bounds`` gives it."""
+    instant = moment.astimezone(datetime.UTC)
+    midnight = datetime.datetime.combine(
+        instant.astimezone(zone).date(), datetime.time(0, tzinfo=zone)
+    )
+    # Compared as instants: two times on the same zone's clock compare as wall times.
+    return midnight.astimezone(datetime.UTC) == instant
+
+
 def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
     try:
         return zoneinfo.ZoneInfo(name) if name else None
@@ -241,7 +253,7 @@ class Event(models.Model):
         zone = _zone_or_none(self.time_zone)
         if self.all_day and zone and self.starts_at and self.ends_at:
             for name in ("starts_at", "ends_at"):
-                if getattr(self, name).astimezone(zone).time() != datetime.time(0):
+                if not _starts_a_day(getattr(self, name), zone):
                     errors[name] = _("An all-day event runs from midnight to midnight, local time.")
         if problems := translation_errors(self):
             errors["translations"] = problems

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from events.models import Event, Venue, all_day_bounds
+from events.selectors import event_local_days
 from events.services import event_bulk_create, event_create, event_update, venue_create
 from tests.factories import (
     CountryFactory,
@@ -254,6 +255,33 @@ def test_event_update_makes_an_all_day_event_from_midnight_to_midnight(event):
         1,
     )
     assert event.local_ends_at.isoformat() == "2026-04-14T00:00:00+05:00"
+
+
+def test_an_all_day_event_whose_midnight_clocks_skip_can_be_edited_again(event):
+    """In Beirut clocks go from 00:00 to 01:00 on 28 March 2027: the day begins at 01:00, and
+    an all-day event of the 27th ends then. Read back from the database (in UTC), it is still
+    from midnight to midnight, and other edits are taken."""
+    starts_at, ends_at = all_day_bounds(
+        datetime.date(2027, 3, 27), datetime.date(2027, 3, 27), "Asia/Beirut"
+    )
+    event_update(
+        event=event,
+        actor=None,
+        all_day=True,
+        time_zone="Asia/Beirut",
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
+
+    stored = Event.objects.get(pk=event.pk)
+    event_update(event=stored, actor=None, title="Education Days in Beirut")
+
+    stored.refresh_from_db()
+    assert (stored.title, stored.local_ends_at.isoformat(), event_local_days(stored)) == (
+        "Education Days in Beirut",
+        "2027-03-28T01:00:00+03:00",
+        (datetime.date(2027, 3, 27), datetime.date(2027, 3, 27)),
+    )
 
 
 def test_event_update_refuses_an_all_day_event_with_times_of_day(event):
