@@ -38,13 +38,12 @@ def event_get(*, user: User, pk: int) -> Event:
 
 
 def event_local_days(event: Event) -> tuple[datetime.date, datetime.date]:
-    """The first and last day an event covers, in its own time zone. An all-day event's end
-    is exclusive (the midnight after its last day), so its last day is the one before: the day
-    of the moment just before its end, counted in absolute time, not on the clock (where
-    clocks skip midnight, as in Beirut in spring, the day begins at 01:00)."""
-    if not event.all_day:
-        return event.local_starts_at.date(), event.local_ends_at.date()
-    return event.local_starts_at.date(), just_before(event.ends_at).astimezone(event.zone).date()
+    """The first and last day an event covers, in its own time zone. An end at midnight (always
+    so for an all-day event) does not reach into the next day: the last day is that of the
+    moment just before the end, counted in absolute time, not on the clock (where clocks skip
+    midnight, as in Beirut in spring, the day begins at 01:00)."""
+    first = event.local_starts_at.date()
+    return first, max(first, just_before(event.ends_at).astimezone(event.zone).date())
 
 
 def just_before(moment: datetime.datetime) -> datetime.datetime:

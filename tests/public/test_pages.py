@@ -284,6 +284,33 @@ def test_an_event_is_dated_in_its_own_time_zone(client, world):
     assert "Times are those of Bishkek (Asia/Bishkek)." in content
 
 
+def test_an_evening_ending_at_midnight_is_dated_on_its_one_day(client, world):
+    """19:00 to midnight is one evening: dated on its day alone, its end the next day's 00:00."""
+    starts = days_from_now(50, 19, BISHKEK)
+    evening = EventFactory(
+        programme=world.published["fair"],
+        visibility=PUBLIC,
+        title="Evening of komuz music",
+        host_institution=world.public_events["bishkek_concert"].host_institution,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=5),
+    )
+    response = client.get(reverse("public:event", args=[evening.pk]))
+    content = response.content.decode()
+    ends = re.search(r'data-local="ends">(.*?)</dd>', content, flags=re.DOTALL).group(1)
+    next_day = starts.date() + datetime.timedelta(days=1)
+
+    assert (response.context["first_day"], response.context["last_day"]) == (
+        starts.date(),
+        starts.date(),
+    )
+    assert (
+        date_format(next_day, "DATE_FORMAT") not in head_tags(response).properties["og:description"]
+    )
+    assert ends.strip().endswith(", 00:00")
+    assert date_format(next_day, "j") in ends
+
+
 def test_an_event_late_in_the_evening_is_listed_on_its_local_day(client, world):
     """23:30 in Bishkek on one day is 22:30 in Tashkent the same day, but 17:30 UTC: build one
     at 00:30 local, which is the day before in Tashkent, and see the local day on the list."""
