@@ -284,17 +284,22 @@ def test_an_event_is_dated_in_its_own_time_zone(client, world):
     assert "Times are those of Bishkek (Asia/Bishkek)." in content
 
 
+def bishkek_event(world, title: str, starts_at: datetime.datetime, *, hours: int) -> Event:
+    """A public event of the published fair, hosted in Bishkek."""
+    return EventFactory(
+        programme=world.published["fair"],
+        visibility=PUBLIC,
+        title=title,
+        host_institution=world.public_events["bishkek_concert"].host_institution,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=hours),
+    )
+
+
 def test_an_evening_ending_at_midnight_is_dated_on_its_one_day(client, world):
     """19:00 to midnight is one evening: dated on its day alone, its end the next day's 00:00."""
     starts = days_from_now(50, 19, BISHKEK)
-    evening = EventFactory(
-        programme=world.published["fair"],
-        visibility=PUBLIC,
-        title="Evening of komuz music",
-        host_institution=world.public_events["bishkek_concert"].host_institution,
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=5),
-    )
+    evening = bishkek_event(world, "Evening of komuz music", starts, hours=5)
     response = client.get(reverse("public:event", args=[evening.pk]))
     content = response.content.decode()
     ends = re.search(r'data-local="ends">(.*?)</dd>', content, flags=re.DOTALL).group(1)
@@ -315,14 +320,7 @@ def test_an_event_late_in_the_evening_is_listed_on_its_local_day(client, world):
     """23:30 in Bishkek on one day is 22:30 in Tashkent the same day, but 17:30 UTC: build one
     at 00:30 local, which is the day before in Tashkent, and see the local day on the list."""
     starts = days_from_now(50, 0, BISHKEK).replace(minute=30)
-    EventFactory(
-        programme=world.published["fair"],
-        visibility=PUBLIC,
-        title="Midnight film in Bishkek",
-        host_institution=world.public_events["bishkek_concert"].host_institution,
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=2),
-    )
+    bishkek_event(world, "Midnight film in Bishkek", starts, hours=2)
     content = client.get(reverse("public:events"), {"q": "Midnight"}).content.decode()
 
     assert date_format(starts.date(), "DATE_FORMAT") in content
