@@ -22,7 +22,7 @@ from accounts.models import User
 from calendars.holidays import holidays_between
 from calendars.warnings import Warnings, warnings_for_events
 from events.models import Event
-from events.selectors import event_local_days, just_before
+from events.selectors import local_days
 from events.spans import overlapping
 from institutions.models import Country
 
@@ -189,11 +189,7 @@ class CalendarDay:
 def covered_days(event: Event, zone: zoneinfo.ZoneInfo) -> tuple[datetime.date, datetime.date]:
     """The first and last day ``event`` covers: the reader's days for a timed event, its own
     local dates for an all-day one. An end at midnight does not reach into the next day."""
-    if event.all_day:
-        return event_local_days(event)
-    first = event.starts_at.astimezone(zone).date()
-    last = just_before(event.ends_at).astimezone(zone).date()
-    return first, max(first, last)
+    return local_days(event.starts_at, event.ends_at, event.zone if event.all_day else zone)
 
 
 def _clocks_differ(event: Event, zone: zoneinfo.ZoneInfo) -> bool:

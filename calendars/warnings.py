@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from calendars.holidays import holidays_between
 from events.models import Event, Venue
-from events.selectors import just_before
+from events.selectors import local_days
 from events.spans import overlap_sql
 from institutions.models import Country
 from programmes.models import Partnership, Programme
@@ -27,15 +27,6 @@ from programmes.selectors import programme_visibility
 class EventWarning:
     kind: str  # "overlap" or "holiday"
     message: str
-
-
-def _local_days(starts_at, ends_at, time_zone: str) -> tuple[datetime.date, ...]:
-    """The first and last day the event touches on its place's calendar; an end at the start
-    of a day (always so for an all-day event) belongs to the day before."""
-    zone = zoneinfo.ZoneInfo(time_zone)
-    first = starts_at.astimezone(zone).date()
-    last = max(first, just_before(ends_at).astimezone(zone).date())
-    return first, last
 
 
 def _country_codes_by_programme(programme_ids) -> dict[int, set[str]]:
@@ -128,7 +119,7 @@ def event_warnings(
             for _event, _count, title, readable in _clashes([moment], reader)
         ]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
-    first, last = _local_days(starts_at, ends_at, time_zone)
+    first, last = local_days(starts_at, ends_at, zoneinfo.ZoneInfo(time_zone))
     return warnings + _HolidayWarnings(_country_names())(codes, first, last)
 
 
@@ -237,9 +228,7 @@ def warnings_for_events(
         counts[event_id] = count
     codes = _country_codes_by_programme({event.programme_id for event in events})
     holiday_warnings = _HolidayWarnings(_country_names())
-    days = {
-        event.pk: _local_days(event.starts_at, event.ends_at, event.time_zone) for event in events
-    }
+    days = {event.pk: local_days(event.starts_at, event.ends_at, event.zone) for event in events}
     # The holidays of every country involved over the whole stretch, looked up once.
     holidays = holidays_between(
         {code for programme_codes in codes.values() for code in programme_codes}

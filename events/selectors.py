@@ -6,6 +6,7 @@ database walks the ``starts_at`` indexes, and every query selects what the pages
 """
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
 from django.db.models import QuerySet, Sum
@@ -37,19 +38,22 @@ def event_get(*, user: User, pk: int) -> Event:
     )
 
 
+def local_days(
+    starts_at: datetime.datetime, ends_at: datetime.datetime, zone: zoneinfo.ZoneInfo
+) -> tuple[datetime.date, datetime.date]:
+    """The first and last day from ``starts_at`` to ``ends_at`` on the calendar of ``zone``. An
+    end at midnight (always so for an all-day event) does not reach into the next day: the last
+    day is that of the moment just before the end, counted in absolute time, not on the clock
+    (where clocks skip midnight, as in Beirut in spring, the day begins at 01:00; a step back on
+    an aware clock is a step back on its wall clock)."""
+    first = starts_at.astimezone(zone).date()
+    just_before = ends_at.astimezone(datetime.UTC) - datetime.timedelta(microseconds=1)
+    return first, max(first, just_before.astimezone(zone).date())
+
+
 def event_local_days(event: Event) -> tuple[datetime.date, datetime.date]:
-    """The first and last day an event covers, in its own time zone. An end at midnight (always
-    so for an all-day event) does not reach into the next day: the last day is that of the
-    moment just before the end, counted in absolute time, not on the clock (where clocks skip
-    midnight, as in Beirut in spring, the day begins at 01:00)."""
-    first = event.local_starts_at.date()
-    return first, max(first, just_before(event.ends_at).astimezone(event.zone).date())
-
-
-def just_before(moment: datetime.datetime) -> datetime.datetime:
-    """The last moment before ``moment``, in UTC: a step back on an aware clock of a time zone
-    is a step back on its wall clock, which is not an instant earlier where clocks change."""
-    return moment.astimezone(datetime.UTC) - datetime.timedelta(microseconds=1)
+    """The first and last day an event covers, in its own time zone (``local_days``)."""
+    return local_days(event.starts_at, event.ends_at, event.zone)
 
 
 def start_of_today() -> datetime.datetime:

@@ -165,11 +165,10 @@ def event_classes(item: DayEntry) -> SafeString:
     return mark_safe(escape(" ".join(classes)))
 
 
-def _chip_ends(entry: CalendarEntry, page: _Page) -> tuple[str, str, str]:
-    """What a chip says of its event on every day it is shown: its colours, its link, and the
-    title, status and warnings that close it."""
+def _chip_ends(entry: CalendarEntry, page: _Page) -> tuple[str, str]:
+    """What a chip says of its event on every day it is shown: its link, and the title, status
+    and warnings that close it."""
     event = entry.event
-    colours = f"dl-cal-event dl-cal-{event.country.code} dl-cal-status-{event.status}"
     link = (
         f'" href="{escape(page.event_path(event.pk))}"><span class="dl-cal-when">'
         f'<span class="dl-cal-code" aria-hidden="true">{escape(event.country.code)}</span> '
@@ -179,7 +178,7 @@ def _chip_ends(entry: CalendarEntry, page: _Page) -> tuple[str, str, str]:
         f'</span><span class="dl-cal-event-title">{title}</span>'
         f"{_event_status(event, page)}{_warning_mark(entry, page)}</a>"
     )
-    return colours, link, closing
+    return link, closing
 
 
 def event_chip(item: DayEntry, page: _Page, ends: dict) -> str:
@@ -189,12 +188,8 @@ def event_chip(item: DayEntry, page: _Page, ends: dict) -> str:
     ``id``, which stays its own while the page's context holds every entry."""
     if (found := ends.get(id(item.entry))) is None:
         found = ends[id(item.entry)] = _chip_ends(item.entry, page)
-    colours, link, closing = found
-    if not item.is_first_day:
-        colours += " dl-cal-continued"
-    if not item.is_last_day:
-        colours += " dl-cal-continues"
-    return f'<a class="{escape(colours)}{link}{_day_time(item, page)}{closing}'
+    link, closing = found
+    return f'<a class="dl-cal-event {event_classes(item)}{link}{_day_time(item, page)}{closing}'
 
 
 @register.simple_tag(takes_context=True)
