@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from config.admin_input import AdminInputMixin
-from config.admin_utils import DostlikAdminMixin, FollowsParentInlineMixin
+from core.admin import DostlikAdminMixin, FollowsParentInlineMixin
+from core.admin_input import AdminInputMixin
 from institutions.admin import MembershipInline, MembershipsThroughServicesMixin
 from institutions.models import NationalCoordinator, Viewer
 from institutions.permissions import is_national_coordinator

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from institutions.validators import validate_time_zone
+from core.validators import validate_time_zone
 
 
 class User(AbstractUser):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.middleware import set_language_cookie
 from accounts.services import user_language_set
-from config.ratelimits import login_rate_limit
+from core.ratelimits import login_rate_limit
 
 
 # Sign-in POSTs are rate-limited per address; django-axes also locks a username and address

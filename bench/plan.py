@@ -58,7 +58,7 @@ PAGES = {
 
 
 # Pages timed as the first view after a change: the data stamp is moved before each request, so
-# nothing kept is used (config/data_stamp.py).
+# nothing kept is used (core/caching.py).
 AFTER_A_CHANGE = frozenset(name for name in PAGES if name.endswith(", first view after a change"))
 
 

@@ -216,7 +216,7 @@ READING = """\
 - The feed holds every event its owner may see, without a window of dates, so its size grows
   with the database: 100,000 events make a file of some 65 MB.
 - *304*: the feed its token opens and its ETag are kept in Redis until the data changes
-  (`config/data_stamp.py`: every write to a row the desk shows moves a stamp that everything
+  (`core/caching.py`: every write to a row the desk shows moves a stamp that everything
   kept is filed under), so an unchanged feed answers 304 without a query; nothing is rendered.
 - *Warm*: the same, then the whole feed as it was kept on the server's disk for that ETag
   (`calendars/calendar_files.py`), sent as a file, with `sendfile`, as the static file is. A

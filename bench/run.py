@@ -268,7 +268,7 @@ class Bench:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from config.data_stamp import new_stamp
+        from core.caching import new_stamp
 
         def visit(name: str, path: str):
             if name in AFTER_A_CHANGE:

@@ -5,7 +5,7 @@ from django.utils.translation import ngettext
 from calendars.feeds import feed_filters_in_words
 from calendars.models import CalendarFeed
 from calendars.services import feed_revoke
-from config.admin_utils import DostlikAdminMixin, ReadOnlyAdminMixin, export_as_csv
+from core.admin import DostlikAdminMixin, ReadOnlyAdminMixin, export_as_csv
 
 
 class FeedStatusFilter(admin.SimpleListFilter):

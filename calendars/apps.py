@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from config import data_stamp
+from core import caching as data_stamp
 
 
 class CalendarsConfig(AppConfig):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calendars.models import CalendarFeed
-from config.data_stamp import ACCESS_KEEP_SECONDS, kept
+from core.caching import ACCESS_KEEP_SECONDS, kept
 from events.models import Event
 from events.selectors import event_list
 from institutions.models import Country, Institution
@@ -48,7 +48,7 @@ def feed_by_token(*, token: str) -> CalendarFeed:
     token is unknown, the feed revoked or its owner deactivated — alike, so an answer reveals
     nothing about which."""
     hashed = token_hash(token)
-    # Kept until the data changes (``config.data_stamp``): a revocation, a deactivated owner or
+    # Kept until the data changes (``core.caching``): a revocation, a deactivated owner or
     # a deleted feed is a change. An unknown token raises, so it is not kept.
     return kept(
         f"calendar-feed|{hashed}",

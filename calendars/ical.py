@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from config.data_stamp import kept
+from core.caching import kept
 from events.models import Event, Venue
 from events.selectors import event_local_days
 from institutions.models import Country, Institution
@@ -335,7 +335,7 @@ def feed_validators(
     feed (its name, filters and reader, the language) and should name one feed for one reader,
     as the moment a feed last changed is remembered under it.
 
-    They are kept until the data changes (``config.data_stamp``): a calendar app polling an
+    They are kept until the data changes (``core.caching``): a calendar app polling an
     unchanged feed costs no query here at all. ``events`` may be given as a function that
     returns them, called only when they are read."""
     return kept(

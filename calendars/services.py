@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from calendars.feeds import FEED_FILTERS, token_hash
 from calendars.models import CalendarFeed
-from config.data_stamp import data_changed
+from core.caching import data_changed
 
 # A calendar app polls a feed every few minutes to every few hours: writing each fetch down
 # would turn every poll into a write. Once in this span is enough to tell a feed in use.

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "core",
     "multilingual",
     # Locks out repeated failed sign-ins (see "Attacks and abuse" below).
     "axes",
@@ -67,20 +68,22 @@ INSTALLED_APPS = [
     "calendars",
     "public",
     "reports",
+    "desk",
+    "demo",
 ]
 
 MIDDLEWARE = [
-    # One log line per request (config/request_log.py): outermost, so its duration and status
+    # One log line per request (core/request_log.py): outermost, so its duration and status
     # are those the client gets.
-    "config.request_log.RequestLogMiddleware",
+    "core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Static files straight from the app server (hashed names, compressed), before any other
     # middleware spends time on a request for a stylesheet.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # With the database unreachable, any page answers 503 with a calm page (config/outage.py):
+    # With the database unreachable, any page answers 503 with a calm page (core/outage.py):
     # it wraps every middleware below, since sessions and sign-in read the database too.
-    "config.outage.DatabaseOutageMiddleware",
+    "core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -129,13 +132,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # A persistent connection that died with a database restart is replaced, not reused, so the
 # site recovers by itself once the database is back.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# A streaming read replica takes the reads made outside transactions (config/db_router.py).
+# A streaming read replica takes the reads made outside transactions (core/db_router.py).
 if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -145,7 +148,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -276,14 +279,14 @@ AXES_ENABLE_ADMIN = False
 # (nginx, a load balancer) append to X-Forwarded-For; then the address that many entries from
 # the right, which a client cannot forge. The rate limits use the same address.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "config.ratelimits.client_address"
-RATELIMIT_IP_META_KEY = "config.ratelimits.client_address"
-# django-ratelimit (config/ratelimits.py) counts in the default cache: Redis with REDIS_URL.
+AXES_CLIENT_IP_CALLABLE = "core.ratelimits.client_address"
+RATELIMIT_IP_META_KEY = "core.ratelimits.client_address"
+# django-ratelimit (core/ratelimits.py) counts in the default cache: Redis with REDIS_URL.
 RATELIMIT_RATES = {
     "login": env.str("RATELIMIT_LOGIN", default="10/m"),  # sign-in POSTs per address
     "feed": env.str("RATELIMIT_FEED", default="120/m"),  # fetches per calendar feed
 }
-RATELIMIT_VIEW = "config.ratelimits.rate_limited"
+RATELIMIT_VIEW = "core.ratelimits.rate_limited"
 # With the cache down, let requests through (sign-ins are still guarded by django-axes) rather
 # than refuse every sign-in and every feed.
 RATELIMIT_FAIL_OPEN = True
@@ -325,8 +328,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact_feed_tokens": {"()": "config.request_log.RedactFeedTokens"},
-        "one_line_while_cache_is_down": {"()": "config.cache_log.OneLineWhileCacheIsDown"},
+        "redact_feed_tokens": {"()": "core.request_log.RedactFeedTokens"},
+        "one_line_while_cache_is_down": {"()": "core.cache_log.OneLineWhileCacheIsDown"},
     },
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {

@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from config import views
+from core.views import healthz
 
 admin.site.site_header = _("Dostlik administration")
 admin.site.site_title = _("Dostlik admin")
 admin.site.index_title = _("Records of the cultural cooperation desk")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", include("desk.urls")),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("institutions/", include("institutions.urls")),
     path("events/", include("events.urls")),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_utils import (
+from core.admin import (
     LOADED_VERSION,
     DostlikAdminMixin,
     HistoryReadOnlyMixin,
@@ -21,11 +21,11 @@ from config.admin_utils import (
     VersionedModelForm,
     take_over_saved_row,
 )
+from core.validators import validate_time_zone
 from events.models import Event, Venue, all_day_bounds
 from events.permissions import can_add_event, can_change_event, can_view_event
 from events.services import event_create, event_update
 from institutions.permissions import is_coordinator
-from institutions.validators import validate_time_zone
 from multilingual.admin import TranslationsAdminMixin
 from multilingual.forms import with_translations
 from programmes.models import Partnership, Programme

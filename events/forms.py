@@ -18,12 +18,13 @@ from collections.abc import Sequence
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Fieldset, Layout, Row
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from calendars.warnings import EventWarning, event_warnings, warnings_digest
+from core.forms import add_service_error
 from events.models import Event, Venue, all_day_bounds
 from events.permissions import hostable_institution_ids
 from events.selectors import event_local_days
@@ -306,14 +307,7 @@ class EventForm(forms.Form):
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a refusal of the service on the field it concerns, or above the form."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for name, errors in error.error_dict.items():
-            field = _FIELD_FOR_SERVICE_ERROR.get(name, name)
-            if field == NON_FIELD_ERRORS or field not in self.fields:
-                field = None
-            self.add_error(field, errors)
+        add_service_error(self, error, field_names=_FIELD_FOR_SERVICE_ERROR)
 
 
 class WarningsAcknowledgementForm(forms.Form):

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_time_zone
 from institutions.models import Country, Institution
-from institutions.validators import validate_time_zone
 from multilingual.content import translation_errors
 from programmes.models import Programme
 

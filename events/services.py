@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.data_stamp import data_changed
+from core.caching import data_changed
+from core.exceptions import StaleVersion
 from events.models import Event, Venue
 from institutions.models import Country, Institution
-from programmes.exceptions import StaleVersion
 from programmes.models import Programme
 from reports.tallies import retally, tally_year
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_utils import DostlikAdminMixin, FollowsParentInlineMixin, take_over_saved_row
+from core.admin import DostlikAdminMixin, FollowsParentInlineMixin, take_over_saved_row
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from institutions.permissions import can_manage_coordinators, is_national_coordinator, role_ids
 from institutions.services import country_create, membership_add, membership_remove

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from institutions.validators import validate_time_zone
+from core.validators import validate_time_zone
 from multilingual.content import validate_translations
 
 

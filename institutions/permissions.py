@@ -2,7 +2,7 @@
 
 A person's roles are rows (Membership, NationalCoordinator, Viewer), read once per request and
 kept on the user object, so a page that asks many questions runs the role queries once; between
-requests they are kept until the data changes (``config.data_stamp``), which a role given or
+requests they are kept until the data changes (``core.caching``), which a role given or
 taken away does at once.
 """
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import rules
 
-from config.data_stamp import ACCESS_KEEP_SECONDS, kept
+from core.caching import ACCESS_KEEP_SECONDS, kept
 from institutions.models import Institution, Membership, NationalCoordinator, Viewer
 
 

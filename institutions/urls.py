@@ -6,7 +6,6 @@ app_name = "institutions"
 
 urlpatterns = [
     path("", views.institution_list, name="list"),
-    path("<int:pk>/", views.institution_detail, name="detail"),
     path("<int:pk>/coordinators/", views.institution_coordinators, name="coordinators"),
     path(
         "<int:pk>/coordinators/<int:membership_pk>/remove/",

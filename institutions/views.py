@@ -1,6 +1,7 @@
-"""Institution pages, for every signed-in user. The coordinators of an institution are listed
-for everyone signed in; naming and removing them is for the national coordinators of its
-country and administrators (``can_manage_coordinators``), others get 403."""
+"""The list of institutions and their coordinators, for every signed-in user; an institution's
+own page, with its programmes, events and agreements, is the desk's. Naming and removing
+coordinators is for the national coordinators of the institution's country and administrators
+(``can_manage_coordinators``), others get 403."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,16 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from events.selectors import event_list_hosted_upcoming
 from institutions import selectors, services
 from institutions.filters import InstitutionFilter
 from institutions.forms import CoordinatorAddForm
 from institutions.models import Institution
 from institutions.permissions import can_manage_coordinators
-from programmes.selectors import agreement_list_for_institution, programme_list_for_institution
-
-# A detail page lists this many of each; the rest are a click away on the filtered list.
-RELATED_SHOWN = 10
 
 
 @require_safe
@@ -40,26 +36,6 @@ def _institution(request, pk: int) -> Institution:
         return selectors.institution_get(user=request.user, pk=pk)
     except Institution.DoesNotExist as exc:
         raise Http404 from exc
-
-
-@require_safe
-def institution_detail(request, pk: int):
-    user = request.user
-    institution = _institution(request, pk)
-    context = {
-        "institution": institution,
-        "programmes": programme_list_for_institution(user=user, institution=institution)[
-            :RELATED_SHOWN
-        ],
-        "upcoming_events": event_list_hosted_upcoming(user=user, institution=institution)[
-            :RELATED_SHOWN
-        ],
-        "agreements": agreement_list_for_institution(user=user, institution=institution)[
-            :RELATED_SHOWN
-        ],
-        "related_shown": RELATED_SHOWN,
-    }
-    return render(request, "institutions/institution_detail.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -40,7 +40,7 @@ from institutions.permissions import role_ids  # noqa: E402
 from programmes.selectors import programme_list  # noqa: E402
 from public.selectors import public_event_list, public_programme_list  # noqa: E402
 
-# The demo accounts (institutions/management/commands/load_demo.py).
+# The demo accounts (demo/management/commands/load_demo.py).
 BROWSING_ACCOUNTS = ("uz.coordinator", "kz.coordinator", "uz.national", "kz.national", "viewer")
 EDITING_ACCOUNTS = ("uz.coordinator", "kz.coordinator")
 FEED_OWNERS = (*BROWSING_ACCOUNTS, "admin")

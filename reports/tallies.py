@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils import timezone
 
-from config.data_stamp import data_changed
+from core.caching import data_changed
 from events.models import Event
 from programmes.models import Programme
 from reports.models import EventTally
@@ -125,7 +125,7 @@ def retally(buckets: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS
     with transaction.atomic(using=using):
         _lock(Programme.objects.using(using).filter(pk__in=programme_ids))
         rows = _tally_rows(Event.objects.using(using).filter(events_in))
-        # One query: no receiver listens to tallies (config.data_stamp.DERIVED_MODELS).
+        # One query: no receiver listens to tallies (core.caching.DERIVED_MODELS).
         EventTally.objects.using(using).filter(tallies_of).delete()
         EventTally.objects.using(using).bulk_create(rows)
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
-from config.data_stamp import kept
+from core.caching import kept
 from reports import charts, selectors, tables
 from reports.charts import Chart
 from reports.exports import WRITERS, generated_at
@@ -81,7 +81,7 @@ def _other_report_query(form: ReportFilterForm) -> str:
 
 
 def _kept(request, form: ReportFilterForm, report: str, compute: Callable[[], object]):
-    """The figures ``compute()`` reads, kept until the data changes (``config.data_stamp``)
+    """The figures ``compute()`` reads, kept until the data changes (``core.caching``)
     for this reader, these filters, language and day: an analyst moves between the reports and
     their years far more often than the events change."""
     query = urlencode(sorted(form.query().items()))

@@ -1,4 +1,4 @@
-"""The data stamp (config/data_stamp.py): what is kept under it is computed once while nothing
+"""The data stamp (core/caching.py): what is kept under it is computed once while nothing
 changes, and again after any write to a row the desk shows — saved, deleted, linked, inserted
 in bulk — but not after writes that show nowhere; with no cache, nothing is kept."""
 
@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from config.data_stamp import data_stamp, kept
+from core.caching import data_stamp, kept
 from events.models import Event
 from events.services import event_bulk_create
 from tests.factories import CountryFactory, EventFactory, UserFactory

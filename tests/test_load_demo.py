@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import User
+from demo.content import UWED_KAZNU_MEMORANDUM
+from demo.generated import generated_event_uid
 from events.models import Event
 from events.selectors import event_local_days
-from institutions.demo.content import UWED_KAZNU_MEMORANDUM
-from institutions.demo.generated import generated_event_uid
 from programmes.models import Agreement, Programme
 
 DOSTLIK_APPS = ("accounts", "institutions", "programmes", "events")

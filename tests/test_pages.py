@@ -193,7 +193,7 @@ def titles(response) -> list[str]:
 
 
 def test_home_shows_upcoming_events_own_programmes_and_counts(member_client, world):
-    response = member_client.get(reverse("home"))
+    response = member_client.get(reverse("desk:home"))
 
     assert response.status_code == 200
     assert [event.title for event in response.context["upcoming_events"]] == [
@@ -219,7 +219,7 @@ def test_home_gives_a_national_coordinator_the_programmes_of_their_country(clien
     PartnershipFactory(programme=only_uzbek, institution=world.uwed)
     national = NationalCoordinatorFactory(country=world.kz).user
 
-    response = signed_in(client, national).get(reverse("home"))
+    response = signed_in(client, national).get(reverse("desk:home"))
 
     assert [programme.title for programme in response.context["own_programmes"]] == [
         "Confidential festival plan",
@@ -240,7 +240,7 @@ def test_home_measures_the_youth_share_of_this_years_held_events(member_client, 
         youth_attendance=50,
     )
 
-    response = member_client.get(reverse("home"))
+    response = member_client.get(reverse("desk:home"))
 
     assert response.context["attendance"].youth_share == 25
     assert "50 of 200 counted" in response.content.decode()
@@ -250,9 +250,9 @@ def test_home_opened_again_is_kept_and_a_new_event_shows_at_once(member_client, 
     def upcoming(response) -> set[str]:
         return {event.title for event in response.context["upcoming_events"]}
 
-    first = member_client.get(reverse("home"))
+    first = member_client.get(reverse("desk:home"))
     with CaptureQueriesContext(connection) as captured:
-        again = member_client.get(reverse("home"))
+        again = member_client.get(reverse("desk:home"))
     # Read now: the next request empties the connection's log of queries.
     again_queries = len(captured)
     EventFactory(
@@ -262,7 +262,7 @@ def test_home_opened_again_is_kept_and_a_new_event_shows_at_once(member_client, 
         starts_at=in_days(1, hour=18),
         ends_at=in_days(1, hour=20),
     )
-    changed = member_client.get(reverse("home"))
+    changed = member_client.get(reverse("desk:home"))
 
     # The session and the user: the figures and lists are kept.
     assert again_queries == 2
@@ -280,8 +280,8 @@ def test_login_page_renders_and_signs_in(client, world):
     assert page.status_code == 200
     assert 'name="username"' in page.content.decode()
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
-    assert client.get(reverse("home")).context["user"] == user
+    assert response["Location"] == reverse("desk:home")
+    assert client.get(reverse("desk:home")).context["user"] == user
 
 
 def test_logout_needs_a_post_and_says_so_on_the_login_page(member_client):
@@ -291,7 +291,7 @@ def test_logout_needs_a_post_and_says_so_on_the_login_page(member_client):
 
     assert response.redirect_chain == [(reverse("accounts:login"), 302)]
     assert "You have signed out." in response.content.decode()
-    assert member_client.get(reverse("home"))["Location"] == "/accounts/login/?next=/"
+    assert member_client.get(reverse("desk:home"))["Location"] == "/accounts/login/?next=/"
 
 
 def test_healthz_answers_ok_without_login(client):
@@ -339,7 +339,7 @@ def test_institution_list_filters_by_country_kind_and_search(member_client, worl
 def test_institution_detail_lists_programmes_events_agreements_and_coordinators(
     member_client, world
 ):
-    response = member_client.get(reverse("institutions:detail", args=[world.uwed.pk]))
+    response = member_client.get(reverse("desk:institution", args=[world.uwed.pk]))
 
     assert [p.title for p in response.context["programmes"]] == [
         "Confidential festival plan",
@@ -639,8 +639,8 @@ def test_a_foreign_coordinator_gets_404_for_a_draft_and_its_event(outsider_clien
 def test_a_foreign_coordinator_does_not_see_a_draft_in_any_list(outsider_client, world):
     programmes = outsider_client.get(reverse("programmes:list"))
     events = outsider_client.get(reverse("events:list"))
-    home = outsider_client.get(reverse("home"))
-    institution = outsider_client.get(reverse("institutions:detail", args=[world.uwed.pk]))
+    home = outsider_client.get(reverse("desk:home"))
+    institution = outsider_client.get(reverse("desk:institution", args=[world.uwed.pk]))
 
     assert titles(programmes) == [
         "Kazakhstan Education Days",
@@ -754,8 +754,8 @@ def add_events(count: int, base: Base) -> None:
         ("programmes:agreement_list", add_agreements, "page_obj", 25),
         ("programmes:list", add_programmes, "page_obj", 25),
         ("events:list", add_events, "page_obj", 25),
-        ("home", add_events, "upcoming_events", 10),
-        ("home", add_programmes, "own_programmes", 8),
+        ("desk:home", add_events, "upcoming_events", 10),
+        ("desk:home", add_programmes, "own_programmes", 8),
     ],
 )
 def test_list_pages_run_as_many_queries_for_50_rows_as_for_1(

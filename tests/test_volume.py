@@ -23,7 +23,7 @@ def development(settings):
 def pages() -> list[str]:
     programme = Programme.objects.get(title="Abay. Heritage of Fraternal Peoples")
     return [
-        reverse("home"),
+        reverse("desk:home"),
         reverse("events:list"),
         reverse("events:list") + "?country=KZ&kind=concert",
         reverse("events:list") + "?page=3",

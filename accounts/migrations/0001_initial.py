@@ -3,7 +3,7 @@
 import django.contrib.auth.models
 import django.contrib.auth.validators
 import django.utils.timezone
-import institutions.validators
+import core.validators
 from django.db import migrations, models
 
 
@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
                 ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
                 ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('time_zone', models.CharField(blank=True, help_text="IANA name, e.g. Asia/Almaty. Empty: the site's time zone.", max_length=64, validators=[institutions.validators.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(blank=True, help_text="IANA name, e.g. Asia/Almaty. Empty: the site's time zone.", max_length=64, validators=[core.validators.validate_time_zone], verbose_name='time zone')),
                 ('language', models.CharField(blank=True, choices=[('en', 'English'), ('ru', 'Русский'), ('uz', 'Oʻzbekcha'), ('kk', 'Қазақша')], help_text="The language of the interface, in every browser this person signs in from. Empty: the browser's language.", max_length=10, verbose_name='language')),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),

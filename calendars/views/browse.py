@@ -25,7 +25,7 @@ from django.views.decorators.http import require_safe
 
 from calendars import selectors
 from calendars.selectors import Period
-from config.data_stamp import kept
+from core.caching import kept
 from events.filters import EventFilter
 from events.selectors import event_list
 
@@ -217,7 +217,7 @@ def _title(view: str, period: Period, custom: bool) -> str:
 
 @require_safe
 def calendar(request):
-    """The page is kept until the data changes (``config.data_stamp``), for each reader, query,
+    """The page is kept until the data changes (``core.caching``), for each reader, query,
     language, time zone and day: people open the same months again and again between changes,
     and a month of busy weeks takes far longer to read and render than to send. The page's
     frame (the navigation, the sign-out form's CSRF token, messages) is rendered each time."""

@@ -10,7 +10,7 @@ The feed file (``/calendar/feeds/<token>.ics``) is fetched by calendar apps, whi
 in: the token is the key. It answers 404 alike for an unknown token, a revoked feed and a
 deactivated owner. Calendar apps poll for ever, so an unchanged feed answers 304 without a
 query — the feed its token opens, its ETag and Last-Modified are kept until the data changes
-(``config.data_stamp``) — and without being rendered; fetched in full, it is sent as the file
+(``core.caching``) — and without being rendered; fetched in full, it is sent as the file
 kept for that ETag (``calendars.calendar_files``); a changed one is rendered from cached
 VEVENTs in a fixed number of queries, whatever its size.
 """
@@ -47,7 +47,8 @@ from calendars.feeds import (
 )
 from calendars.ical import feed_bytes, feed_validators
 from calendars.models import CalendarFeed
-from config.ratelimits import feed_rate_limit
+from core.forms import add_service_error
+from core.ratelimits import feed_rate_limit
 from events.models import Event
 from institutions.models import Country, Institution
 from programmes.models import Programme
@@ -112,13 +113,6 @@ class FeedForm(forms.Form):
         }
         return {name: value for name, value in chosen.items() if value}
 
-    def add_service_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
-
 
 def _filters_from_query(request) -> dict[str, str]:
     """The calendar's current filters, passed along in the query string by its "subscribe"
@@ -165,7 +159,7 @@ def feeds(request):
                 owner=request.user, name=form.cleaned_data["name"], filters=form.feed_filters()
             )
         except ValidationError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
         else:
             return _ready_page(request, new_feed)
     return _list_page(request, form)

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import events.models
-import institutions.validators
+import core.validators
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 ('translations', models.JSONField(blank=True, default=dict, help_text='The title and description in other languages, by language code; a reader whose language has none sees the original.', verbose_name='translations')),
                 ('kind', models.CharField(choices=[('exhibition', 'Exhibition'), ('concert', 'Concert'), ('film_screening', 'Film screening'), ('conference', 'Conference'), ('fair', 'Fair'), ('lecture', 'Lecture'), ('performance', 'Performance'), ('workshop', 'Workshop'), ('visit', 'Official visit'), ('ceremony', 'Ceremony'), ('other', 'Other')], max_length=20, verbose_name='kind')),
                 ('city', models.CharField(max_length=100, verbose_name='city')),
-                ('time_zone', models.CharField(help_text='IANA name of the place where the event happens.', max_length=64, validators=[institutions.validators.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(help_text='IANA name of the place where the event happens.', max_length=64, validators=[core.validators.validate_time_zone], verbose_name='time zone')),
                 ('starts_at', models.DateTimeField(verbose_name='starts')),
                 ('ends_at', models.DateTimeField(verbose_name='ends')),
                 ('all_day', models.BooleanField(default=False, help_text='Runs from the start date to the day before the end date, in local time.', verbose_name='all day')),
@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ('translations', models.JSONField(blank=True, default=dict, help_text='The title and description in other languages, by language code; a reader whose language has none sees the original.', verbose_name='translations')),
                 ('kind', models.CharField(choices=[('exhibition', 'Exhibition'), ('concert', 'Concert'), ('film_screening', 'Film screening'), ('conference', 'Conference'), ('fair', 'Fair'), ('lecture', 'Lecture'), ('performance', 'Performance'), ('workshop', 'Workshop'), ('visit', 'Official visit'), ('ceremony', 'Ceremony'), ('other', 'Other')], max_length=20, verbose_name='kind')),
                 ('city', models.CharField(max_length=100, verbose_name='city')),
-                ('time_zone', models.CharField(help_text='IANA name of the place where the event happens.', max_length=64, validators=[institutions.validators.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(help_text='IANA name of the place where the event happens.', max_length=64, validators=[core.validators.validate_time_zone], verbose_name='time zone')),
                 ('starts_at', models.DateTimeField(verbose_name='starts')),
                 ('ends_at', models.DateTimeField(verbose_name='ends')),
                 ('all_day', models.BooleanField(default=False, help_text='Runs from the start date to the day before the end date, in local time.', verbose_name='all day')),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_utils import (
+from core.admin import (
     DostlikAdminMixin,
     FollowsParentInlineMixin,
     HistoryReadOnlyMixin,

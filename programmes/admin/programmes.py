@@ -12,8 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from config.admin_input import AutocompleteSelect
-from config.admin_utils import (
+from core.admin import (
     LOADED_VERSION,
     DostlikAdminMixin,
     FollowsParentInlineMixin,
@@ -25,6 +24,7 @@ from config.admin_utils import (
     export_as_csv,
     take_over_saved_row,
 )
+from core.admin_input import AutocompleteSelect
 from events.admin import EventLocalTimesMixin
 from events.models import Event
 from institutions.models import Institution

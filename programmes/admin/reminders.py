@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from config.admin_utils import DostlikAdminMixin, ReadOnlyAdminMixin
+from core.admin import DostlikAdminMixin, ReadOnlyAdminMixin
 from programmes.models import Reminder
 
 

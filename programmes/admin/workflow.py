@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_utils import is_staff_member, show_refusal
+from core.admin import is_staff_member
+from core.forms import add_service_error
 from institutions.models import Country
 from institutions.permissions import (
     is_administrator,
@@ -334,7 +335,7 @@ class ProgrammeWorkflowMixin:
                     self.tell_failure(request, programme, DECIDE, " ".join(error.messages))
                     return None
                 # A missing reason: asked for again on the same page, with what was typed.
-                show_refusal(form, error)
+                add_service_error(form, error)
             else:
                 self.message_user(
                     request,

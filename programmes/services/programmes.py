@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.exceptions import StaleVersion
 from institutions.models import Institution
-from programmes.exceptions import StaleVersion
 from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
 from programmes.permissions import OPEN_STATUSES
 from programmes.services.workflow import programme_return_for_decision

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from config.data_stamp import data_changed
+from core.caching import data_changed
 from institutions.models import Country
 from programmes import notifications
 from programmes.models import Approval, Programme, ProgrammeTransition

@@ -17,12 +17,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 from rules import Predicate
 
+from core.exceptions import StaleVersion
+from core.forms import add_service_error
 from events.selectors import event_list_for_programme
 from institutions.models import Country, Institution
 from institutions.permissions import role_ids
 from institutions.selectors import institution_list
 from programmes import selectors, services
-from programmes.exceptions import StaleVersion
 from programmes.filters import ProgrammeFilter
 from programmes.forms import (
     CancelForm,
@@ -235,16 +236,6 @@ def _partner_initial(partnership: Partnership) -> dict:
     }
 
 
-def show_refusal(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form: on the field it names when the form has it, else
-    above the form (a partner's field, a rule spanning several fields)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _render_form(request, *, form, formset, programme=None, status=200):
     return render(
         request,
@@ -278,7 +269,7 @@ def programme_create(request):
                 actor=user, partners=formset.partner_rows(), **form.programme_fields()
             )
         except ValidationError as error:
-            show_refusal(form, error)
+            add_service_error(form, error)
         else:
             messages.success(
                 request,
@@ -336,7 +327,7 @@ def programme_edit(request, pk: int):
             form.add_error(None, error)
             status = 409
         except ValidationError as error:
-            show_refusal(form, error)
+            add_service_error(form, error)
         else:
             if saved.returned_for_decision:
                 messages.warning(

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.forms import add_service_error
 from institutions.models import Country
 from institutions.permissions import role_ids
 from programmes import selectors, services
@@ -26,7 +27,6 @@ from programmes.views.programmes import (
     deciding_countries,
     programme_page,
     render_programme,
-    show_refusal,
     visible_programme,
 )
 
@@ -109,7 +109,7 @@ def programme_decide(request, pk: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            show_refusal(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _decision_message(approval, programme))
             return programme_page(programme)

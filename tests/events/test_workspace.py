@@ -10,10 +10,10 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from accounts.models import User
+from core.exceptions import StaleVersion
 from events.models import Event, all_day_bounds
 from events.services import event_update
 from institutions.models import Institution
-from programmes.exceptions import StaleVersion
 from programmes.models import Programme
 from programmes.services import agreement_create
 from tests.factories import (

@@ -57,7 +57,7 @@ def test_the_saved_language_follows_the_person_to_a_new_browser(client, person):
     new_browser.force_login(person)
     assert COOKIE not in new_browser.cookies
 
-    response = new_browser.get(reverse("home"))
+    response = new_browser.get(reverse("desk:home"))
 
     assert (html_lang(response), response["Content-Language"]) == ("uz", "uz")
     # The new browser is told too, so its sign-in page speaks Uzbek after signing out.
@@ -152,7 +152,7 @@ def test_the_sign_in_page_offers_every_language_and_marks_the_current_one(client
 def test_the_user_menu_offers_every_language(client, person):
     client.force_login(person)
 
-    content = client.get(reverse("home")).content.decode()
+    content = client.get(reverse("desk:home")).content.decode()
 
     assert re.findall(r'name="language" value="(\w+)"', content) == ["en", "ru", "uz", "kk"]
     assert f'action="{SWITCH}"' in content

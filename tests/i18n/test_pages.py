@@ -117,8 +117,8 @@ def test_a_programme_page_shows_its_translated_title_and_the_host_s_name(
 def test_an_institution_page_falls_back_to_the_original_name(client, reader_in, abay_exhibition):
     gallery = abay_exhibition.host_institution
 
-    russian = reader_in(client, "ru").get(reverse("institutions:detail", args=[gallery.pk]))
-    kazakh = reader_in(client, "kk").get(reverse("institutions:detail", args=[gallery.pk]))
+    russian = reader_in(client, "ru").get(reverse("desk:institution", args=[gallery.pk]))
+    kazakh = reader_in(client, "kk").get(reverse("desk:institution", args=[gallery.pk]))
 
     assert (page_title(russian), page_title(kazakh)) == (
         "Fine Arts Gallery of Uzbekistan",

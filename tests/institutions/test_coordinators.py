@@ -210,7 +210,7 @@ def test_removing_takes_a_post(client, uwed, uz_national):
 def test_the_institution_page_links_to_its_coordinators(client, uwed):
     client.force_login(UserFactory())
 
-    response = client.get(reverse("institutions:detail", args=[uwed.pk]))
+    response = client.get(reverse("desk:institution", args=[uwed.pk]))
 
     assert f'href="{coordinators_url(uwed)}"' in response.content.decode()
 

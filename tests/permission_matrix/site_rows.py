@@ -204,7 +204,7 @@ def workflow(
 
 ROWS: list[Row] = [
     # ---- site-wide ----
-    page("home", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("desk:home", get=SIGNED_IN, post=NOT_THIS_METHOD),
     # The health check answers everyone, anonymous too, and only to reads.
     page(
         "healthz",
@@ -216,23 +216,23 @@ ROWS: list[Row] = [
         "accounts:login",
         get=roles(
             anon=OK,
-            viewer=to("home"),
-            own=to("home"),
-            uz=to("home"),
-            kz=to("home"),
-            nc_uz=to("home"),
-            nc_kz=to("home"),
-            admin=to("home"),
+            viewer=to("desk:home"),
+            own=to("desk:home"),
+            uz=to("desk:home"),
+            kz=to("desk:home"),
+            nc_uz=to("desk:home"),
+            nc_kz=to("desk:home"),
+            admin=to("desk:home"),
         ),
         post=roles(
             anon=INVALID,
-            viewer=to("home"),
-            own=to("home"),
-            uz=to("home"),
-            kz=to("home"),
-            nc_uz=to("home"),
-            nc_kz=to("home"),
-            admin=to("home"),
+            viewer=to("desk:home"),
+            own=to("desk:home"),
+            uz=to("desk:home"),
+            kz=to("desk:home"),
+            nc_uz=to("desk:home"),
+            nc_kz=to("desk:home"),
+            admin=to("desk:home"),
         ),
     ),
     # Signing out is a POST (Django's rule), back to the sign-in page.
@@ -256,7 +256,7 @@ ROWS: list[Row] = [
         "",
         url_of("accounts:language"),
         get=NO_METHOD_FOR_ANYONE,
-        post=the_same_for_everyone(to("home")),
+        post=the_same_for_everyone(to("desk:home")),
         post_data=switch_language,
     ),
     # No language named: nothing to switch to (GET: the row above).
@@ -269,7 +269,7 @@ ROWS: list[Row] = [
     ),
     # ---- institutions: reference data, read by everyone signed in ----
     page("institutions:list", get=SIGNED_IN, post=NOT_THIS_METHOD),
-    page("institutions:detail", "own", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page("desk:institution", "own", get=SIGNED_IN, post=NOT_THIS_METHOD),
     # Everyone signed in reads the coordinators; the national coordinators of the institution's
     # country and administrators name them (an empty POST: the form's errors).
     page(

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from calendars import services as calendar_services
-from config.ratelimits import client_address
+from core.ratelimits import client_address
 from tests.factories import PASSWORD, UserFactory
 
 ATTACKER = "203.0.113.7"
@@ -88,7 +88,7 @@ class TestLockout:
         )
 
         assert response.status_code == 302
-        assert response.url == reverse("home")
+        assert response.url == reverse("desk:home")
         assert is_signed_in(client, coordinator) is True
 
     def test_lock_ends_when_cool_off_has_passed(self, client, guards_on):
@@ -237,11 +237,11 @@ class TestSessionsEnd:
         person = UserFactory()
         sign_in(client, username=person.username, password=PASSWORD, address=COORDINATOR_OFFICE)
         old_cookie = client.cookies["sessionid"].value
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("desk:home")).status_code == 200
 
         client.post(reverse("accounts:logout"))
         thief = client_class_with_cookie(client, old_cookie)
-        response = thief.get(reverse("home"))
+        response = thief.get(reverse("desk:home"))
 
         assert response.status_code == 302
         assert response.url == f"{reverse('accounts:login')}?next=/"
@@ -249,11 +249,11 @@ class TestSessionsEnd:
     def test_deactivated_user_is_signed_out_at_the_next_request(self, client, guards_on):
         person = UserFactory()
         sign_in(client, username=person.username, password=PASSWORD, address=COORDINATOR_OFFICE)
-        assert client.get(reverse("home")).status_code == 200
+        assert client.get(reverse("desk:home")).status_code == 200
 
         # What unticking "active" in the admin does.
         User.objects.filter(pk=person.pk).update(is_active=False)
-        response = client.get(reverse("home"))
+        response = client.get(reverse("desk:home"))
 
         assert response.status_code == 302
         assert response.url == f"{reverse('accounts:login')}?next=/"

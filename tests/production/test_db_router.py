@@ -1,8 +1,8 @@
 import pytest
 from django.db import transaction
 
-from config.data_stamp import kept
-from config.db_router import ReplicaRouter
+from core.caching import kept
+from core.db_router import ReplicaRouter
 from events.models import Event
 
 router = ReplicaRouter()

@@ -114,7 +114,7 @@ def world():
 def test_pages_carry_the_policy_without_a_nonce_or_unsafe_inline(client, world):
     """Our pages use no nonce, so the header names none: nothing inline may run."""
     client.force_login(world["admin"])
-    response = client.get(reverse("home"))
+    response = client.get(reverse("desk:home"))
     assert response.status_code == 200
     assert _policy(response) == EXPECTED_POLICY
 
@@ -182,7 +182,7 @@ def test_the_finder_sees_inline_script_and_style():
 @pytest.mark.parametrize(
     "url_name",
     [
-        "home",
+        "desk:home",
         "programmes:detail",
         "programmes:list",
         "events:list",
@@ -234,7 +234,7 @@ def test_a_feed_request_logs_one_line_with_the_token_redacted(client, log_output
 def test_a_signed_in_request_logs_the_user_id(client, log_output):
     user = UserFactory()
     client.force_login(user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("desk:home"))
     assert response.status_code == 200
     assert _request_lines(log_output.getvalue()) == [("GET", "/", "200", str(user.pk))]
 

@@ -2,10 +2,10 @@
 
 from collections.abc import Callable
 
-from config.data_stamp import new_stamp
+from core.caching import new_stamp
 
 
 def mail_callbacks(callbacks: list[Callable]) -> list[Callable]:
     """The callbacks queued for after the commit, but the new data stamp every write asks for
-    (config/data_stamp.py): what is left sends mail."""
+    (core/caching.py): what is left sends mail."""
     return [callback for callback in callbacks if callback is not new_stamp]

@@ -388,8 +388,10 @@ def test_the_queue_is_for_national_coordinators_only(client, world, role):
 def test_the_navigation_links_the_queue_for_national_coordinators_only(client, world):
     queue_url = reverse("programmes:decisions")
 
-    as_national = signed_in(client, world.uz_national).get(reverse("home")).content.decode()
-    as_coordinator = signed_in(client, world.uz_coordinator).get(reverse("home")).content.decode()
+    as_national = signed_in(client, world.uz_national).get(reverse("desk:home")).content.decode()
+    as_coordinator = (
+        signed_in(client, world.uz_coordinator).get(reverse("desk:home")).content.decode()
+    )
 
     assert (queue_url in as_national, queue_url in as_coordinator) == (True, False)
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.exceptions import StaleVersion
 from institutions.models import Country, Institution
-from programmes.exceptions import StaleVersion
 from programmes.models import Approval, Partnership, Programme
 from programmes.services import (
     PartnerRow,

@@ -6,9 +6,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from demo.content import DEMO_PASSWORD
+from demo.generated import demo_events_generate
+from demo.loading import demo_load
 from events.models import Event
-from institutions.demo import demo_events_generate, demo_load
-from institutions.demo.content import DEMO_PASSWORD
 from institutions.models import Country, Institution
 from programmes.models import Agreement, Programme
 

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
-from config.db_router import reading_the_primary
+from core.db_router import reading_the_primary
 
 STAMP_KEY = "data-stamp"
 KEEP_SECONDS = 300
@@ -97,7 +97,7 @@ def kept[T](
 
     The value is kept with the stamp it was computed at and read in the same round trip as the
     current stamp: one trip to the cache when it is still good. It is computed on the primary
-    database (``config.db_router``): a replica a moment behind would give the rows from before
+    database (``core.db_router``): a replica a moment behind would give the rows from before
     the change that moved the stamp. Inside a transaction of the caller's, it is computed but
     not kept: the transaction may read rows it has not committed, or roll back."""
     if not isinstance(name, str):

@@ -6,10 +6,9 @@ relative, they keep the calendar's "upcoming" list filled whenever the demo is l
 import datetime
 from decimal import Decimal
 
-from events.models import Event
-from institutions.demo.content import CONSERVATORIES_MEMORANDUM, HIGHER_EDUCATION_AGREEMENT
-from institutions.demo.specs import Decision, EventSpec, PartnerSpec, ProgrammeSpec, Transition
-from institutions.demo.stories import (
+from demo.content import CONSERVATORIES_MEMORANDUM, HIGHER_EDUCATION_AGREEMENT
+from demo.specs import Decision, EventSpec, PartnerSpec, ProgrammeSpec, Transition
+from demo.stories import (
     APPROVED,
     PUBLIC,
     EventKind,
@@ -19,6 +18,7 @@ from institutions.demo.stories import (
     days_from,
     local_time,
 )
+from events.models import Event
 from programmes.models import Approval
 
 

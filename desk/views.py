@@ -1,26 +1,27 @@
-"""Site-wide pages: the signed-in home page and the health check."""
+"""Pages that put several apps together: the home page a signed-in person opens first, and an
+institution's page with its programmes, events and agreements."""
 
 import datetime
 
-from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, InterfaceError, connection
-from django.http import HttpResponse
+from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from config.data_stamp import kept
-from config.outage import RETRY_AFTER_SECONDS
+from core.caching import kept
 from events.selectors import (
     event_attendance_between,
     event_count_between,
+    event_list_hosted_upcoming,
     event_list_upcoming,
     start_of_today,
 )
-from institutions.selectors import user_roles
+from institutions.models import Institution
+from institutions.selectors import institution_get, user_roles
 from programmes.selectors import (
     agreement_count_in_force,
+    agreement_list_for_institution,
     programme_count_under_way,
+    programme_list_for_institution,
     programme_list_worked_on,
 )
 
@@ -28,12 +29,14 @@ UPCOMING_EVENTS_SHOWN = 10
 OWN_PROGRAMMES_SHOWN = 8
 # "Events ahead" on the home page counts this far forward.
 EVENTS_AHEAD_DAYS = 30
+# An institution's page lists this many of each; the rest are a click away on the filtered list.
+RELATED_SHOWN = 10
 
 
 @require_safe
 def home(request):
     """The desk a person opens first: what happens next, their own programmes, the totals.
-    Kept until the data changes, for each person and day (``config.data_stamp``)."""
+    Kept until the data changes, for each person and day (``core.caching``)."""
     today = start_of_today()
     context = kept(("home", request.user.pk, today), lambda: _desk(request.user, today))
     return render(request, "home.html", context)
@@ -57,20 +60,24 @@ def _desk(user, today: datetime.datetime) -> dict:
     }
 
 
-@login_not_required
-@never_cache
 @require_safe
-def healthz(request):
-    """For load balancers and uptime checks: 200 while the database answers, 503 otherwise.
-
-    A query, not just a connection: a persistent connection (CONN_MAX_AGE) outlives a database
-    restart as an open but dead socket, which only a round trip reveals.
-    """
+def institution_detail(request, pk: int):
+    user = request.user
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except (DatabaseError, InterfaceError):
-        response = HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
-    return HttpResponse("ok\n", content_type="text/plain")
+        institution = institution_get(user=user, pk=pk)
+    except Institution.DoesNotExist as exc:
+        raise Http404 from exc
+    context = {
+        "institution": institution,
+        "programmes": programme_list_for_institution(user=user, institution=institution)[
+            :RELATED_SHOWN
+        ],
+        "upcoming_events": event_list_hosted_upcoming(user=user, institution=institution)[
+            :RELATED_SHOWN
+        ],
+        "agreements": agreement_list_for_institution(user=user, institution=institution)[
+            :RELATED_SHOWN
+        ],
+        "related_shown": RELATED_SHOWN,
+    }
+    return render(request, "institutions/institution_detail.html", context)

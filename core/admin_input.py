@@ -2,7 +2,7 @@
 refused the way the admin refuses any other bad input: a form's error, the changelist's
 "invalid lookup" notice, Django's "no items selected" message.
 
-Every model admin and inline of the project has these through ``config.admin_utils``;
+Every model admin and inline of the project has these through ``core.admin``;
 Django's groups through ``accounts.admin``.
 """
 

@@ -9,7 +9,7 @@ only where they are certain; everything the paper does not document says so in i
 
 import datetime
 
-from institutions.demo.specs import (
+from demo.specs import (
     AgreementSpec,
     CountrySpec,
     InstitutionSpec,

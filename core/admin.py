@@ -24,7 +24,8 @@ from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from config.admin_input import AdminInputMixin, RowKeysMixin
+from core.admin_input import AdminInputMixin, RowKeysMixin
+from core.forms import add_service_error
 
 # A spreadsheet treats a cell that starts with one of these as a formula (OWASP "CSV
 # injection"); tab and carriage return are listed too, as some spreadsheets strip them first.
@@ -109,15 +110,6 @@ class ServiceRefusal(Exception):
 REFUSAL_ATTRIBUTE = "_dostlik_admin_refusal"
 
 
-def show_refusal(form: forms.BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal on ``form``: under a field the form has, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 def form_for_request(form_class: type[forms.BaseForm], request) -> type[forms.BaseForm]:
     """``form_class`` knowing who fills it in (``actor``, for the choices and checks that depend
     on their roles) and carrying the service's refusal of the previous attempt, if any."""
@@ -129,7 +121,7 @@ def form_for_request(form_class: type[forms.BaseForm], request) -> type[forms.Ba
         def clean(self):
             cleaned_data = super().clean()
             if refusal is not None:
-                show_refusal(self, refusal)
+                add_service_error(self, refusal)
             return cleaned_data
 
     RequestForm.__name__ = RequestForm.__qualname__ = form_class.__name__

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import user_create
+from demo import content
+from demo.programmes import programmes as programme_specs
+from demo.specs import Decision, EventSpec, ProgrammeSpec
 from events.models import Event, Venue, all_day_bounds
 from events.services import event_create, venue_create
-from institutions.demo import content
-from institutions.demo.programmes import programmes as programme_specs
-from institutions.demo.specs import Decision, EventSpec, ProgrammeSpec
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from institutions.services import (
     country_create,

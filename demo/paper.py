@@ -8,10 +8,9 @@ paper names a programme without dates, partners or figures, its text says those 
 import datetime
 from decimal import Decimal
 
-from events.models import Event
-from institutions.demo.content import HIGHER_EDUCATION_AGREEMENT, TREATY
-from institutions.demo.specs import EventSpec, PartnerSpec, ProgrammeSpec
-from institutions.demo.stories import (
+from demo.content import HIGHER_EDUCATION_AGREEMENT, TREATY
+from demo.specs import EventSpec, PartnerSpec, ProgrammeSpec
+from demo.stories import (
     HELD,
     PUBLIC,
     EventKind,
@@ -20,6 +19,7 @@ from institutions.demo.stories import (
     local_time,
     running,
 )
+from events.models import Event
 
 
 def paper_programmes(today: datetime.date) -> tuple[ProgrammeSpec, ...]:

@@ -2,10 +2,10 @@
 
 import datetime
 
-from institutions.demo.joint_degrees import joint_degree_programmes
-from institutions.demo.paper import paper_programmes
-from institutions.demo.specs import ProgrammeSpec
-from institutions.demo.workflow import workflow_programmes
+from demo.joint_degrees import joint_degree_programmes
+from demo.paper import paper_programmes
+from demo.specs import ProgrammeSpec
+from demo.workflow import workflow_programmes
 
 
 def programmes(today: datetime.date) -> tuple[ProgrammeSpec, ...]:

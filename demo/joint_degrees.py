@@ -3,14 +3,14 @@
 import datetime
 from decimal import Decimal
 
-from events.models import Event
-from institutions.demo.content import (
+from demo.content import (
     HIGHER_EDUCATION_AGREEMENT,
     SAMSU_KAZNPU_MEMORANDUM,
     UWED_KAZNU_MEMORANDUM,
 )
-from institutions.demo.specs import EventSpec, PartnerSpec, ProgrammeSpec
-from institutions.demo.stories import HELD, PUBLIC, EventKind, Kind, days_from, local_time, running
+from demo.specs import EventSpec, PartnerSpec, ProgrammeSpec
+from demo.stories import HELD, PUBLIC, EventKind, Kind, days_from, local_time, running
+from events.models import Event
 
 JOINT_DEGREE_STUDENTS = 188
 

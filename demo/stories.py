@@ -2,8 +2,8 @@
 
 import datetime
 
+from demo.specs import Decision, Transition
 from events.models import Event
-from institutions.demo.specs import Decision, Transition
 from programmes.models import Approval, Programme
 
 Status = Programme.Status

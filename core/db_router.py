@@ -19,7 +19,7 @@ _reading_the_primary = contextvars.ContextVar("reading_the_primary", default=Fal
 @contextmanager
 def reading_the_primary() -> Iterator[None]:
     """Reads inside go to the primary: for what must include the latest change (what is kept
-    under the data stamp, config/data_stamp.py)."""
+    under the data stamp, core/caching.py)."""
     token = _reading_the_primary.set(True)
     try:
         yield
