@@ -30,7 +30,7 @@ from core.caching import kept
 from events.models import Event, Venue
 from events.selectors import event_local_days
 from institutions.models import Country, Institution
-from public.selectors import PUBLISHED_STATUSES
+from programmes.models import Programme
 
 PRODID = "-//Dostlik//Shared calendar of joint cultural programmes//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
@@ -65,7 +65,8 @@ def event_url(event: Event) -> str:
     """The page a calendar links to: the public page of a public event of a published
     programme, which anyone can open; otherwise the desk's page, behind sign-in."""
     is_public = (
-        event.visibility == Event.Visibility.PUBLIC and event.programme.status in PUBLISHED_STATUSES
+        event.visibility == Event.Visibility.PUBLIC
+        and event.programme.status in Programme.Status.published_states
     )
     name = "public:event" if is_public else "events:detail"
     return settings.SITE_URL.rstrip("/") + reverse(name, args=[event.pk])

@@ -3,7 +3,7 @@ refused the way the admin refuses any other bad input: a form's error, the chang
 "invalid lookup" notice, Django's "no items selected" message.
 
 Every model admin and inline of the project has these through ``core.admin``;
-Django's groups through ``accounts.admin``.
+Django's groups through ``institutions.admin``.
 """
 
 import datetime

@@ -13,9 +13,8 @@ from programmes.permissions import (
     partner_institution_ids,
 )
 
-# Events of a completed programme still take their attendance figures; a cancelled or rejected
-# programme's events are closed.
-CLOSED_FOR_EVENTS = frozenset({Programme.Status.CANCELLED, Programme.Status.REJECTED})
+# Events of a completed programme still take their attendance figures; those of a programme
+# that will not go ahead (``Programme.Status.abandoned_states``) are closed.
 
 
 def hostable_institution_ids(user, programme: Programme) -> set[int]:
@@ -53,7 +52,7 @@ def coordinates_the_programme_lead(user, event: Event) -> bool:
 def programme_takes_events(user, event: Event) -> bool:
     if event is None:
         return False
-    return event.programme.status not in CLOSED_FOR_EVENTS
+    return event.programme.status not in Programme.Status.abandoned_states
 
 
 can_change_event = (

@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal
+from enum import nonmember
 
 from django.conf import settings
 from django.db import models
@@ -186,6 +187,35 @@ class Programme(models.Model):
         COMPLETED = "completed", _("Completed")
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
+
+        # The groups of states the rules speak of, kept here so no module keeps its own copy.
+        # Can still be worked on; the others are closed.
+        open_states = nonmember(frozenset({"draft", "submitted", "approved", "active"}))
+        # Before the national coordinators, or approved by them: a change of scope sends the
+        # programme back for a new decision.
+        reviewed_states = nonmember(frozenset({"submitted", "approved"}))
+        # Being carried out, or about to be.
+        under_way_states = nonmember(frozenset({"approved", "active"}))
+        # Shown on the public portal (with their public events).
+        published_states = nonmember(frozenset({"approved", "active", "completed"}))
+        # Will not go ahead: their events take no changes and are reminded of no more.
+        abandoned_states = nonmember(frozenset({"rejected", "cancelled"}))
+        # Commit no money: not yet agreed, refused or abandoned.
+        uncommitted_states = nonmember(frozenset({"draft", "rejected", "cancelled"}))
+        # The workflow's edges: the states each state may move to. A draft is never
+        # cancelled: it was seen only by its partners, and cancelling would show it to
+        # everyone. It stays a draft until submitted.
+        transitions = nonmember(
+            {
+                "draft": frozenset({"submitted"}),
+                "submitted": frozenset({"draft", "approved", "rejected", "cancelled"}),
+                "approved": frozenset({"submitted", "active", "cancelled"}),
+                "active": frozenset({"completed", "cancelled"}),
+                "rejected": frozenset({"draft"}),
+                "completed": frozenset(),
+                "cancelled": frozenset(),
+            }
+        )
 
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

@@ -23,9 +23,6 @@ from programmes.models import Agreement, Programme
 
 Status = Programme.Status
 
-# A programme in these states can still be worked on; the others are closed.
-OPEN_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.ACTIVE})
-
 
 def partner_institution_ids(programme: Programme) -> set[int]:
     return {partnership.institution_id for partnership in programme.partnerships.all()}
@@ -102,7 +99,7 @@ def is_rejected(user, programme: Programme) -> bool:
 def is_open(user, programme: Programme) -> bool:
     if programme is None:
         return False
-    return programme.status in OPEN_STATUSES
+    return programme.status in Status.open_states
 
 
 works_on_it = is_administrator | coordinates_a_partner

@@ -48,8 +48,6 @@ AGREEMENT_THRESHOLDS = (
 )
 # Events that start within this time from now are "in the coming week".
 EVENT_HORIZON = datetime.timedelta(days=7)
-# Events of a programme that will not go ahead are not worth a reminder.
-ENDED_PROGRAMME_STATUSES = (Programme.Status.CANCELLED, Programme.Status.REJECTED)
 
 
 @dataclass
@@ -237,7 +235,7 @@ def _event_reminders(*, now: datetime.datetime) -> list[DueReminder]:
     events = list(
         Event.objects.filter(starts_at__gte=now, starts_at__lte=now + EVENT_HORIZON)
         .exclude(status=Event.Status.CANCELLED)
-        .exclude(programme__status__in=ENDED_PROGRAMME_STATUSES)
+        .exclude(programme__status__in=Programme.Status.abandoned_states)
         .select_related("programme", "host_institution", "venue", "country")
         .order_by("starts_at", "pk")
     )

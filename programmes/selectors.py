@@ -22,9 +22,6 @@ from programmes.models import (
     ProgrammeTransition,
 )
 
-# Programmes in these states are being carried out, or about to be.
-UNDER_WAY = (Programme.Status.APPROVED, Programme.Status.ACTIVE)
-
 
 def programmes_worked_on(*, user: User) -> QuerySet:
     """Ids of the programmes ``user`` works on: a partner is an institution they coordinate,
@@ -115,7 +112,9 @@ def programme_list_for_agreement(*, user: User, agreement: Agreement):
 
 
 def programme_count_under_way(*, user: User) -> int:
-    return Programme.objects.filter(programme_visibility(user=user), status__in=UNDER_WAY).count()
+    return Programme.objects.filter(
+        programme_visibility(user=user), status__in=Programme.Status.under_way_states
+    ).count()
 
 
 def _parties_prefetch() -> Prefetch:

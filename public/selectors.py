@@ -20,16 +20,10 @@ from events.models import Event
 from institutions.models import Country, Institution
 from programmes.models import Partnership, Programme
 
-PUBLISHED_STATUSES = (
-    Programme.Status.APPROVED,
-    Programme.Status.ACTIVE,
-    Programme.Status.COMPLETED,
-)
-
 
 def published(*, prefix: str = "") -> Q:
     """The condition a programme (reached through ``prefix``) meets when it is published."""
-    return Q(**{f"{prefix}status__in": PUBLISHED_STATUSES})
+    return Q(**{f"{prefix}status__in": Programme.Status.published_states})
 
 
 def public(*, prefix: str = "") -> Q:

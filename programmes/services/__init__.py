@@ -10,7 +10,6 @@ from programmes.services.programmes import (
     programme_update,
 )
 from programmes.services.workflow import (
-    ALLOWED_TRANSITIONS,
     approval_record,
     programme_activate,
     programme_cancel,
@@ -23,7 +22,6 @@ from programmes.services.workflow import (
 )
 
 __all__ = [
-    "ALLOWED_TRANSITIONS",
     "PartnerRow",
     "ProgrammeSaved",
     "agreement_create",

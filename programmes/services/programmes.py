@@ -15,7 +15,6 @@ from accounts.models import User
 from core.exceptions import StaleVersion
 from institutions.models import Institution
 from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
-from programmes.permissions import OPEN_STATUSES
 from programmes.services.workflow import programme_return_for_decision
 
 Status = Programme.Status
@@ -225,7 +224,7 @@ def programme_update(
     stored = Programme.objects.select_for_update().get(pk=programme.pk)
     if stored.version != version:
         raise StaleVersion()
-    if stored.status not in OPEN_STATUSES:
+    if stored.status not in Status.open_states:
         raise ValidationError(
             _("This programme is %(status)s and can no longer be changed.")
             % {"status": stored.get_status_display().lower()}
@@ -237,7 +236,7 @@ def programme_update(
         _check_partner_rows(rows)
         # Only a draft may lose its last partner of a country: the submission rule would
         # otherwise be undone by an edit, and one country's approval would approve it.
-        if stored.status in (Status.SUBMITTED, Status.APPROVED) and (
+        if stored.status in Status.reviewed_states and (
             len({row.institution.country_id for row in rows}) < 2
         ):
             raise ValidationError(
@@ -268,9 +267,7 @@ def programme_update(
         decision=Approval.Decision.CHANGES_REQUESTED
     ).exists()
     returned = False
-    if stored.status in (Status.SUBMITTED, Status.APPROVED) and (
-        scope_changed or changes_requested
-    ):
+    if stored.status in Status.reviewed_states and (scope_changed or changes_requested):
         returned = programme_return_for_decision(
             programme=stored,
             actor=actor,

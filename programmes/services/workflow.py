@@ -22,18 +22,6 @@ from programmes.models import Approval, Programme, ProgrammeTransition
 Status = Programme.Status
 Decision = Approval.Decision
 
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    # A draft is never cancelled: it was seen only by its partners, and cancelling would show
-    # it to everyone. It stays a draft until submitted.
-    Status.DRAFT: frozenset({Status.SUBMITTED}),
-    Status.SUBMITTED: frozenset({Status.DRAFT, Status.APPROVED, Status.REJECTED, Status.CANCELLED}),
-    Status.APPROVED: frozenset({Status.SUBMITTED, Status.ACTIVE, Status.CANCELLED}),
-    Status.ACTIVE: frozenset({Status.COMPLETED, Status.CANCELLED}),
-    Status.REJECTED: frozenset({Status.DRAFT}),
-    Status.COMPLETED: frozenset(),
-    Status.CANCELLED: frozenset(),
-}
-
 
 def participating_countries(programme: Programme) -> list[Country]:
     """The countries of the programme's partners, each once, by name."""
@@ -61,7 +49,7 @@ def programme_transition(
     )
     if to_status not in Status.values:
         raise ValidationError(_("%(status)s is not a programme status.") % {"status": to_status})
-    if to_status not in ALLOWED_TRANSITIONS[from_status]:
+    if to_status not in Status.transitions[from_status]:
         raise ValidationError(
             _("A programme cannot go from %(from)s to %(to)s.")
             % {"from": Status(from_status).label, "to": Status(to_status).label}

@@ -21,7 +21,6 @@ programme).
 from reports.selectors.balance import Balance, BalanceYear, balance
 from reports.selectors.common import (
     BALANCE_YEARS,
-    NOT_COMMITTED,
     ReportFilters,
     earliest_year,
     share,
@@ -47,7 +46,6 @@ from reports.selectors.year import (
 
 __all__ = [
     "BALANCE_YEARS",
-    "NOT_COMMITTED",
     "AgreementCounts",
     "AgreementsByCountry",
     "Attendance",

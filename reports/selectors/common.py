@@ -15,8 +15,6 @@ from programmes.models import Partnership, Programme
 from programmes.selectors import programme_visibility
 from reports.models import EventTally
 
-# A programme in these states commits no money: not yet agreed, refused or abandoned.
-NOT_COMMITTED = (Programme.Status.DRAFT, Programme.Status.REJECTED, Programme.Status.CANCELLED)
 # The balance looks back this many years, the chosen one included.
 BALANCE_YEARS = 5
 ONE_DECIMAL = Decimal("0.1")
@@ -115,7 +113,7 @@ def committed_partnerships(
     their draft and neither rejected nor cancelled."""
     programmes = scoped_programmes(
         user=user, filters=filters, first_day=first_day, last_day=last_day, by_institution=False
-    ).exclude(status__in=NOT_COMMITTED)
+    ).exclude(status__in=Programme.Status.uncommitted_states)
     return Partnership.objects.filter(
         programme__in=programmes.values("pk"), funding_amount__isnull=False
     ).order_by()
