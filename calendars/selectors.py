@@ -19,11 +19,11 @@ from django.db.models import QuerySet
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from calendars.holidays import holidays_between
-from calendars.warnings import Warnings, warnings_for_events
+from events.holidays import holidays_between
 from events.models import Event
 from events.selectors import local_days
 from events.spans import overlapping
+from events.warnings import Warnings, warnings_for_events
 from institutions.models import Country
 
 # Whose holidays a calendar shows when the reader has not chosen a country: the two countries

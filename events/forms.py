@@ -23,11 +23,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from calendars.warnings import EventWarning, event_warnings, warnings_digest
 from core.forms import add_service_error
 from events.models import Event, Venue, all_day_bounds
 from events.permissions import hostable_institution_ids
 from events.selectors import event_local_days
+from events.warnings import EventWarning, event_warnings, warnings_digest
 from institutions.models import Country, Institution
 from institutions.permissions import role_ids
 from programmes.models import Programme

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
-from calendars.warnings import EventWarning
 from core.exceptions import StaleVersion
 from events import selectors, services
 from events.filters import EventFilter
 from events.forms import EventForm, WarningsAcknowledgementForm
 from events.models import Event
 from events.permissions import can_add_event, can_change_event
+from events.warnings import EventWarning
 from programmes.models import Programme
 from programmes.selectors import programme_get
 

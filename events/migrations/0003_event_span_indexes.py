@@ -1,7 +1,7 @@
 """Two changes to the span indexes of PostgreSQL (``events.0002``):
 
 - ``event_span_gist`` also holds each event's venue and status, so that the clashes a calendar
-  marks are found in the index alone (``calendars.warnings``);
+  marks are found in the index alone (``events.warnings``);
 - ``event_all_day_span_gist`` indexes the spans of all-day events only: a month grid asks the
   time zones of the all-day events of its weeks (``calendars.selectors.month_entries``), a few
   in a hundred of them."""

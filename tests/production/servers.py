@@ -31,7 +31,7 @@ import datetime, json, zoneinfo
 import django
 django.setup()
 from accounts.services import user_create
-from calendars.holidays import holidays_between
+from events.holidays import holidays_between
 from calendars.services import feed_create
 from tests.factories import CountryFactory, EventFactory, InstitutionFactory, ProgrammeFactory
 

@@ -14,7 +14,7 @@ from django.db import connections, router
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from calendars.holidays import holidays_between
+from events.holidays import holidays_between
 from events.models import Event, Venue
 from events.selectors import local_days
 from events.spans import overlap_sql

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
-from calendars.warnings import EventWarning, event_warnings, warnings_digest, warnings_for_events
 from core.exceptions import StaleVersion
 from events.models import Event, Venue, all_day_bounds
 from events.services import event_update
+from events.warnings import EventWarning, event_warnings, warnings_digest, warnings_for_events
 from institutions.models import Country, Institution
 from programmes.models import Partnership, Programme
 from tests.factories import (
