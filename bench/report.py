@@ -242,7 +242,7 @@ READING = """\
 - Reports: their figures are kept in Redis until the data changes, for each reader, filters,
   language and day; the page around them (filter form, tables, charts) is rendered on every
   request. *First view after a change* reads the figures again, the events' from tallies kept
-  on every write of an event (`reports.tallies`: one row per programme, year, status, kind,
+  on every write of an event (`events.tallies`: one row per programme, year, status, kind,
   country and host), so what is read grows with those combinations, not with the events. The
   home page's figures are kept in the same way.
 - The machine is shared: other processes were not stopped. The load average is given above.

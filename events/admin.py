@@ -24,7 +24,7 @@ from core.admin import (
 from core.validators import validate_time_zone
 from events.models import Event, Venue, all_day_bounds
 from events.permissions import can_add_event, can_change_event, can_view_event
-from events.services import event_create, event_update
+from events.services import event_create, event_delete, event_update
 from institutions.permissions import is_coordinator
 from multilingual.admin import TranslationsAdminMixin
 from multilingual.forms import with_translations
@@ -380,3 +380,10 @@ class EventAdmin(
                 youth_attendance=values.get("youth_attendance"),
             )
             take_over_saved_row(obj, event)
+
+    def delete_model(self, request, obj):
+        event_delete(event=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for event in queryset:
+            event_delete(event=event, actor=request.user)

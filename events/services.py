@@ -9,9 +9,9 @@ from accounts.models import User
 from core.caching import data_changed
 from core.exceptions import StaleVersion
 from events.models import Event, Venue
+from events.tallies import TALLIED_FIELDS, retally, tally_buckets
 from institutions.models import Country, Institution
 from programmes.models import Programme
-from reports.tallies import retally, tally_year
 
 # Changing only these leaves what a calendar shows as it was, so SEQUENCE stays.
 # Translations of the title and description are not in the iCalendar data either.
@@ -95,7 +95,9 @@ def event_create(
         event.uid = uid
     event.full_clean()
     event._history_user = actor
-    event.save()
+    with transaction.atomic():
+        event.save()
+        retally(tally_buckets(event))
     return event
 
 
@@ -118,6 +120,7 @@ def event_update(
         raise StaleVersion()
     changed = {name for name, value in changes.items() if getattr(stored, name) != value}
     if changed:
+        left = tally_buckets(stored)
         for name in changed:
             setattr(stored, name, changes[name])
         if {"programme", "host_institution"} & changed:
@@ -130,8 +133,18 @@ def event_update(
         stored.full_clean()
         stored._history_user = actor
         stored.save(update_fields=[*changed, "sequence", "version", "updated_at"])
+        if changed & TALLIED_FIELDS:
+            retally(left | tally_buckets(stored))
     event.refresh_from_db()
     return event
+
+
+@transaction.atomic
+def event_delete(*, event: Event, actor: User | None) -> None:
+    """Delete ``event``; its history keeps who deleted it and what it was."""
+    event._history_user = actor
+    event.delete()
+    retally(tally_buckets(event))
 
 
 @transaction.atomic
@@ -140,7 +153,6 @@ def event_bulk_create(*, events: Iterable[Event], batch_size: int = 5000) -> int
     database constraints only, and no history is written for them. The reports' tallies of
     the programmes and years they fall in are recounted with them."""
     created = Event.objects.bulk_create(events, batch_size=batch_size)
-    # bulk_create sends no signal: the tallies and the data stamp are this function's to keep.
-    retally({(event.programme_id, tally_year(event.starts_at)) for event in created})
-    data_changed()
+    retally(tally_buckets(*created))
+    data_changed()  # bulk_create sends no signal
     return len(created)

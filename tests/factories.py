@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from events.models import Event, Venue
+from events.tallies import retally, tally_buckets
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from programmes.models import Agreement, AgreementParty, Approval, Partnership, Programme
 
@@ -158,6 +159,13 @@ class EventFactory(factory.django.DjangoModelFactory):
             Partnership.objects.get_or_create(
                 programme=event.programme, institution=event.host_institution
             )
+
+    @factory.post_generation
+    def tallied(event, create, extracted, **kwargs):
+        """The event counts in the reports' tallies, as the services that write events keep
+        them."""
+        if create:
+            retally(tally_buckets(event))
 
 
 def joint_programme(*, uz: Institution, kz: Institution, **kwargs) -> Programme:

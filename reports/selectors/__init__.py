@@ -7,7 +7,7 @@ and counted for all.
 
 Each figure is one grouped query (or two), whatever the number of programmes or events: the
 page's query count does not grow with the data. Events are not read one by one but through
-their tallies (``reports.tallies``), kept on every write, so what a figure reads grows with the
+their tallies (``events.tallies``), kept on every write, so what a figure reads grows with the
 combinations of programme, year, status, kind, country and host, not with the events.
 Countries with nothing to count still get their row, with zeros, so a blank is never mistaken
 for a missing country.

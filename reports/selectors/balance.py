@@ -1,5 +1,5 @@
 """The balance between countries over the last ``BALANCE_YEARS`` years: events hosted (read from
-the event tallies, ``reports.tallies``) and funding committed."""
+the event tallies, ``events.tallies``) and funding committed."""
 
 import datetime
 from collections import defaultdict

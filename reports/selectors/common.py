@@ -9,11 +9,11 @@ from functools import cached_property
 from django.db.models import Min, QuerySet
 
 from accounts.models import User
+from events.models import EventTally
 from institutions.models import Country, Institution
 from institutions.selectors import country_list
 from programmes.models import Partnership, Programme
 from programmes.selectors import programme_visibility
-from reports.models import EventTally
 
 # The balance looks back this many years, the chosen one included.
 BALANCE_YEARS = 5

@@ -1,5 +1,5 @@
 """The year report: programmes by status, events held and their attendance (read from the event
-tallies, ``reports.tallies``), agreements and funding, each per country."""
+tallies, ``events.tallies``), agreements and funding, each per country."""
 
 import datetime
 from collections import defaultdict
@@ -10,10 +10,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
-from events.models import Event
+from events.models import Event, EventTally
 from institutions.models import Country
 from programmes.models import Agreement, AgreementParty, Currency, Partnership
-from reports.models import EventTally
 from reports.selectors.common import (
     ReportFilters,
     committed_partnerships,

@@ -1,6 +1,7 @@
-"""The event tallies (``reports.tallies``) against the events themselves after every kind of
-write: each test ends by comparing the whole table with what ``counted_from_events`` works out
-one event at a time, independently of the grouped query the tallies are computed with."""
+"""The event tallies (``events.tallies``) against the events themselves after every kind of
+write the services make: each test ends by comparing the whole table with what
+``counted_from_events`` works out one event at a time, independently of the grouped query the
+tallies are computed with."""
 
 import datetime
 import io
@@ -9,20 +10,19 @@ from collections import defaultdict
 
 import pytest
 from django.conf import settings
-from django.core import serializers
 from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event
-from events.services import event_bulk_create, event_update
+from events.models import Event, EventTally
+from events.services import event_bulk_create, event_delete, event_update
+from events.tallies import retally_all, tally_year
 from programmes.models import Programme
 from reports import selectors
-from reports.models import EventTally
 from reports.selectors import ReportFilters
-from reports.tallies import retally_all, tally_year
 from tests.factories import EventFactory, ProgrammeFactory
 from tests.reports.conftest import TASHKENT
 
@@ -131,13 +131,11 @@ def test_an_event_moved_to_another_programme_leaves_the_programme_it_left(world)
     ]
 
 
-def test_an_event_saved_twice_leaves_each_place_it_was(world):
-    moved = Event.objects.get(pk=world.events["E3"].pk)
+def test_an_event_moved_twice_leaves_each_place_it_was(world):
+    moved = world.events["E3"]
 
-    moved.programme = world.programmes["P1"]
-    moved.save()
-    moved.programme = world.programmes["P3"]
-    moved.save()
+    event_update(event=moved, actor=None, programme=world.programmes["P1"])
+    event_update(event=moved, actor=None, programme=world.programmes["P3"])
 
     assert tallied() == counted_from_events()
     assert not EventTally.objects.filter(programme=world.programmes["P1"], kind="concert").filter(
@@ -145,38 +143,37 @@ def test_an_event_saved_twice_leaves_each_place_it_was(world):
     )
 
 
-def test_an_event_loaded_without_its_start_still_leaves_the_year_it_left(world):
+def test_an_edit_from_a_copy_loaded_without_its_start_still_leaves_the_year_it_left(world):
     moved = Event.objects.only("pk", "title").get(pk=world.events["E1"].pk)
     starts_at = datetime.datetime(2026, 2, 1, 10, tzinfo=TASHKENT)
 
-    moved.starts_at, moved.ends_at = starts_at, starts_at + datetime.timedelta(hours=1)
-    moved.save()
-
-    assert tallied() == counted_from_events()
-
-
-def test_an_event_loaded_from_a_fixture_leaves_the_programme_it_left(world):
-    e3 = world.events["E3"]
-    fixture = serializers.serialize("json", [e3]).replace(
-        f'"programme": {e3.programme_id},', f'"programme": {world.programmes["P1"].pk},'
+    event_update(
+        event=moved,
+        actor=None,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=1),
     )
 
-    for loaded in serializers.deserialize("json", fixture):
-        loaded.save()
-
-    assert Event.objects.get(pk=e3.pk).programme == world.programmes["P1"]
     assert tallied() == counted_from_events()
 
 
 def test_a_deleted_event_is_no_longer_counted(world):
-    world.events["E2"].delete()
+    event_delete(event=world.events["E2"], actor=None)
 
     assert tallied() == counted_from_events()
 
 
-def test_events_deleted_together_are_no_longer_counted(world):
-    Event.objects.filter(programme=world.programmes["P2"]).delete()
+def test_events_deleted_in_the_admin_are_no_longer_counted(world, admin_client):
+    doomed = list(
+        Event.objects.filter(programme=world.programmes["P2"]).values_list("pk", flat=True)
+    )
 
+    response = admin_client.post(
+        reverse("admin:events_event_changelist"),
+        {"action": "delete_selected", "_selected_action": doomed, "post": "yes"},
+    )
+
+    assert (response.status_code, Event.objects.filter(pk__in=doomed).count()) == (302, 0)
     assert tallied() == counted_from_events()
     assert not EventTally.objects.filter(programme=world.programmes["P2"])
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports.tallies import retally_all
+from events.tallies import retally_all
 
 
 class Command(BaseCommand):

@@ -1,13 +1,12 @@
-"""The event tallies (``EventTally``), kept right on every write of an event.
+"""The event tallies (``EventTally``), which the reports add up instead of the events.
 
 A tally row counts the events of one programme and year (in the site's time zone) by status,
-kind, country and host; a bucket is a (programme pk, year) pair. A write recounts the buckets it
-touched from the events themselves, rather than adding and subtracting, so a tally can never
-drift from its events: an event saved or deleted through the ORM by the receivers connected
-here (its old bucket too when an edit moved it), ``events.services.event_bulk_create`` itself,
-and the whole table after every ``migrate`` (a restore, a change of ``TIME_ZONE``) and with
-``manage.py retally``. Anything else that writes events without signals (``QuerySet.update``,
-SQL) must call ``retally`` for the buckets it touched.
+kind, country and host; a bucket is a (programme pk, year) pair. The services that write events
+(``events.services``) recount the buckets they touched, the one an edit moved an event out of
+too, from the events themselves rather than adding and subtracting, so a tally never drifts from
+its events. The whole table is rebuilt after every ``migrate`` (``events.apps``: a restore, a
+change of ``TIME_ZONE``) and by ``manage.py retally``, for events written outside the services
+(``loaddata``, SQL typed by hand).
 """
 
 import datetime
@@ -19,13 +18,11 @@ from collections.abc import Iterable
 from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_save
 from django.utils import timezone
 
 from core.caching import data_changed
-from events.models import Event
+from events.models import Event, EventTally
 from programmes.models import Programme
-from reports.models import EventTally
 
 # Changing any other field of an event leaves its tallies as they are.
 TALLIED_FIELDS = frozenset(
@@ -100,7 +97,7 @@ def retally(buckets: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS
     """Recount the (programme pk, year) ``buckets`` from their events: one grouped query, one
     delete, one insert, in one transaction. The programmes' rows are locked first, so two
     writers recounting the same programme take turns and the second counts the first's
-    events. The caller's write of the events is what moves the data stamp."""
+    events."""
     programmes_by_year: dict[int, set[int]] = defaultdict(set)
     for programme_id, year in buckets:
         programmes_by_year[year].add(programme_id)
@@ -125,7 +122,6 @@ def retally(buckets: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS
     with transaction.atomic(using=using):
         _lock(Programme.objects.using(using).filter(pk__in=programme_ids))
         rows = _tally_rows(Event.objects.using(using).filter(events_in))
-        # One query: no receiver listens to tallies (core.caching.DERIVED_MODELS).
         EventTally.objects.using(using).filter(tallies_of).delete()
         EventTally.objects.using(using).bulk_create(rows)
 
@@ -144,72 +140,19 @@ def retally_all(*, using: str = DEFAULT_DB_ALIAS) -> int:
     return len(rows)
 
 
-# ---------- Keeping the tallies on every write ----------
+def tally_buckets(*events: Event) -> set[tuple[int, int]]:
+    """The buckets ``events`` count in, as they stand."""
+    return {(event.programme_id, tally_year(event.starts_at)) for event in events}
 
 
-def _buckets(event: Event) -> set[tuple[int, int]]:
-    """Where ``event`` counts now and where its stored row counted when it was loaded."""
-    buckets = {(event.programme_id, tally_year(event.starts_at))}
-    loaded = getattr(event, "_loaded_values", {})
-    if "programme_id" in loaded and "starts_at" in loaded:
-        buckets.add((loaded["programme_id"], tally_year(loaded["starts_at"])))
-    return buckets
-
-
-def _tallied(update_fields) -> bool:
-    return update_fields is None or bool(TALLIED_FIELDS & set(update_fields))
-
-
-def _event_saving(sender, instance: Event, raw, using, update_fields=None, **kwargs) -> None:
-    # An event not loaded from the database (a fixture's, one built with its pk) or loaded
-    # without its programme or start: ask where its stored row is, before it changes.
-    loaded = getattr(instance, "_loaded_values", {})
-    if (
-        instance.pk is None
-        or ("programme_id" in loaded and "starts_at" in loaded)
-        or not _tallied(update_fields)
-    ):
-        return
-    stored = Event.objects.using(using).filter(pk=instance.pk)
-    instance._loaded_values = stored.values("programme_id", "starts_at").first() or {}
-
-
-def _event_saved(sender, instance: Event, raw, using, update_fields=None, **kwargs) -> None:
-    if _tallied(update_fields):
-        retally(_buckets(instance), using=using)
-        instance._loaded_values = {
-            "programme_id": instance.programme_id,
-            "starts_at": instance.starts_at,
-        }
-
-
-def _event_deleted(sender, instance: Event, using, origin=None, **kwargs) -> None:
-    # A programme deleted takes its events and its tally rows along (CASCADE): nothing to
-    # recount, where recounting for each of its events would cost queries per event.
-    if isinstance(origin, Programme) and origin.pk == instance.programme_id:
-        return
-    if isinstance(origin, QuerySet) and origin.model is Programme:
-        return
-    retally(_buckets(instance), using=using)
-
-
-def _migrated(sender, using=DEFAULT_DB_ALIAS, apps=None, **kwargs) -> None:
-    # After every migrate, on a database that has the tables: a restore or a new TIME_ZONE
-    # leaves the tallies wrong until they are rebuilt.
+def rebuild_after_migrate(sender, using=DEFAULT_DB_ALIAS, apps=None, **kwargs) -> None:
+    """After every migrate, on a database that has the tables: a restore or a new TIME_ZONE
+    leaves the tallies wrong until they are rebuilt (connected in ``events.apps``)."""
     if not router.allow_migrate_model(using, EventTally):
         return
     if apps is not None:
         try:
-            apps.get_model("reports", "EventTally")
-            apps.get_model("events", "Event")
+            apps.get_model("events", "EventTally")
         except LookupError:
             return
     retally_all(using=using)
-
-
-def connect(app_config) -> None:
-    """Keep the tallies on every write of an event (called once, from the app's ``ready``)."""
-    pre_save.connect(_event_saving, sender=Event, dispatch_uid="event_tallies_saving")
-    post_save.connect(_event_saved, sender=Event, dispatch_uid="event_tallies_saved")
-    post_delete.connect(_event_deleted, sender=Event, dispatch_uid="event_tallies_deleted")
-    post_migrate.connect(_migrated, sender=app_config, dispatch_uid="event_tallies_migrated")
