@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "calendars",
     "public",
     "reports",
+    "reminders",
     "desk",
     "demo",
 ]

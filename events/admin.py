@@ -28,6 +28,13 @@ from events.services import event_create, event_delete, event_update
 from institutions.permissions import is_coordinator
 from multilingual.admin import TranslationsAdminMixin
 from multilingual.forms import with_translations
+from programmes.admin.programmes import (
+    ApprovalInline,
+    PartnershipInline,
+    ProgrammeAdmin,
+    ProgrammeTransitionInline,
+    ReadOnlyInline,
+)
 from programmes.models import Partnership, Programme
 from programmes.selectors import programme_visibility
 
@@ -387,3 +394,38 @@ class EventAdmin(
     def delete_queryset(self, request, queryset):
         for event in queryset:
             event_delete(event=event, actor=request.user)
+
+
+# ---------- A programme's events on its admin page ----------
+
+
+class EventInline(EventLocalTimesMixin, ReadOnlyInline):
+    """A compact list of the programme's events; each is edited on its own page, where a change
+    raises the event's calendar SEQUENCE."""
+
+    model = Event
+    fields = [
+        "title",
+        "kind",
+        "local_start",
+        "local_end",
+        "host_institution",
+        "status",
+        "visibility",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("host_institution")
+
+
+admin.site.unregister(Programme)
+
+
+@admin.register(Programme)
+class ProgrammeWithEventsAdmin(ProgrammeAdmin):
+    """The programme admin, with the programme's events listed after its partners: the
+    programmes app knows nothing of events, so the page is completed here."""
+
+    inlines = [PartnershipInline, EventInline, ApprovalInline, ProgrammeTransitionInline]

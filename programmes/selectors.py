@@ -70,7 +70,7 @@ def programme_list(*, user: User) -> QuerySet[Programme]:
 def programme_get(*, user: User, pk: int) -> Programme:
     """One programme ``user`` may see, with partners, approvals and status changes loaded;
     raises ``Programme.DoesNotExist`` otherwise, so a hidden draft looks like a missing one.
-    Its events come from ``events.selectors.event_list_for_programme``."""
+    Its events come from ``programme_events``."""
     return (
         programme_list(user=user)
         .prefetch_related(
@@ -84,6 +84,16 @@ def programme_get(*, user: User, pk: int) -> Programme:
         )
         .get(pk=pk)
     )
+
+
+def programme_events(*, programme: Programme) -> QuerySet:
+    """The events of ``programme``, earliest first, with what a list of them shows. Whoever may
+    see a programme sees every event of it (``events.selectors.event_list`` asks nothing else of
+    an event), so none is left out here; the events app is reached through the relation it
+    declares, never imported."""
+    return programme.events.select_related(
+        "programme", "host_institution", "venue", "country"
+    ).order_by("starts_at", "pk")
 
 
 def programme_choices(*, user: User) -> QuerySet[Programme]:

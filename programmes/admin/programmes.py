@@ -25,8 +25,6 @@ from core.admin import (
     take_over_saved_row,
 )
 from core.admin_input import AutocompleteSelect
-from events.admin import EventLocalTimesMixin
-from events.models import Event
 from institutions.models import Institution
 from institutions.permissions import is_coordinator, role_ids
 from multilingual.admin import TranslationsAdminMixin
@@ -138,27 +136,6 @@ class PartnershipInline(FollowsParentInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("institution__country")
 
 
-class EventInline(EventLocalTimesMixin, ReadOnlyInline):
-    """A compact list of the programme's events; each is edited on its own page, where a change
-    raises the event's calendar SEQUENCE."""
-
-    model = Event
-    fields = [
-        "title",
-        "kind",
-        "local_start",
-        "local_end",
-        "host_institution",
-        "status",
-        "visibility",
-    ]
-    readonly_fields = fields
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("host_institution")
-
-
 class ApprovalInline(ReadOnlyInline):
     model = Approval
     fields = ["country", "decision", "decided_by", "decided_at", "comment"]
@@ -248,7 +225,8 @@ class ProgrammeAdmin(
         (_("Dates"), {"fields": ["starts_on", "ends_on"]}),
         (_("Means"), {"fields": ["budget_amount", "budget_currency", "enrolled_students"]}),
     ]
-    inlines = [PartnershipInline, EventInline, ApprovalInline, ProgrammeTransitionInline]
+    # The events app lists the programme's events after its partners (``events.admin``).
+    inlines = [PartnershipInline, ApprovalInline, ProgrammeTransitionInline]
 
     def get_queryset(self, request):
         lead_name = Partnership.objects.filter(

@@ -19,7 +19,6 @@ from rules import Predicate
 
 from core.exceptions import StaleVersion
 from core.forms import add_service_error
-from events.selectors import event_list_for_programme
 from institutions.models import Country, Institution
 from institutions.permissions import role_ids
 from institutions.selectors import institution_list
@@ -183,7 +182,7 @@ def deciding_countries(user, programme: Programme) -> list[Country]:
 def render_programme(request, programme: Programme, *, decision_form=None):
     """The programme page, with the steps and the decision the user may take on it."""
     user = request.user
-    events = event_list_for_programme(user=user, programme=programme)
+    events = selectors.programme_events(programme=programme)
     steps = [step for step in WORKFLOW_STEPS.values() if step.may.test(user, programme)]
     if decision_form is None and can_decide_programme.test(user, programme):
         decision_form = DecisionForm(countries=deciding_countries(user, programme))

@@ -21,8 +21,8 @@ from programmes.models import (
     Partnership,
     Programme,
     ProgrammeTransition,
-    Reminder,
 )
+from reminders.models import Reminder
 from tests.admin import admin_url, column, form_data, post_change
 from tests.factories import (
     AgreementFactory,
@@ -41,7 +41,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "institutions", "programmes", "events", "calendars"}
+OUR_APPS = {"accounts", "institutions", "programmes", "events", "calendars", "reminders"}
 
 # Each entry makes one row and returns the first column of the changelist as it should read.
 ROWS = {

@@ -30,9 +30,9 @@ from programmes.models import (
     Partnership,
     Programme,
     ProgrammeTransition,
-    Reminder,
 )
 from programmes.services import agreement_document_add, programme_submit
+from reminders.models import Reminder
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,

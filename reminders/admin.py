@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin import DostlikAdminMixin, ReadOnlyAdminMixin
-from programmes.models import Reminder
+from reminders.models import Reminder
 
 
 @admin.register(Reminder)

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from programmes.reminders import DueReminder, reminders_due, reminders_send
+from reminders.services import DueReminder, reminders_due, reminders_send
 
 
 class Command(BaseCommand):

@@ -16,9 +16,10 @@ from django.utils.formats import date_format
 from events.models import Event
 from events.services import event_update
 from institutions.models import Institution
-from programmes.models import Agreement, Programme, Reminder
-from programmes.reminders import reminder_send, reminders_due, reminders_send
+from programmes.models import Agreement, Programme
 from programmes.services import agreement_create
+from reminders.models import Reminder
+from reminders.services import reminder_send, reminders_due, reminders_send
 from tests.factories import (
     CountryFactory,
     EventFactory,
@@ -440,12 +441,12 @@ def test_a_failed_mail_is_logged_and_not_retried(
     }
 
     with (
-        caplog.at_level(logging.ERROR, logger="programmes.reminders"),
+        caplog.at_level(logging.ERROR, logger="reminders.services"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         recorded = reminders_send(now=NOW)
     assert [reminder.failed for reminder in recorded] == [True]
-    failures = [record for record in caplog.records if record.name == "programmes.reminders"]
+    failures = [record for record in caplog.records if record.name == "reminders.services"]
     assert [(record.levelno, record.getMessage()) for record in failures] == [
         (
             logging.ERROR,

@@ -36,7 +36,8 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from events.models import Event
 from institutions.models import Country, Membership, NationalCoordinator
-from programmes.models import Agreement, Programme, Reminder
+from programmes.models import Agreement, Programme
+from reminders.models import Reminder
 
 logger = logging.getLogger(__name__)
 
