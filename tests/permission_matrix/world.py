@@ -112,7 +112,7 @@ class World:
             "events.venue": self.venue,
             "events.event": self.draft_event,
             "calendars.calendarfeed": self.feed,
-            "programmes.reminder": self.reminder,
+            "reminders.reminder": self.reminder,
         }[model_key]
 
 
