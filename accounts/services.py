@@ -1,6 +1,8 @@
 from accounts.models import User
+from core.caching import changes_content
 
 
+@changes_content
 def user_create(
     *,
     username: str,

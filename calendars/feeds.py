@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calendars.models import CalendarFeed
-from core.caching import ACCESS_KEEP_SECONDS, kept
 from events.models import Event
 from events.selectors import event_list
 from institutions.models import Country, Institution
@@ -46,16 +45,10 @@ def token_hash(token: str) -> str:
 def feed_by_token(*, token: str) -> CalendarFeed:
     """The feed ``token`` opens, with its owner; raises ``CalendarFeed.DoesNotExist`` when the
     token is unknown, the feed revoked or its owner deactivated — alike, so an answer reveals
-    nothing about which."""
-    hashed = token_hash(token)
-    # Kept until the data changes (``core.caching``): a revocation, a deactivated owner or
-    # a deleted feed is a change. An unknown token raises, so it is not kept.
-    return kept(
-        f"calendar-feed|{hashed}",
-        lambda: CalendarFeed.objects.select_related("owner").get(
-            token_hash=hashed, revoked_at__isnull=True, owner__is_active=True
-        ),
-        timeout=ACCESS_KEEP_SECONDS,
+    nothing about which. Read from the database on every fetch, never from a cache: a feed
+    revoked on one server stops on all of them at once."""
+    return CalendarFeed.objects.select_related("owner").get(
+        token_hash=token_hash(token), revoked_at__isnull=True, owner__is_active=True
     )
 
 

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
-from core.caching import kept
+from core.caching import cached
 from events.models import Event, Venue
 from events.selectors import event_local_days
 from institutions.models import Country, Institution
@@ -336,10 +336,10 @@ def feed_validators(
     feed (its name, filters and reader, the language) and should name one feed for one reader,
     as the moment a feed last changed is remembered under it.
 
-    They are kept until the data changes (``core.caching``): a calendar app polling an
+    They are cached until the content changes (``core.caching``): a calendar app polling an
     unchanged feed costs no query here at all. ``events`` may be given as a function that
     returns them, called only when they are read."""
-    return kept(
+    return cached(
         f"ical:validators|{_VEVENT_FORMAT}|{settings.SITE_URL}|{salt}",
         lambda: _validators(events() if callable(events) else events, salt=salt),
     )
@@ -359,7 +359,7 @@ def _validators(events: QuerySet[Event], *, salt: str) -> tuple[str, datetime.da
     )
     # The names VEVENTs show from rows that keep no version: renaming a host, a venue or a
     # country changes the feeds that show it.
-    names = kept("ical:names", _names_digest)
+    names = cached("ical:names", _names_digest)
     fingerprint = "|".join(
         str(value) for value in (_VEVENT_FORMAT, settings.SITE_URL, salt, names, *summary.values())
     )

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from calendars.feeds import FEED_FILTERS, token_hash
 from calendars.models import CalendarFeed
-from core.caching import data_changed
 
 # A calendar app polls a feed every few minutes to every few hours: writing each fetch down
 # would turn every poll into a write. Once in this span is enough to tell a feed in use.
@@ -86,7 +85,6 @@ def feed_revoke(*, feed: CalendarFeed, actor: User) -> bool:
         CalendarFeed.objects.filter(pk=feed.pk, revoked_at__isnull=True).update(revoked_at=now)
     )
     if revoked:
-        data_changed()  # an update() sends no signal
         feed.revoked_at = now
         if actor.pk != feed.owner_id:
             audit_log.info(

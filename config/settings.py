@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "rules.apps.AutodiscoverRulesConfig",
+    # Permission predicates; views and the admin ask them directly (``can_….test(user, obj)``),
+    # the menu through its template tags.
+    "rules",
     "django_filters",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -145,7 +147,6 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username and address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "accounts:login"
@@ -199,11 +200,16 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# With REDIS_URL set, every app server shares one cache and one session store, so a person
-# signed in on one server stays signed in on the next and the machine keeps no state of its own.
-# Sessions are cached_db: read from Redis, kept in the database too, so emptying or restarting
-# Redis signs nobody out. Redis down or slow is a cache miss, logged, not an error: pages, feeds
-# and sign-in carry on from the database (tests/production/test_redis_outage.py).
+# One cache shared by every worker process and app server: what is cached is valid until a
+# write anywhere moves the content version (core/caching.py), so a cache of each process's own
+# would serve one worker's stale pages after another worker's write.
+# With REDIS_URL set, Redis is that cache and also holds the sessions (cached_db: read from
+# Redis, kept in the database too, so emptying or restarting Redis signs nobody out). Redis down
+# or slow is a cache miss, logged, not an error: pages, feeds and sign-in carry on from the
+# database (tests/production/test_redis_outage.py).
+# Without REDIS_URL the database holds the cache (its table is made by migrate, core/apps.py):
+# right for one server with several workers, and for development; Redis takes the load off the
+# database on a busy site.
 if _redis_url := env.str("REDIS_URL", default=""):
     CACHES = {
         "default": {
@@ -221,6 +227,16 @@ if _redis_url := env.str("REDIS_URL", default=""):
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "dostlik.cache"
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "dostlik_cache",
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+            # Room for a feed's serialised events (calendars/ical.py) besides the pages.
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
 # End of the serving stack.
 
 # Uploaded agreement documents. They are never served from MEDIA_URL: the app hands each one out
@@ -292,7 +308,9 @@ RATELIMIT_VIEW = "core.ratelimits.rate_limited"
 # than refuse every sign-in and every feed.
 RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = [
-    # Without REDIS_URL there is one process (development): its local cache counts correctly.
+    # Without REDIS_URL the limits count in the database cache, shared by every process but
+    # without an atomic increment: requests arriving at the same instant may count once. Good
+    # enough for one server; a busy site sets REDIS_URL.
     *(
         []
         if env.str("REDIS_URL", default="")

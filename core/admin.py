@@ -25,6 +25,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_input import AdminInputMixin, RowKeysMixin
+from core.caching import content_changed
 from core.forms import add_service_error
 
 # A spreadsheet treats a cell that starts with one of these as a formula (OWASP "CSV
@@ -156,6 +157,27 @@ class DostlikAdminMixin(AdminInputMixin):
 
     def may_delete(self, user, obj=None) -> bool:
         return user.is_superuser
+
+    # Every write made here makes the cached pages stale (``core.caching``): additions and
+    # changes once the admin logs them, after the row and its inlines are saved, whether or not
+    # a service saved them; deletions once done. An admin that deletes through a service
+    # instead of ``super()`` is covered by the service.
+
+    def log_addition(self, request, obj, message):
+        content_changed()
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        content_changed()
+        return super().log_change(request, obj, message)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        content_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        content_changed()
 
     def has_module_permission(self, request):
         return is_staff_member(request.user) and any(self.get_model_perms(request).values())

@@ -62,6 +62,3 @@ can_change_event = (
 )
 # Adding an event to a programme: whoever may change the programme.
 can_add_event = can_change_programme
-
-rules.add_perm("events.view_event", can_view_event)
-rules.add_perm("events.change_event", can_change_event)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.caching import data_changed
+from core.caching import changes_content
 from core.exceptions import StaleVersion
 from events.models import Event, Venue
 from events.tallies import TALLIED_FIELDS, retally, tally_buckets
@@ -32,6 +32,7 @@ def _require_partner_host(*, programme: Programme, host_institution: Institution
         )
 
 
+@changes_content
 def venue_create(
     *,
     name: str,
@@ -46,6 +47,7 @@ def venue_create(
     return venue
 
 
+@changes_content
 def event_create(
     *,
     actor: User | None,
@@ -101,6 +103,7 @@ def event_create(
     return event
 
 
+@changes_content
 @transaction.atomic
 def event_update(
     *, event: Event, actor: User | None, version: int | None = None, **changes
@@ -139,6 +142,7 @@ def event_update(
     return event
 
 
+@changes_content
 @transaction.atomic
 def event_delete(*, event: Event, actor: User | None) -> None:
     """Delete ``event``; its history keeps who deleted it and what it was."""
@@ -147,6 +151,7 @@ def event_delete(*, event: Event, actor: User | None) -> None:
     retally(tally_buckets(event))
 
 
+@changes_content
 @transaction.atomic
 def event_bulk_create(*, events: Iterable[Event], batch_size: int = 5000) -> int:
     """Insert many prepared events at once (volume and demo data). Rows are checked by the
@@ -154,5 +159,4 @@ def event_bulk_create(*, events: Iterable[Event], batch_size: int = 5000) -> int
     the programmes and years they fall in are recounted with them."""
     created = Event.objects.bulk_create(events, batch_size=batch_size)
     retally(tally_buckets(*created))
-    data_changed()  # bulk_create sends no signal
     return len(created)

@@ -20,7 +20,6 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
-from core.caching import data_changed
 from events.models import Event, EventTally
 from programmes.models import Programme
 
@@ -127,8 +126,7 @@ def retally(buckets: Iterable[tuple[int, int]], *, using: str = DEFAULT_DB_ALIAS
 
 
 def retally_all(*, using: str = DEFAULT_DB_ALIAS) -> int:
-    """Rebuild every tally from the events; returns how many rows were written. Whatever was
-    computed from the old tallies is stale."""
+    """Rebuild every tally from the events; returns how many rows were written."""
     with transaction.atomic(using=using):
         # Every programme locked, as ``retally`` locks the ones it recounts: a save meanwhile
         # waits, then recounts its buckets from the rows written here.
@@ -136,7 +134,6 @@ def retally_all(*, using: str = DEFAULT_DB_ALIAS) -> int:
         rows = _tally_rows(Event.objects.using(using).all())
         EventTally.objects.using(using).all().delete()
         EventTally.objects.using(using).bulk_create(rows, batch_size=BATCH_SIZE)
-        data_changed()
     return len(rows)
 
 

@@ -1,16 +1,15 @@
 """Who may do what, as small named predicates (the ``rules`` package).
 
-A person's roles are rows (Membership, NationalCoordinator, Viewer), read once per request and
-kept on the user object, so a page that asks many questions runs the role queries once; between
-requests they are kept until the data changes (``core.caching``), which a role given or
-taken away does at once.
+A person's roles are rows (Membership, NationalCoordinator, Viewer), read in one query the first
+time a request asks and kept on the user object for the rest of that request only: a role
+given or taken away counts from the next request, on every server.
 """
 
 from dataclasses import dataclass
 
 import rules
+from django.db.models import CharField, F, Value
 
-from core.caching import ACCESS_KEEP_SECONDS, kept
 from institutions.models import Institution, Membership, NationalCoordinator, Viewer
 
 
@@ -23,33 +22,44 @@ class RoleIds:
 
 def role_ids(user) -> RoleIds:
     """The ids of the institutions ``user`` coordinates and the countries they coordinate
-    nationally; cached on the user object for the rest of the request."""
-    cached = getattr(user, "_dostlik_role_ids", None)
-    if cached is None:
+    nationally; read once per request and kept on the user object."""
+    roles = getattr(user, "_dostlik_role_ids", None)
+    if roles is None:
         if not user.is_authenticated:
-            cached = RoleIds(frozenset(), frozenset(), is_viewer=False)
+            roles = RoleIds(frozenset(), frozenset(), is_viewer=False)
         else:
-            cached = kept(
-                f"roles|{user.pk}", lambda: _read_role_ids(user), timeout=ACCESS_KEEP_SECONDS
-            )
-        user._dostlik_role_ids = cached
-    return cached
+            roles = _read_role_ids(user)
+        user._dostlik_role_ids = roles
+    return roles
 
 
 def _read_role_ids(user) -> RoleIds:
+    """The three kinds of role rows in one query, as (kind, id) pairs."""
+
+    def rows(model, kind: str, column: str | None = None):
+        # A viewer's row names no institution or country: its kind is all that counts.
+        key = F(column) if column else Value(0)
+        return (
+            model.objects.filter(user=user)
+            .order_by()
+            .annotate(role=Value(kind, output_field=CharField()), key=key)
+            .values_list("role", "key")
+        )
+
+    found = list(
+        rows(Membership, "institution", "institution_id")
+        .union(rows(NationalCoordinator, "country", "country_id"), rows(Viewer, "viewer"), all=True)
+        .order_by()
+    )
     return RoleIds(
-        institution_ids=frozenset(
-            Membership.objects.filter(user=user).values_list("institution_id", flat=True)
-        ),
-        country_ids=frozenset(
-            NationalCoordinator.objects.filter(user=user).values_list("country_id", flat=True)
-        ),
-        is_viewer=Viewer.objects.filter(user=user).exists(),
+        institution_ids=frozenset(pk for kind, pk in found if kind == "institution"),
+        country_ids=frozenset(pk for kind, pk in found if kind == "country"),
+        is_viewer=any(kind == "viewer" for kind, _pk in found),
     )
 
 
 def forget_roles(user) -> None:
-    """Drop the cached roles after they changed (tests, role management)."""
+    """Drop the roles read for this request after they changed (role management, tests)."""
     user.__dict__.pop("_dostlik_role_ids", None)
 
 
@@ -89,5 +99,3 @@ def coordinates_institution(user, institution: Institution) -> bool:
 
 # A national coordinator names and removes the coordinators of their country's institutions.
 can_manage_coordinators = is_signed_in & (is_administrator | is_national_coordinator_of_institution)
-
-rules.add_perm("institutions.manage_coordinators", can_manage_coordinators)

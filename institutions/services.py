@@ -3,9 +3,11 @@
 import logging
 
 from accounts.models import User
+from core.caching import changes_content
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 
 
+@changes_content
 def country_create(*, code: str, name: str, time_zone: str) -> Country:
     country = Country(code=code.upper(), name=name, time_zone=time_zone)
     country.full_clean()
@@ -13,6 +15,7 @@ def country_create(*, code: str, name: str, time_zone: str) -> Country:
     return country
 
 
+@changes_content
 def institution_create(
     *,
     name: str,
@@ -42,6 +45,7 @@ def institution_create(
 audit_log = logging.getLogger("dostlik.audit")
 
 
+@changes_content
 def membership_add(
     *, user: User, institution: Institution, actor: User | None = None
 ) -> Membership:
@@ -61,6 +65,7 @@ def membership_add(
     return membership
 
 
+@changes_content
 def membership_remove(*, membership: Membership, actor: User | None) -> None:
     """End ``membership``: its user no longer coordinates the institution, and loses at once
     what that role let them change (roles are read afresh on every request)."""
@@ -75,6 +80,7 @@ def membership_remove(*, membership: Membership, actor: User | None) -> None:
     membership.delete()
 
 
+@changes_content
 def national_coordinator_add(*, user: User, country: Country) -> NationalCoordinator:
     """Let ``user`` decide on programmes on behalf of ``country``."""
     role = NationalCoordinator(user=user, country=country)
@@ -83,6 +89,7 @@ def national_coordinator_add(*, user: User, country: Country) -> NationalCoordin
     return role
 
 
+@changes_content
 def viewer_add(
     *, user: User, country: Country | None = None, institution: Institution | None = None
 ) -> Viewer:

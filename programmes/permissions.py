@@ -146,20 +146,5 @@ def is_viewer(user) -> bool:
 can_manage_agreement_documents = is_signed_in & (is_administrator | is_party_to_agreement)
 can_read_agreement_documents = can_manage_agreement_documents | (is_signed_in & is_viewer)
 
-rules.add_perm("programmes.add_programme", can_create_programme)
-rules.add_perm("programmes.view_decisions", can_view_decisions)
-# The same question as a rule, which the menu asks on every page: a permission would be asked of
-# Django's own backend too, two queries for a permission no group can hold.
+# The menu asks this of every page through the ``rules`` template tags (``test_rule``).
 rules.add_rule("programmes.view_decisions", can_view_decisions)
-rules.add_perm("programmes.view_programme", can_view_programme)
-rules.add_perm("programmes.change_programme", can_change_programme)
-rules.add_perm("programmes.submit_programme", can_submit_programme)
-rules.add_perm("programmes.withdraw_programme", can_withdraw_programme)
-rules.add_perm("programmes.reopen_programme", can_reopen_programme)
-rules.add_perm("programmes.activate_programme", can_activate_programme)
-rules.add_perm("programmes.complete_programme", can_complete_programme)
-rules.add_perm("programmes.cancel_programme", can_cancel_programme)
-rules.add_perm("programmes.decide_programme", can_decide_programme)
-rules.add_perm("programmes.view_agreementdocument", can_read_agreement_documents)
-rules.add_perm("programmes.add_agreementdocument", can_manage_agreement_documents)
-rules.add_perm("programmes.delete_agreementdocument", can_manage_agreement_documents)

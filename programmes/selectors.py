@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from institutions.models import Institution, Membership, NationalCoordinator
+from institutions.models import Country, Institution, Membership, NationalCoordinator
 from programmes.models import (
     Agreement,
     AgreementDocument,
@@ -94,6 +94,15 @@ def programme_events(*, programme: Programme) -> QuerySet:
     return programme.events.select_related(
         "programme", "host_institution", "venue", "country"
     ).order_by("starts_at", "pk")
+
+
+def participating_countries(programme: Programme) -> list[Country]:
+    """The countries of the programme's partners, each once, by name."""
+    return list(
+        Country.objects.filter(institutions__partnerships__programme=programme)
+        .distinct()
+        .order_by("name")
+    )
 
 
 def programme_choices(*, user: User) -> QuerySet[Programme]:

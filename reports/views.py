@@ -1,10 +1,12 @@
 """The report pages and their downloads, for signed-in users; only GET and HEAD.
 
-Every figure counts only what the reader may see (``reports.selectors``); a page's figures are
-kept until the data changes. Filters that cannot be understood are answered with a message
-naming the wrong filter: on a page, the page itself with the filter panel open and no figures
-(status 200, as the site's lists do); on a download, a plain-text 400. A table or a file format
-that does not exist is a 404.
+Every figure counts only what the reader may see (``reports.selectors``), read afresh on every
+request: the events' figures come from their tallies, so a report reads as many rows as there
+are combinations of programme, year, status, kind, country and host, whatever the number of
+events. Filters that cannot be understood are answered with a message naming the wrong filter:
+on a page, the page itself with the filter panel open and no figures (status 200, as the site's
+lists do); on a download, a plain-text 400. A table or a file format that does not exist is a
+404.
 """
 
 from collections.abc import Callable
@@ -13,12 +15,10 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
-from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
-from core.caching import kept
 from reports import charts, selectors, tables
 from reports.charts import Chart
 from reports.exports import WRITERS, generated_at
@@ -80,27 +80,13 @@ def _other_report_query(form: ReportFilterForm) -> str:
     return urlencode({k: v for k, v in query.items() if k in BalanceFilterForm.shared_filters})
 
 
-def _kept(request, form: ReportFilterForm, report: str, compute: Callable[[], object]):
-    """The figures ``compute()`` reads, kept until the data changes (``core.caching``)
-    for this reader, these filters, language and day: an analyst moves between the reports and
-    their years far more often than the events change."""
-    query = urlencode(sorted(form.query().items()))
-    reader = (request.user.pk, translation.get_language(), timezone.localdate())
-    return kept(("report", report, *reader, query), compute)
-
-
 @require_safe
 def year_report(request):
     form = ReportFilterForm(request.GET, user=request.user)
     context = {"form": form, "other_query": _other_report_query(form)}
     if form.is_valid():
         filters = form.filters()
-        report = _kept(
-            request,
-            form,
-            "year",
-            lambda: selectors.year_report(user=request.user, filters=filters),
-        )
+        report = selectors.year_report(user=request.user, filters=filters)
         context.update(
             filters=filters,
             report=report,
@@ -116,9 +102,7 @@ def balance_report(request):
     context = {"form": form, "other_query": _other_report_query(form)}
     if form.is_valid():
         filters = form.filters()
-        balance = _kept(
-            request, form, "balance", lambda: selectors.balance(user=request.user, filters=filters)
-        )
+        balance = selectors.balance(user=request.user, filters=filters)
         context.update(
             filters=filters,
             balance=balance,

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import User
+from core.caching import content_changed
 from events.models import Event, Venue
 from events.tallies import retally, tally_buckets
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
@@ -15,7 +16,21 @@ from programmes.models import Agreement, AgreementParty, Approval, Partnership, 
 PASSWORD = "test-password"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class RowFactory(factory.django.DjangoModelFactory):
+    """A row made for a test stands for a record the app wrote: like every service and admin
+    write, it makes what is cached stale (``core.caching``)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            content_changed()
+
+
+class UserFactory(RowFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -27,7 +42,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class CountryFactory(factory.django.DjangoModelFactory):
+class CountryFactory(RowFactory):
     class Meta:
         model = Country
         django_get_or_create = ("code",)
@@ -45,7 +60,7 @@ class CountryFactory(factory.django.DjangoModelFactory):
     )
 
 
-class InstitutionFactory(factory.django.DjangoModelFactory):
+class InstitutionFactory(RowFactory):
     class Meta:
         model = Institution
 
@@ -57,7 +72,7 @@ class InstitutionFactory(factory.django.DjangoModelFactory):
     )
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(RowFactory):
     class Meta:
         model = Membership
 
@@ -65,7 +80,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
 
 
-class NationalCoordinatorFactory(factory.django.DjangoModelFactory):
+class NationalCoordinatorFactory(RowFactory):
     class Meta:
         model = NationalCoordinator
 
@@ -73,14 +88,14 @@ class NationalCoordinatorFactory(factory.django.DjangoModelFactory):
     country = factory.SubFactory(CountryFactory)
 
 
-class ViewerFactory(factory.django.DjangoModelFactory):
+class ViewerFactory(RowFactory):
     class Meta:
         model = Viewer
 
     user = factory.SubFactory(UserFactory)
 
 
-class AgreementFactory(factory.django.DjangoModelFactory):
+class AgreementFactory(RowFactory):
     class Meta:
         model = Agreement
 
@@ -91,7 +106,7 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     valid_until = None
 
 
-class AgreementPartyFactory(factory.django.DjangoModelFactory):
+class AgreementPartyFactory(RowFactory):
     class Meta:
         model = AgreementParty
 
@@ -99,7 +114,7 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
     institution = factory.SubFactory(InstitutionFactory)
 
 
-class ProgrammeFactory(factory.django.DjangoModelFactory):
+class ProgrammeFactory(RowFactory):
     class Meta:
         model = Programme
 
@@ -110,7 +125,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     status = Programme.Status.DRAFT
 
 
-class PartnershipFactory(factory.django.DjangoModelFactory):
+class PartnershipFactory(RowFactory):
     class Meta:
         model = Partnership
 
@@ -119,7 +134,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     role = Partnership.Role.PARTNER
 
 
-class ApprovalFactory(factory.django.DjangoModelFactory):
+class ApprovalFactory(RowFactory):
     class Meta:
         model = Approval
 
@@ -128,7 +143,7 @@ class ApprovalFactory(factory.django.DjangoModelFactory):
     decision = Approval.Decision.APPROVED
 
 
-class VenueFactory(factory.django.DjangoModelFactory):
+class VenueFactory(RowFactory):
     class Meta:
         model = Venue
 
@@ -137,7 +152,7 @@ class VenueFactory(factory.django.DjangoModelFactory):
     city = "Tashkent"
 
 
-class EventFactory(factory.django.DjangoModelFactory):
+class EventFactory(RowFactory):
     class Meta:
         model = Event
         skip_postgeneration_save = True

@@ -39,6 +39,7 @@ from programmes.permissions import (
     can_withdraw_programme,
     is_submitted,
 )
+from programmes.selectors import participating_countries
 from programmes.services import (
     programme_activate,
     programme_cancel,
@@ -48,7 +49,6 @@ from programmes.services import (
     programme_submit,
     programme_withdraw,
 )
-from programmes.services.workflow import participating_countries
 
 # A step is offered on the list, for the selected programmes, and on a programme's own page.
 EVERYWHERE = [admin.ActionLocation.CHANGE_LIST, admin.ActionLocation.CHANGE_FORM]

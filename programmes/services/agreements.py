@@ -5,10 +5,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from core.caching import changes_content
 from institutions.models import Institution
 from programmes.models import Agreement, AgreementParty
 
 
+@changes_content
 @transaction.atomic
 def agreement_create(
     *,

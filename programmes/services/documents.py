@@ -4,12 +4,14 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from accounts.models import User
+from core.caching import changes_content
 from programmes import documents
 from programmes.models import Agreement, AgreementDocument
 
 logger = logging.getLogger(__name__)
 
 
+@changes_content
 def agreement_document_add(
     *, actor: User | None, agreement: Agreement, upload: UploadedFile, title: str = ""
 ) -> AgreementDocument:
@@ -46,6 +48,7 @@ def agreement_document_add(
     return document
 
 
+@changes_content
 def agreement_document_delete(*, actor: User | None, document: AgreementDocument) -> None:
     """Remove the document's record, and its file once the removal is committed."""
     file = document.file

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.caching import changes_content
 from core.exceptions import StaleVersion
 from institutions.models import Institution
 from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
@@ -126,6 +127,7 @@ def _write_partners(programme: Programme, rows: Sequence[PartnerRow]) -> None:
         partnership.save()
 
 
+@changes_content
 @transaction.atomic
 def programme_create(
     *,
@@ -176,6 +178,7 @@ def programme_create(
     return programme
 
 
+@changes_content
 def partnership_add(
     *,
     actor: User | None,
@@ -202,6 +205,7 @@ def partnership_add(
     return partnership
 
 
+@changes_content
 @transaction.atomic
 def programme_update(
     *,

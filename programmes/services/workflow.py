@@ -14,24 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.caching import data_changed
+from core.caching import changes_content
 from institutions.models import Country
 from programmes import notifications
 from programmes.models import Approval, Programme, ProgrammeTransition
+from programmes.selectors import participating_countries
 
 Status = Programme.Status
 Decision = Approval.Decision
 
 
-def participating_countries(programme: Programme) -> list[Country]:
-    """The countries of the programme's partners, each once, by name."""
-    return list(
-        Country.objects.filter(institutions__partnerships__programme=programme)
-        .distinct()
-        .order_by("name")
-    )
-
-
+@changes_content
 @transaction.atomic
 def programme_transition(
     *,
@@ -68,6 +61,7 @@ def programme_transition(
     )
 
 
+@changes_content
 def approval_record(
     *,
     programme: Programme,
@@ -114,6 +108,7 @@ def _require_comment(comment: str, message: str) -> str:
     return comment.strip()
 
 
+@changes_content
 @transaction.atomic
 def programme_submit(
     *, programme: Programme, actor: User | None, comment: str = ""
@@ -137,6 +132,7 @@ def programme_submit(
     return transition
 
 
+@changes_content
 @transaction.atomic
 def programme_withdraw(
     *, programme: Programme, actor: User | None, comment: str = ""
@@ -150,6 +146,7 @@ def programme_withdraw(
     return transition
 
 
+@changes_content
 @transaction.atomic
 def programme_reopen(
     *, programme: Programme, actor: User | None, comment: str = ""
@@ -163,6 +160,7 @@ def programme_reopen(
     return transition
 
 
+@changes_content
 @transaction.atomic
 def programme_decide(
     *,
@@ -219,11 +217,11 @@ def programme_decide(
         # The decision alone is a new version for anyone editing the programme.
         Programme.objects.filter(pk=programme.pk).update(version=programme.version + 1)
         programme.version += 1
-        data_changed()  # an update() sends no signal
     notifications.programme_decided(programme=programme, approval=approval)
     return approval
 
 
+@changes_content
 @transaction.atomic
 def programme_return_for_decision(*, programme: Programme, actor: User | None, reason: str) -> bool:
     """After a change that needs a new decision, clear the decisions and put the programme back
@@ -251,6 +249,7 @@ def programme_return_for_decision(*, programme: Programme, actor: User | None, r
     return True
 
 
+@changes_content
 def programme_activate(
     *, programme: Programme, actor: User | None, comment: str = ""
 ) -> ProgrammeTransition:
@@ -260,6 +259,7 @@ def programme_activate(
     )
 
 
+@changes_content
 def programme_complete(
     *, programme: Programme, actor: User | None, comment: str = ""
 ) -> ProgrammeTransition:
@@ -269,6 +269,7 @@ def programme_complete(
     )
 
 
+@changes_content
 def programme_cancel(
     *, programme: Programme, actor: User | None, comment: str
 ) -> ProgrammeTransition:

@@ -1,7 +1,7 @@
 import pytest
 from django.db import transaction
 
-from core.caching import kept
+from core.caching import cached
 from core.db_router import ReplicaRouter
 from events.models import Event
 
@@ -37,11 +37,11 @@ def test_reads_outside_transactions_go_to_the_replica_and_the_rest_to_the_primar
 
 
 @pytest.mark.django_db(transaction=True)
-def test_what_is_kept_under_the_data_stamp_is_read_from_the_primary(settings):
+def test_what_is_cached_is_read_from_the_primary(settings):
     """A replica a moment behind would give the rows from before the change that moved the
-    stamp, and they would be kept under the new one."""
+    content version, and they would be cached under the new one."""
     settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
 
-    routed = kept("where", lambda: router.db_for_read(Event))
+    routed = cached("where", lambda: router.db_for_read(Event))
 
     assert (routed, router.db_for_read(Event)) == ("default", "replica")

@@ -2,10 +2,8 @@
 
 from collections.abc import Callable
 
-from core.caching import new_stamp
-
 
 def mail_callbacks(callbacks: list[Callable]) -> list[Callable]:
-    """The callbacks queued for after the commit, but the new data stamp every write asks for
-    (core/caching.py): what is left sends mail."""
-    return [callback for callback in callbacks if callback is not new_stamp]
+    """The callbacks queued for after the commit, but the new content version every write asks
+    for (core/caching.py): what is left sends mail."""
+    return [callback for callback in callbacks if callback.__module__ != "core.caching"]
