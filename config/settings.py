@@ -237,6 +237,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 200_000},
         }
     }
+# CACHE_DISABLED=1 computes every page and calendar file on every request, and so turns the
+# rate limits off too (they count in the cache): to rule the cache out when looking for a fault.
+if env.bool("CACHE_DISABLED", default=False):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 # End of the serving stack.
 
 # Uploaded agreement documents. They are never served from MEDIA_URL: the app hands each one out
@@ -313,7 +317,7 @@ SILENCED_SYSTEM_CHECKS = [
     # enough for one server; a busy site sets REDIS_URL.
     *(
         []
-        if env.str("REDIS_URL", default="")
+        if env.str("REDIS_URL", default="") and not env.bool("CACHE_DISABLED", default=False)
         else ["django_ratelimit.E003", "django_ratelimit.W001"]
     ),
 ]
