@@ -1,1 +1,1 @@
-"""The calendar's pages and files, one module per part; ``calendars.urls`` joins their routes."""
+"""The calendar's pages and files, one module per part; their routes are in ``calendars.urls``."""

@@ -11,43 +11,34 @@ bad ``view`` or ``date`` falls back to this month, bad filters list nothing.
 import datetime
 from urllib.parse import urlencode
 
-from django import forms
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import path
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from calendars import selectors
+from calendars.filters import PERIOD_FILTERS, CalendarFilter
+from calendars.forms import (
+    AGENDA,
+    FIRST_DAY,
+    LAST_DAY,
+    MONTH,
+    VIEW_CHOICES,
+    WEEK,
+    CalendarPeriodForm,
+)
 from calendars.selectors import Period
 from core.caching import kept
-from events.filters import EventFilter
 from events.selectors import event_list
 
-MONTH, WEEK, AGENDA = "month", "week", "agenda"
-VIEW_CHOICES = [
-    (MONTH, gettext_lazy("Month")),
-    (WEEK, gettext_lazy("Week")),
-    (AGENDA, gettext_lazy("Agenda")),
-]
-
-# Dates the calendar can show: far enough from the ends of Python's calendar that a period
-# and its neighbours never overflow, wide enough for any programme's history and plans.
-FIRST_DAY = datetime.date(1900, 1, 1)
-LAST_DAY = datetime.date(2199, 12, 31)
-# The longest agenda a reader may ask for (about a quarter), so that one request never loads
-# years of events; and the span of an agenda given only one of its ends.
-LONGEST_AGENDA_DAYS = 92
+# The span of an agenda given only one of its ends.
 AGENDA_DEFAULT_SPAN = datetime.timedelta(days=30)
 # A month cell lists this many events; the rest are a link to that day's agenda.
 MONTH_CELL_EVENTS = 4
 
-PERIOD_FILTERS = ("from", "to")
 # The filters the calendar passes on to its subscription and export pages.
 FILTER_NAMES = ("country", "institution", "programme", "kind", "status", *PERIOD_FILTERS)
 # Every name of the query string the page reads.
@@ -55,72 +46,6 @@ QUERY_NAMES = frozenset({"view", "date", *FILTER_NAMES})
 # Built by their own pages; plain paths so this page renders before they exist.
 SUBSCRIBE_PATH = "/calendar/feeds/"
 EXPORT_PATH = "/calendar/export.ics"
-
-
-def _check_calendar_date(value: datetime.date | None) -> None:
-    if value is not None and not FIRST_DAY <= value <= LAST_DAY:
-        raise forms.ValidationError(
-            _("Choose a date between %(first)s and %(last)s.")
-            % {"first": date_format(FIRST_DAY), "last": date_format(LAST_DAY)}
-        )
-
-
-class CalendarPeriodForm(forms.Form):
-    """Which view and which day: both optional, each falling back on its own when unreadable."""
-
-    view = forms.ChoiceField(label=gettext_lazy("View"), choices=VIEW_CHOICES, required=False)
-    date = forms.DateField(label=gettext_lazy("Date"), required=False, input_formats=["%Y-%m-%d"])
-
-    def clean_date(self):
-        _check_calendar_date(self.cleaned_data["date"])
-        return self.cleaned_data["date"]
-
-
-class CalendarFilterForm(forms.Form):
-    def clean(self):
-        cleaned = super().clean()
-        first, last = cleaned.get("from"), cleaned.get("to")
-        for name, value in (("from", first), ("to", last)):
-            try:
-                _check_calendar_date(value)
-            except forms.ValidationError as error:
-                self.add_error(name, error)
-        if first and last and last < first:
-            self.add_error("to", _("The end of the period comes before its start."))
-        elif first and last and (last - first).days >= LONGEST_AGENDA_DAYS:
-            self.add_error(
-                "to", _("Choose a period of at most %(days)s days.") % {"days": LONGEST_AGENDA_DAYS}
-            )
-        return cleaned
-
-
-class CalendarFilter(EventFilter):
-    """The event list's filters, but for its text search, with one difference: on the calendar,
-    ``from`` and ``to`` choose the period shown (the agenda's) rather than bound the start, so
-    an exhibition that opened last month still shows on the days it runs. The month and week
-    views have no such fields: their period is the month or week of ``date``."""
-
-    class Meta(EventFilter.Meta):
-        form = CalendarFilterForm
-
-    def __init__(self, *args, with_period: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A calendar is browsed by who, where and what; a text search belongs to the list.
-        del self.filters["q"]
-        if not with_period:
-            for name in PERIOD_FILTERS:
-                del self.filters[name]
-
-    def filter_queryset(self, queryset):
-        for name, value in self.form.cleaned_data.items():
-            if name not in PERIOD_FILTERS:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
-
-
-# The very filters of the event list, under their contract names (events/filters.py publishes
-# two of them under names that are Python keywords, which a subclass would declare afresh).
-CalendarFilter.base_filters = dict(EventFilter.base_filters)
 
 
 def _query(params: QueryDict, **changes) -> str:
@@ -320,8 +245,3 @@ def _calendar(request, zone, today: datetime.date) -> dict:
         "export_url": context["export_url"],
         "body": render_to_string("calendars/includes/calendar_body.html", context, request),
     }
-
-
-urlpatterns = [
-    path("calendar/", calendar, name="calendar"),
-]

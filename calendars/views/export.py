@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.urls import path
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
@@ -173,11 +172,3 @@ def programme_calendar(request, pk: int):
         filename=f"dostlik-programme-{programme.pk}.ics",
         salt=_salt("programme", request.user.pk, programme.pk, programme.title),
     )
-
-
-urlpatterns = [
-    path("calendar/export.ics", export, name="export"),
-    path("public/calendar.ics", public_calendar, name="public_ics"),
-    path("events/<int:pk>/calendar.ics", event_calendar, name="event_ics"),
-    path("programmes/<int:pk>/calendar.ics", programme_calendar, name="programme_ics"),
-]

@@ -15,13 +15,11 @@ kept for that ETag (``calendars.calendar_files``); a changed one is rendered fro
 VEVENTs in a fixed number of queries, whatever its size.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils import translation
 from django.utils.cache import (
     add_never_cache_headers,
@@ -30,10 +28,8 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import User
 from calendars import services
 from calendars.calendar_files import calendar_response
 from calendars.feeds import (
@@ -45,73 +41,14 @@ from calendars.feeds import (
     feed_get,
     feed_list,
 )
+from calendars.forms import FeedForm
 from calendars.ical import feed_bytes, feed_validators
 from calendars.models import CalendarFeed
 from core.forms import add_service_error
 from core.ratelimits import feed_rate_limit
-from events.models import Event
-from institutions.models import Country, Institution
-from programmes.models import Programme
-from programmes.selectors import programme_choices
 
 # Raise when what a feed file holds changes shape, so calendar apps fetch it again in full.
 FEED_FORMAT = 1
-
-
-class FeedForm(forms.Form):
-    """A feed's name and the calendar's filters, with the same choices the calendar offers:
-    programmes only those the person may see, so a draft's title never reaches a drop-down."""
-
-    name = forms.CharField(
-        label=gettext_lazy("Name"),
-        max_length=CalendarFeed._meta.get_field("name").max_length,
-        help_text=gettext_lazy("How your calendar app will call it, e.g. “Concerts in Almaty”."),
-    )
-    country = forms.ModelChoiceField(
-        label=gettext_lazy("Country"),
-        queryset=Country.objects.order_by("name"),
-        to_field_name="code",
-        required=False,
-        empty_label=gettext_lazy("All countries"),
-    )
-    institution = forms.ModelChoiceField(
-        label=gettext_lazy("Host institution"),
-        queryset=Institution.objects.order_by("name", "pk"),
-        required=False,
-        empty_label=gettext_lazy("All hosts"),
-    )
-    programme = forms.ModelChoiceField(
-        label=gettext_lazy("Programme"),
-        queryset=Programme.objects.none(),  # the person's own choices, set in __init__
-        required=False,
-        empty_label=gettext_lazy("All programmes"),
-    )
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind"),
-        choices=[("", gettext_lazy("Any kind")), *Event.Kind.choices],
-        required=False,
-    )
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        choices=[("", gettext_lazy("Any status")), *Event.Status.choices],
-        required=False,
-    )
-
-    def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = programme_choices(user=user)
-
-    def feed_filters(self) -> dict[str, str]:
-        """The chosen filters as the calendar's query string writes them."""
-        values = self.cleaned_data
-        chosen = {
-            "country": values["country"].code if values["country"] else "",
-            "institution": str(values["institution"].pk) if values["institution"] else "",
-            "programme": str(values["programme"].pk) if values["programme"] else "",
-            "kind": values["kind"],
-            "status": values["status"],
-        }
-        return {name: value for name, value in chosen.items() if value}
 
 
 def _filters_from_query(request) -> dict[str, str]:
@@ -224,10 +161,3 @@ def feed_file(request, token: str):
     patch_cache_control(response, private=True, no_cache=True)
     response["X-Robots-Tag"] = "noindex"
     return response
-
-
-urlpatterns = [
-    path("calendar/feeds/", feeds, name="feeds"),
-    path("calendar/feeds/<int:pk>/revoke/", feed_revoke, name="feed_revoke"),
-    path("calendar/feeds/<str:token>.ics", feed_file, name="feed"),
-]

@@ -8,19 +8,15 @@ random id, until the confirmation applies it — once, in one transaction — an
 programme; a confirmation of an unknown, used or expired plan redirects back to the upload form.
 """
 
-from crispy_forms.helper import FormHelper
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.models import User
+from calendars.forms import ImportUploadForm
 from calendars.imports import (
     MAX_BYTES,
     MAX_EVENTS,
@@ -33,46 +29,9 @@ from calendars.imports import (
 )
 from events.forms import host_choices
 from events.models import Event
-from institutions.permissions import role_ids
 from programmes.models import Programme
 from programmes.permissions import can_change_programme
 from programmes.selectors import programme_get
-
-
-class ImportUploadForm(forms.Form):
-    """The file, and what the file cannot say: who hosts its new events and what kind they are."""
-
-    calendar_file = forms.FileField(
-        label=gettext_lazy("Calendar file"),
-        help_text=gettext_lazy("An iCalendar (.ics) file, as calendar apps export it."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
-    )
-    host_institution = forms.ModelChoiceField(
-        label=gettext_lazy("Host of the new events"),
-        queryset=None,
-        error_messages={
-            "invalid_choice": gettext_lazy(
-                "Choose one of the programme's partners that you may name."
-            )
-        },
-    )
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Kind of the new events"),
-        choices=Event.Kind.choices,
-        initial=Event.Kind.OTHER,
-    )
-
-    def __init__(self, *args, user: User, programme: Programme, **kwargs):
-        super().__init__(*args, **kwargs)
-        hosts = host_choices(user=user, programme=programme)
-        self.fields["host_institution"].queryset = hosts
-        own = [host for host in hosts if host.pk in role_ids(user).institution_ids]
-        likely = own if len(own) == 1 else list(hosts)
-        if len(likely) == 1:
-            self.fields["host_institution"].initial = likely[0]
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template's form carries the token
 
 
 def _changeable_programme(request, pk: int) -> Programme:
@@ -172,9 +131,3 @@ def calendar_import_confirm(request, pk: int):
         % {"created": result.created, "updated": result.updated},
     )
     return redirect("programmes:detail", programme.pk)
-
-
-urlpatterns = [
-    path("programmes/<int:pk>/import/", calendar_import, name="import"),
-    path("programmes/<int:pk>/import/confirm/", calendar_import_confirm, name="import_confirm"),
-]
