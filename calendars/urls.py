@@ -7,7 +7,6 @@ app_name = "calendars"
 urlpatterns = [
     path("calendar/", browse.calendar, name="calendar"),
     path("calendar/export.ics", export.export, name="export"),
-    path("public/calendar.ics", export.public_calendar, name="public_ics"),
     path("events/<int:pk>/calendar.ics", export.event_calendar, name="event_ics"),
     path("programmes/<int:pk>/calendar.ics", export.programme_calendar, name="programme_ics"),
     path("calendar/feeds/", feeds.feeds, name="feeds"),

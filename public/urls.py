@@ -13,4 +13,5 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event"),
     path("events/<int:pk>/calendar.ics", views.event_calendar, name="event_ics"),
     path("calendar/", views.calendar, name="calendar"),
+    path("calendar.ics", views.calendar_ics, name="calendar_ics"),
 ]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from calendars.ical import calendar_bytes, event_location
+from calendars.responses import calendar_file_response, calendar_salt
 from events.models import Event
 from events.selectors import event_local_days
 from multilingual.content import localized
@@ -278,7 +279,7 @@ def subscription_links() -> dict[str, str]:
     """The public calendar's address for calendar apps: as https (or whatever ``SITE_URL``
     speaks), as webcal (which opens the reader's calendar app to subscribe) and as a Google
     Calendar subscription."""
-    url = absolute_url(reverse("calendars:public_ics"))
+    url = absolute_url(reverse("public:calendar_ics"))
     webcal = "webcal://" + url.split("://", 1)[-1]
     return {"url": url, "webcal": webcal, "google": GOOGLE_SUBSCRIBE_URL + quote(webcal, safe="")}
 
@@ -314,6 +315,22 @@ def calendar(request):
 
 
 # ---------- calendar files ----------
+
+
+@login_not_required
+@require_safe
+def calendar_ics(request):
+    """What the public may see, for anyone to subscribe to: no sign-in, nothing internal."""
+    name = _("Dostlik — public calendar")
+    return calendar_file_response(
+        request,
+        events=public_event_list(),
+        name=name,
+        description=_("Public events of joint cultural programmes in Dostlik."),
+        filename="dostlik-public.ics",
+        salt=calendar_salt("public", name),
+        public=True,
+    )
 
 
 def _calendar_file(events, *, name: str, filename: str) -> HttpResponse:

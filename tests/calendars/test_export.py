@@ -49,7 +49,7 @@ PUBLIC = Event.Visibility.PUBLIC
 INTERNAL = Event.Visibility.INTERNAL
 
 EXPORT = reverse("calendars:export")
-PUBLIC_ICS = reverse("calendars:public_ics")
+PUBLIC_ICS = reverse("public:calendar_ics")
 ROLES = ("viewer", "own", "uz", "kz", "nc_uz", "nc_kz", "admin")
 
 

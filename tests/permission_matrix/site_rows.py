@@ -540,10 +540,9 @@ ROWS: list[Row] = [
         get=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
         post=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
     ),
-    # ---- the shared calendar: what each reader may see; its public file for anyone ----
+    # ---- the shared calendar: what each reader may see ----
     page("calendars:calendar", get=SIGNED_IN, post=NOT_THIS_METHOD),
     page("calendars:export", get=calendar_file(SIGNED_IN), post=NOT_THIS_METHOD),
-    page("calendars:public_ics", get=PUBLIC_FILE, post=NO_METHOD_FOR_ANYONE),
     # An event's or a programme's file: seen as its page is.
     page("calendars:event_ics", "draft_event", get=calendar_file(SEES_DRAFT), post=NOT_THIS_METHOD),
     page(
@@ -675,6 +674,7 @@ ROWS: list[Row] = [
     page("public:programmes", get=PUBLIC_PAGE, post=NO_METHOD_FOR_ANYONE),
     page("public:events", get=PUBLIC_PAGE, post=NO_METHOD_FOR_ANYONE),
     page("public:calendar", get=PUBLIC_PAGE, post=NO_METHOD_FOR_ANYONE),
+    page("public:calendar_ics", get=PUBLIC_FILE, post=NO_METHOD_FOR_ANYONE),
     *[
         page(name, sample, get=line, post=NO_METHOD_FOR_ANYONE)
         for name, line in (

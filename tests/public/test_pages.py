@@ -58,7 +58,7 @@ def page_urls(world) -> list[str]:
 
 def file_urls(world) -> list[str]:
     return [
-        reverse("calendars:public_ics"),
+        reverse("public:calendar_ics"),
         *(reverse("public:programme_ics", args=[p.pk]) for p in world.published.values()),
         *(reverse("public:event_ics", args=[e.pk]) for e in world.public_events.values()),
     ]

@@ -48,7 +48,7 @@ def public_urls(world) -> list[str]:
     return [
         reverse("public:home"),
         reverse("public:calendar"),
-        reverse("calendars:public_ics"),
+        reverse("public:calendar_ics"),
         *lists,
         *details,
     ]
@@ -145,7 +145,7 @@ def test_a_word_shared_with_internal_records_finds_only_public_ones(client, worl
 
 
 def test_the_public_calendar_file_holds_public_events_only(client, world):
-    calendar = icalendar.Calendar.from_ical(client.get(reverse("calendars:public_ics")).content)
+    calendar = icalendar.Calendar.from_ical(client.get(reverse("public:calendar_ics")).content)
 
     assert sorted(str(c["SUMMARY"]) for c in calendar.walk("VEVENT")) == sorted(
         e.title for e in world.public_events.values()
