@@ -18,8 +18,9 @@ urlpatterns = [
     path("", include("programmes.urls")),
     # The public portal: published programmes and public events, without signing in.
     path("public/", include("public.urls")),
-    # The shared calendar, its exports and feeds, and calendar files of events and programmes.
-    path("", include("calendars.urls")),
+    # The shared calendar, its exports and feeds, the calendar files of events and programmes,
+    # and importing a calendar file into a programme.
+    path("calendar/", include("calendars.urls")),
     # Figures per year and country, the balance between countries, and their downloads.
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

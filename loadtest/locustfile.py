@@ -319,7 +319,7 @@ class SignedInUser(DostlikUser):
 
     def event_ics(self):
         pk = random.choice(self.visible["events"])
-        self.fetch(f"/events/{pk}/calendar.ics", f"{EXPORT}: event .ics", body_starts=b"BEGIN:")
+        self.fetch(f"/calendar/events/{pk}.ics", f"{EXPORT}: event .ics", body_starts=b"BEGIN:")
 
     def reports(self):
         if random.random() < 0.7:

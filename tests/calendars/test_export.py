@@ -308,8 +308,8 @@ def test_a_programme_the_reader_may_not_see_is_refused_like_a_missing_one(client
     [
         EXPORT,
         PUBLIC_ICS,
-        "/events/{active}/calendar.ics",
-        "/programmes/{programme}/calendar.ics",
+        "/calendar/events/{active}.ics",
+        "/calendar/programmes/{programme}.ics",
     ],
 )
 def test_the_calendar_files_are_read_only(client, world, url):
