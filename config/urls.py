@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from core.views import healthz
 
@@ -21,6 +22,23 @@ urlpatterns = [
     # The shared calendar, its exports and feeds, the calendar files of events and programmes,
     # and importing a calendar file into a programme.
     path("calendar/", include("calendars.urls")),
+    # Where an event's and a programme's calendar files and the import were before they moved
+    # under /calendar/: bookmarks and saved links still lead there. Behind sign-in, as the new
+    # addresses are; those decide who may open what.
+    path(
+        "events/<int:pk>/calendar.ics",
+        RedirectView.as_view(pattern_name="calendars:event_ics", permanent=True, query_string=True),
+    ),
+    path(
+        "programmes/<int:pk>/calendar.ics",
+        RedirectView.as_view(
+            pattern_name="calendars:programme_ics", permanent=True, query_string=True
+        ),
+    ),
+    path(
+        "programmes/<int:pk>/import/",
+        RedirectView.as_view(pattern_name="calendars:import", permanent=True, query_string=True),
+    ),
     # Figures per year and country, the balance between countries, and their downloads.
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

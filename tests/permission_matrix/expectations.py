@@ -4,10 +4,11 @@
 person may use) · ``LOGIN`` to the site's sign-in page, ``next`` the requested URL ·
 ``ADMIN_LOGIN`` the same to the admin's sign-in page · ``NF`` 404 (not visible: its existence must
 not leak) · ``FORBID`` 403 (visible, not allowed) · ``NA`` 405 (method not allowed) ·
-``REDIRECT(to)`` 302 to ``to`` (after a POST that did its work) · ``BAD`` 400 (a request the
-page cannot understand) · ``CSV`` a CSV download of the one selected row · ``CSV_FILE`` and
-``XLSX`` a report's table downloaded as CSV or as an Excel workbook · ``ICS`` an iCalendar file ·
-``PDF`` an agreement's document downloaded.
+``REDIRECT(to)`` 302 to ``to`` (after a POST that did its work) · ``MOVED(to)`` 301 to ``to``
+(an address that moved, kept for old links) · ``BAD`` 400 (a request the page cannot
+understand) · ``CSV`` a CSV download of the one selected row · ``CSV_FILE`` and ``XLSX`` a
+report's table downloaded as CSV or as an Excel workbook · ``ICS`` an iCalendar file · ``PDF`` an
+agreement's document downloaded.
 """
 
 import csv
@@ -149,6 +150,10 @@ PDF = Expect("PDF", 200, download="application/pdf")
 
 def REDIRECT(to: Target, abbreviation: str = "") -> Expect:
     return Expect(abbreviation or f"REDIRECT({to})", 302, to)
+
+
+def MOVED(to: Target, abbreviation: str = "") -> Expect:
+    return Expect(abbreviation or f"MOVED({to})", 301, to)
 
 
 def roles(

@@ -29,6 +29,7 @@ from tests.permission_matrix.expectations import (
     ICS,
     INVALID,
     LOGIN,
+    MOVED,
     NA,
     NF,
     OK,
@@ -134,6 +135,19 @@ NOT_PUBLISHED = roles(anon=NF, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=
 def feed_file(world: World) -> str:
     """The address of the own coordinator's feed: its token is its key."""
     return reverse("calendars:feed", args=[world.feed_token])
+
+
+def moved(pattern: str, sample: str, name: str) -> Row:
+    """An address that moved to ``name``, kept for the links and bookmarks made before: behind
+    sign-in like any page, then a permanent redirect for every role and method, whatever the
+    sample. The new address decides who may open what, so the old one says nothing of it."""
+
+    def url(world: World) -> str:
+        return "/" + pattern.replace("<int:pk>", str(getattr(world, sample).pk))
+
+    new = MOVED(url_of(name, sample), f"MOVED({name} {sample})")
+    line = roles(anon=LOGIN, viewer=new, own=new, uz=new, kz=new, nc_uz=new, nc_kz=new, admin=new)
+    return Row(pattern, sample, url, get=line, post=line)
 
 
 def report_export(table: str, extension: str, *, get, post) -> Row:
@@ -629,6 +643,10 @@ ROWS: list[Row] = [
         post=back_to_import("other_draft", CHANGE_OTHER_DRAFT_POST),
     ),
     page("calendars:import_confirm", "cancelled", get=NOT_THIS_METHOD, post=CLOSED),
+    # ---- the calendar's old addresses, from before it moved under /calendar/ ----
+    moved("events/<int:pk>/calendar.ics", "draft_event", "calendars:event_ics"),
+    moved("programmes/<int:pk>/calendar.ics", "draft", "calendars:programme_ics"),
+    moved("programmes/<int:pk>/import/", "draft", "calendars:import"),
     # ---- reports: figures of what the reader may see, for everyone signed in; reads only ----
     page("reports:index", get=SIGNED_IN, post=NOT_THIS_METHOD),
     page("reports:balance", get=SIGNED_IN, post=NOT_THIS_METHOD),
