@@ -5,16 +5,17 @@ What Outlook, Google and Apple calendars need: a VTIMEZONE for every TZID used, 
 a SEQUENCE that rises with each change, DTSTAMP, cancelled events kept with STATUS:CANCELLED,
 all-day events as dates with an exclusive DTEND, the calendar's name and refresh interval.
 
-Calendar apps poll feeds for ever, so each event's VEVENT is serialised once per version and
-kept in the cache; a feed joins the cached blocks instead of serialising every event again, and
-loads only the events whose block is not cached. A whole feed is kept too, for the ETag it was
-made for, so an unchanged feed fetched in full is sent without reading its events at all.
+Calendar apps poll feeds for ever, so each event's VEVENT is serialised once and cached under a
+key made of everything it shows (a changed event has a new key: nothing is ever cleared); a feed
+joins the cached blocks instead of serialising every event again, and loads only the events
+whose block is not cached. A calendar's ETag and Last-Modified are cached until the content
+changes (``core.caching``); a whole feed unchanged since is sent from a file on the server's disk
+(``calendars.calendar_files``).
 """
 
 import datetime
 import functools
 import hashlib
-import zlib
 from collections.abc import Callable, Iterable, Sequence
 from urllib.parse import quote, urlencode
 
@@ -40,8 +41,6 @@ _VEVENT_FORMAT = 3
 # A serialised VEVENT is kept this long after it was written; a feed polled more rarely than
 # that serialises it again. Bounded, so the versions an edit leaves behind expire.
 VEVENT_CACHE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
-# A whole feed is kept this long after it was made; one per feed (see ``feed_bytes``).
-FEED_BODY_TIMEOUT = int(datetime.timedelta(days=1).total_seconds())
 # How long a feed's last ETag is remembered (see ``_first_seen``); forgetting it costs one
 # full download to a client that asks with If-Modified-Since only.
 FEED_STATE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
@@ -275,35 +274,6 @@ def _names_digest() -> str:
     ]
     names = sorted(tables[0].union(*tables[1:], all=True))
     return hashlib.sha256(repr(names).encode()).hexdigest()
-
-
-def feed_bytes(
-    events: QuerySet[Event],
-    *,
-    etag: str,
-    salt: str,
-    name: str,
-    description: str = "",
-    loaded: Iterable[Event] | None = None,
-) -> bytes:
-    """``calendar_bytes`` of ``events``, kept whole in the cache for the ``etag`` it was made for.
-
-    Fetched again while the ETag is the same — by a new subscriber, or an app that keeps no
-    copy — the feed is sent as it was made, without reading its events. One feed is kept per
-    ``salt`` (one feed, one reader, one language): a changed feed replaces the one kept before.
-    ``loaded`` are the events already in hand, when the caller has them."""
-    key = "ical:feed-body:" + hashlib.sha256(salt.encode()).hexdigest()[:40]
-    made_for = (etag, name, description)
-    stored = cache.get(key)
-    if stored is not None and stored[0] == made_for:
-        return zlib.decompress(stored[1])
-    content = calendar_bytes(
-        events if loaded is None else loaded, name=name, description=description
-    )
-    # Compressed, the text of a calendar takes a tenth of the room, and is read back from the
-    # cache and unpacked faster than it would be read whole.
-    cache.set(key, (made_for, zlib.compress(content, 1)), timeout=FEED_BODY_TIMEOUT)
-    return content
 
 
 def _first_seen(*, salt: str, etag: str) -> datetime.datetime:

@@ -13,7 +13,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import content_disposition_header, http_date
 
 from calendars.calendar_files import calendar_response
-from calendars.ical import feed_bytes, feed_validators
+from calendars.ical import calendar_bytes, feed_validators
 from events.models import Event
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
@@ -47,8 +47,8 @@ def calendar_file_response(
         response = calendar_response(
             salt=salt,
             etag=etag,
-            make=lambda: feed_bytes(
-                events, etag=etag, salt=salt, name=name, description=description, loaded=loaded
+            make=lambda: calendar_bytes(
+                events if loaded is None else loaded, name=name, description=description
             ),
             content_type=CONTENT_TYPE,
             keep=public,

@@ -114,8 +114,3 @@ def cached[T](
     if version is not None:
         cache.set(key, (version, value), timeout=timeout)
     return value
-
-
-# Until the calendars app is moved over to the new names.
-kept = cached
-data_changed = content_changed

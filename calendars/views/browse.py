@@ -31,7 +31,7 @@ from calendars.forms import (
     CalendarPeriodForm,
 )
 from calendars.selectors import Period
-from core.caching import kept
+from core.caching import cached
 from events.selectors import event_list
 
 # The span of an agenda given only one of its ends.
@@ -142,7 +142,7 @@ def _title(view: str, period: Period, custom: bool) -> str:
 
 @require_safe
 def calendar(request):
-    """The page is kept until the data changes (``core.caching``), for each reader, query,
+    """The page is cached until the content changes (``core.caching``), for each reader, query,
     language, time zone and day: people open the same months again and again between changes,
     and a month of busy weeks takes far longer to read and render than to send. The page's
     frame (the navigation, the sign-out form's CSRF token, messages) is rendered each time."""
@@ -150,7 +150,7 @@ def calendar(request):
     with timezone.override(zone):
         today = timezone.localdate(timezone=zone)
         if set(request.GET) <= QUERY_NAMES:
-            page = kept(
+            page = cached(
                 (
                     "calendar",
                     request.user.pk,
@@ -162,7 +162,7 @@ def calendar(request):
                 lambda: _calendar(request, zone, today),
             )
         else:
-            # Other names change nothing shown but the links, which carry them along; kept,
+            # Other names change nothing shown but the links, which carry them along; cached,
             # each new one would be a page more in the cache.
             page = _calendar(request, zone, today)
         return render(request, "calendars/calendar.html", page)

@@ -8,11 +8,12 @@ again with status 200.
 
 The feed file (``/calendar/feeds/<token>.ics``) is fetched by calendar apps, which do not sign
 in: the token is the key. It answers 404 alike for an unknown token, a revoked feed and a
-deactivated owner. Calendar apps poll for ever, so an unchanged feed answers 304 without a
-query — the feed its token opens, its ETag and Last-Modified are kept until the data changes
-(``core.caching``) — and without being rendered; fetched in full, it is sent as the file
-kept for that ETag (``calendars.calendar_files``); a changed one is rendered from cached
-VEVENTs in a fixed number of queries, whatever its size.
+deactivated owner, read from the database on every fetch so a revocation holds at once on every
+server. Calendar apps poll for ever, so an unchanged feed answers 304 after that one query — its
+ETag and Last-Modified are cached until the content changes (``core.caching``) — without being
+rendered; fetched in full, it is sent as the file written for that ETag
+(``calendars.calendar_files``); a changed one is rendered from cached VEVENTs in a fixed number
+of queries, whatever its size.
 """
 
 from django.contrib import messages
@@ -42,7 +43,7 @@ from calendars.feeds import (
     feed_list,
 )
 from calendars.forms import FeedForm
-from calendars.ical import feed_bytes, feed_validators
+from calendars.ical import calendar_bytes, feed_validators
 from calendars.models import CalendarFeed
 from core.forms import add_service_error
 from core.ratelimits import feed_rate_limit
@@ -134,7 +135,7 @@ def feed_file(request, token: str):
     except CalendarFeed.DoesNotExist:
         raise Http404 from None
     salt = _feed_salt(feed)
-    # The events are read only when the validators or the body are not kept.
+    # The events are read only when the validators are not cached or the file not on disk.
     etag, last_modified = feed_validators(lambda: feed_events(feed=feed), salt=salt)
     # Most fetches end here as a 304: while nothing changed, no query, nothing rendered.
     response = get_conditional_response(
@@ -144,10 +145,8 @@ def feed_file(request, token: str):
         response = calendar_response(
             salt=salt,
             etag=etag,
-            make=lambda: feed_bytes(
+            make=lambda: calendar_bytes(
                 feed_events(feed=feed),
-                etag=etag,
-                salt=salt,
                 name=_("Dostlik — %(name)s") % {"name": feed.name},
                 description=_("Events of joint cultural programmes, from Dostlik."),
             ),
