@@ -39,17 +39,7 @@ class ProgrammeForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = [
-            "title",
-            "kind",
-            "summary",
-            "agreement",
-            "starts_on",
-            "ends_on",
-            "budget_amount",
-            "budget_currency",
-            "enrolled_students",
-        ]
+        fields = Programme.EDITABLE_FIELDS
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 4}),
             "starts_on": _date_input(),

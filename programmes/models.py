@@ -166,6 +166,19 @@ class Programme(models.Model):
 
     # The fields an editor may give in other languages (multilingual.content).
     TRANSLATED_FIELDS = ("title", "summary")
+    # What a person fills in on a programme, in the order the forms ask for it: the status
+    # moves only through the workflow. The site's form, the admin's and the services read it.
+    EDITABLE_FIELDS = (
+        "title",
+        "kind",
+        "summary",
+        "agreement",
+        "starts_on",
+        "ends_on",
+        "budget_amount",
+        "budget_currency",
+        "enrolled_students",
+    )
 
     class Kind(models.TextChoices):
         JOINT_DEGREE = "joint_degree", _("Joint degree programme")

@@ -39,19 +39,6 @@ from programmes.permissions import (
 from programmes.selectors import programme_visibility
 from programmes.services import PartnerRow, programme_create, programme_update
 
-# What a person fills in on a programme; the status moves only through the workflow.
-PROGRAMME_FORM_FIELDS = [
-    "title",
-    "kind",
-    "summary",
-    "agreement",
-    "starts_on",
-    "ends_on",
-    "budget_amount",
-    "budget_currency",
-    "enrolled_students",
-]
-
 
 class ProgrammeScopedMixin:
     """Rows that belong to a programme are seen by whoever may see the programme, by the same
@@ -169,7 +156,7 @@ class ProgrammeAddForm(forms.ModelForm):
 
     class Meta:
         model = Programme
-        fields = PROGRAMME_FORM_FIELDS
+        fields = Programme.EDITABLE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -182,7 +169,7 @@ class ProgrammeAddForm(forms.ModelForm):
 class ProgrammeChangeForm(VersionedModelForm):
     class Meta:
         model = Programme
-        fields = PROGRAMME_FORM_FIELDS
+        fields = Programme.EDITABLE_FIELDS
 
 
 @admin.register(Programme)
@@ -298,7 +285,7 @@ class ProgrammeAdmin(
             programme = programme_create(
                 actor=request.user,
                 lead=form.cleaned_data["lead"],
-                **{name: form.cleaned_data[name] for name in PROGRAMME_FORM_FIELDS},
+                **{name: form.cleaned_data[name] for name in Programme.EDITABLE_FIELDS},
             )
         except ValidationError as error:
             raise ServiceRefusal(error) from error

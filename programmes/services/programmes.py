@@ -21,21 +21,8 @@ from programmes.services.workflow import programme_return_for_decision
 Status = Programme.Status
 Role = Partnership.Role
 
-# What a person may change on a programme; the status moves only through the workflow.
-PROGRAMME_EDITABLE_FIELDS = frozenset(
-    {
-        "title",
-        "kind",
-        "summary",
-        "agreement",
-        "starts_on",
-        "ends_on",
-        "budget_amount",
-        "budget_currency",
-        "enrolled_students",
-        "translations",
-    }
-)
+# What programme_update changes: what a person fills in, and the translations of its texts.
+PROGRAMME_EDITABLE_FIELDS = frozenset({*Programme.EDITABLE_FIELDS, "translations"})
 # A change to these after submission is a new programme for the national coordinators to decide.
 SCOPE_FIELDS = frozenset({"starts_on", "ends_on", "budget_amount", "budget_currency"})
 
