@@ -1,11 +1,13 @@
 """Forms of the coordinators' workspace: a programme with its partners, a workflow step, a
-national decision.
+national decision (and, in the admin, one taken on paper).
 
 Forms check what a person can correct on the page (a missing lead, the same institution twice,
 a lead that is not theirs); the services remain the one place the workflow's rules are enforced,
 and their refusals are shown on these same forms.
 """
 
+import datetime
+import zoneinfo
 from collections.abc import Iterable, Sequence
 
 from crispy_forms.helper import FormHelper
@@ -14,6 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Country, Institution
@@ -27,6 +30,9 @@ NO_CURRENCY = [("", "—")]
 # Empty partner rows offered below the filled ones; more rows come after saving.
 EXTRA_PARTNER_ROWS = 3
 COMMENT_MAX_LENGTH = 2000
+# A decision dated on paper is put at noon on that day at the country's clock: the same day on
+# every clock of the region, whichever zone reads it.
+PAPER_DECISION_TIME = datetime.time(12, 0)
 
 
 def _date_input() -> forms.DateInput:
@@ -316,6 +322,44 @@ class DecisionForm(forms.Form):
         if decision and decision != Approval.Decision.APPROVED and not cleaned.get("comment"):
             self.add_error("comment", _("Say why, so that the coordinators know what to change."))
         return cleaned
+
+
+class PaperDecisionForm(DecisionForm):
+    """A country's decision as its paper says it, recorded in the admin by an administrator or
+    the country's national coordinator: the site's decision, with the day it was taken."""
+
+    field_order = ["country", "decision", "comment", "decided_on"]
+
+    decided_on = forms.DateField(
+        label=_("Decided on"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("The day the decision was taken; empty: today."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        country, day = cleaned.get("country"), cleaned.get("decided_on")
+        if country and day and day > timezone.localdate(timezone=_zone_of(country)):
+            self.add_error(
+                "decided_on", _("A decision taken on paper cannot be dated in the future.")
+            )
+        return cleaned
+
+    def decided_at(self) -> datetime.datetime | None:
+        """The moment the decision is recorded at: noon on the day given, at the country's
+        clock, or now when that noon is still to come; None (now) without a day."""
+        day = self.cleaned_data["decided_on"]
+        if day is None:
+            return None
+        noon = datetime.datetime.combine(
+            day, PAPER_DECISION_TIME, tzinfo=_zone_of(self.cleaned_data["country"])
+        )
+        return min(noon, timezone.now())
+
+
+def _zone_of(country: Country) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(country.time_zone)
 
 
 class AgreementDocumentForm(forms.Form):

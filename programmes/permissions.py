@@ -120,6 +120,9 @@ can_cancel_programme = (
 # Deciding is for the national coordinator of a country taking part; an administrator records
 # a decision taken on paper through the Django admin, naming the country.
 can_decide_programme = is_signed_in & is_national_coordinator_of_a_participant & is_submitted
+# A decision taken on paper is recorded in the admin: by an administrator for any participating
+# country, by a national coordinator for their own, as they may decide on the site.
+can_record_decision = is_signed_in & ((is_administrator & is_submitted) | can_decide_programme)
 
 # The queue of programmes waiting for a country's decision.
 can_view_decisions = is_signed_in & (is_administrator | is_national_coordinator)

@@ -29,7 +29,7 @@ from institutions.models import Institution
 from institutions.permissions import is_coordinator, role_ids
 from multilingual.admin import TranslationsAdminMixin
 from multilingual.forms import with_translations
-from programmes.admin.workflow import WORKFLOW_ACTIONS, ProgrammeWorkflowMixin
+from programmes.admin.workflow import RECORD_DECISION, WORKFLOW_ACTIONS, ProgrammeWorkflowMixin
 from programmes.models import Approval, Partnership, Programme, ProgrammeTransition
 from programmes.permissions import (
     can_change_programme,
@@ -185,7 +185,7 @@ class ProgrammeAdmin(
     add_form = ProgrammeAddForm
     # programme_create takes no translations: they are given once the programme exists.
     translations_on_add = False
-    actions = [export_as_csv, *WORKFLOW_ACTIONS]
+    actions = [export_as_csv, *WORKFLOW_ACTIONS, RECORD_DECISION]
     list_display = [
         "title",
         "kind",

@@ -1,8 +1,5 @@
 """Programme pages, and creating and editing programmes."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,11 +8,8 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
-from rules import Predicate
 
 from core.exceptions import StaleVersion
 from core.forms import add_service_error
@@ -35,16 +29,11 @@ from programmes.forms import (
 )
 from programmes.models import Approval, Partnership, Programme
 from programmes.permissions import (
-    can_activate_programme,
-    can_cancel_programme,
     can_change_programme,
-    can_complete_programme,
     can_create_programme,
     can_decide_programme,
-    can_reopen_programme,
-    can_submit_programme,
-    can_withdraw_programme,
 )
+from programmes.steps import WORKFLOW_STEPS
 
 # A programme page lists this many of its events; all of them are on the filtered event list.
 EVENTS_SHOWN = 25
@@ -84,90 +73,6 @@ def visible_programme(request, pk: int) -> Programme:
 
 def programme_page(programme: Programme):
     return redirect("programmes:detail", programme.pk)
-
-
-@dataclass(frozen=True)
-class WorkflowStep:
-    """A step a person takes from the programme page: who may, what it calls, what it says."""
-
-    name: str
-    may: Predicate
-    service: Callable
-    label: Promise
-    done: Promise
-    icon: str
-    button: str = "btn-outline-primary"
-    form_class: type[WorkflowStepForm] = WorkflowStepForm
-
-    @property
-    def url_name(self) -> str:
-        return f"programmes:{self.name}"
-
-
-WORKFLOW_STEPS = {
-    step.name: step
-    for step in (
-        WorkflowStep(
-            "submit",
-            can_submit_programme,
-            services.programme_submit,
-            gettext_lazy("Submit for approval"),
-            gettext_lazy(
-                "Submitted: the national coordinators of the participating countries were "
-                "asked to decide."
-            ),
-            "send",
-            "btn-primary",
-        ),
-        WorkflowStep(
-            "withdraw",
-            can_withdraw_programme,
-            services.programme_withdraw,
-            gettext_lazy("Withdraw to draft"),
-            gettext_lazy(
-                "Withdrawn: the programme is a draft again and its decisions were cleared."
-            ),
-            "arrow-counterclockwise",
-        ),
-        WorkflowStep(
-            "reopen",
-            can_reopen_programme,
-            services.programme_reopen,
-            gettext_lazy("Reopen as a draft"),
-            gettext_lazy("Reopened: rework the programme and submit it again."),
-            "arrow-repeat",
-            "btn-primary",
-        ),
-        WorkflowStep(
-            "activate",
-            can_activate_programme,
-            services.programme_activate,
-            gettext_lazy("Start the programme"),
-            gettext_lazy("The programme is active."),
-            "play-circle",
-            "btn-primary",
-        ),
-        WorkflowStep(
-            "complete",
-            can_complete_programme,
-            services.programme_complete,
-            gettext_lazy("Mark as completed"),
-            gettext_lazy("The programme is completed."),
-            "check2-circle",
-            "btn-primary",
-        ),
-        WorkflowStep(
-            "cancel",
-            can_cancel_programme,
-            services.programme_cancel,
-            gettext_lazy("Cancel the programme"),
-            gettext_lazy("The programme is cancelled."),
-            "x-circle",
-            "btn-outline-danger",
-            CancelForm,
-        ),
-    )
-}
 
 
 def deciding_countries(user, programme: Programme) -> list[Country]:

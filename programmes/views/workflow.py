@@ -21,9 +21,8 @@ from programmes.permissions import (
     can_decide_programme,
     can_view_decisions,
 )
+from programmes.steps import WORKFLOW_STEPS, WorkflowStep
 from programmes.views.programmes import (
-    WORKFLOW_STEPS,
-    WorkflowStep,
     deciding_countries,
     programme_page,
     render_programme,

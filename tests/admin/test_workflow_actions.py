@@ -227,7 +227,7 @@ def test_cancelling_with_a_reason_records_it(admin_client, admin_user, submitted
         admin_client,
         "cancel_programmes",
         [submitted],
-        reason="The gallery closes for renovation.",
+        comment="The gallery closes for renovation.",
     )
 
     assert response["Location"] == admin_url(Programme, "changelist")
@@ -240,9 +240,9 @@ def test_cancelling_with_a_reason_records_it(admin_client, admin_user, submitted
 
 
 def test_cancelling_without_a_reason_changes_nothing(admin_client, submitted):
-    response = answer_on_list(admin_client, "cancel_programmes", [submitted], reason="  ")
+    response = answer_on_list(admin_client, "cancel_programmes", [submitted], comment="  ")
 
-    assert response.context["form"].errors == {"reason": ["Say why the programme is cancelled."]}
+    assert response.context["form"].errors == {"comment": ["Say why the programme is cancelled."]}
     submitted.refresh_from_db()
     assert (submitted.status, steps_recorded(submitted)) == (Status.SUBMITTED, [])
 
@@ -253,7 +253,7 @@ def test_cancelling_from_the_page_comes_back_to_it(admin_client, admin_user, sub
     button = {**page_form(page, "workflow_form"), PAGE_ACTION: ["cancel_programmes"]}
 
     asked = admin_client.post(url, button)
-    answer = {**page_form(asked, "workflow_step_form"), "reason": ["Funding withdrawn."]}
+    answer = {**page_form(asked, "workflow_step_form"), "comment": ["Funding withdrawn."]}
     answered = admin_client.post(url, answer)
 
     assert answered["Location"] == url
@@ -264,7 +264,7 @@ def test_cancelling_from_the_page_comes_back_to_it(admin_client, admin_user, sub
 
 def test_cancelling_from_the_list_through_its_page(admin_client, admin_user, submitted):
     asked = run_action(admin_client, "cancel_programmes", [submitted])
-    answer = {**page_form(asked, "workflow_step_form"), "reason": ["Funding withdrawn."]}
+    answer = {**page_form(asked, "workflow_step_form"), "comment": ["Funding withdrawn."]}
 
     answered = admin_client.post(admin_url(Programme, "changelist"), answer)
 
@@ -402,7 +402,7 @@ def test_a_national_coordinator_records_their_own_countrys_decision_only(
     assert (page.context["has_change_permission"], buttons(page)) == (False, ["record_decision"])
     assert list(asked.context["form"].fields["country"].queryset) == [kazakhstan]
     assert for_uzbekistan.context["form"].errors == {
-        "country": ["Select a valid choice. That choice is not one of the available choices."]
+        "country": ["You do not decide for this country here."]
     }
     assert submitted.approvals.exists() is False
 
