@@ -98,22 +98,14 @@ def is_staff_member(user) -> bool:
     return user.is_active and user.is_staff
 
 
-class ServiceRefusal(Exception):
-    """A service refused a save the admin's form had accepted (a stale version, a rule only the
-    service knows). Raised out of ``save_model`` so the admin's transaction is rolled back."""
-
-    def __init__(self, error: ValidationError):
-        super().__init__(error)
-        self.error = error
-
-
-# Where the refusal waits on the request while the form is shown again.
+# Where a service's refusal waits on the request while the page is made again
+# (``DostlikAdminMixin.changeform_view``).
 REFUSAL_ATTRIBUTE = "_dostlik_admin_refusal"
 
 
 def form_for_request(form_class: type[forms.BaseForm], request) -> type[forms.BaseForm]:
     """``form_class`` knowing who fills it in (``actor``, for the choices and checks that depend
-    on their roles) and carrying the service's refusal of the previous attempt, if any."""
+    on their roles) and carrying a service's refusal of the previous attempt, if any."""
     refusal = getattr(request, REFUSAL_ATTRIBUTE, None)
 
     class RequestForm(form_class):
@@ -138,9 +130,13 @@ class DostlikAdminMixin(AdminInputMixin):
     By default any staff member may look and only superusers write: reference data. An object
     outside ``get_queryset`` answers 404 whether it exists or not, so a hidden row does not leak.
 
-    When a service refuses a save (``ServiceRefusal``), the whole attempt is rolled back and the
-    page is shown again from the same posted data with the reason on the form: the user's input
-    is kept and the answer is 200, as for any form the admin refuses.
+    Saving goes through the services (from ``save_model``, ``save_related`` or
+    ``save_formset``), which refuse what the form accepted (a stale version, a rule only they
+    know) with a ``ValidationError``. An admin just lets it propagate: leaving Django's
+    transaction around the page rolls the whole attempt back, and ``changeform_view`` makes the
+    page again from the same posted data with the refusal on the form (``form_for_request``,
+    through ``add_service_error``). The user's input is kept and the answer is 200, as for any
+    form the admin refuses. This is the one place an admin catches a refusal.
     """
 
     list_per_page = 50
@@ -210,8 +206,10 @@ class DostlikAdminMixin(AdminInputMixin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRefusal as refusal:
-            setattr(request, REFUSAL_ATTRIBUTE, refusal.error)
+        except ValidationError as refusal:
+            # The page is drawn from forms made deep inside Django's view, so it is made anew:
+            # this time the form carries the refusal and nothing is saved.
+            setattr(request, REFUSAL_ATTRIBUTE, refusal)
             return super().changeform_view(request, object_id, form_url, extra_context)
 
 

@@ -16,7 +16,6 @@ from core.admin import (
     LOADED_VERSION,
     DostlikAdminMixin,
     HistoryReadOnlyMixin,
-    ServiceRefusal,
     VersionedAdminMixin,
     VersionedModelForm,
     take_over_saved_row,
@@ -349,12 +348,6 @@ class EventAdmin(
         return can_change_event.test(user, obj)
 
     def save_model(self, request, obj, form, change):
-        try:
-            self.save_through_services(request, obj, form, change)
-        except ValidationError as error:
-            raise ServiceRefusal(error) from error
-
-    def save_through_services(self, request, obj, form, change) -> None:
         # Through the services: a change a calendar shows raises SEQUENCE, and a new event takes
         # its place and time zone from the venue or host when they are left empty.
         values = form.cleaned_data

@@ -18,7 +18,6 @@ from core.admin import (
     FollowsParentInlineMixin,
     HistoryReadOnlyMixin,
     ReadOnlyAdminMixin,
-    ServiceRefusal,
     VersionedAdminMixin,
     VersionedModelForm,
     export_as_csv,
@@ -280,15 +279,13 @@ class ProgrammeAdmin(
             # Saved in save_related, together with its partners, by one programme_update.
             return
         # Creation goes through the service: it makes the lead partnership and records the
-        # first status (draft) with who created it.
-        try:
-            programme = programme_create(
-                actor=request.user,
-                lead=form.cleaned_data["lead"],
-                **{name: form.cleaned_data[name] for name in Programme.EDITABLE_FIELDS},
-            )
-        except ValidationError as error:
-            raise ServiceRefusal(error) from error
+        # first status (draft) with who created it. A refusal is shown on the form
+        # (``DostlikAdminMixin``).
+        programme = programme_create(
+            actor=request.user,
+            lead=form.cleaned_data["lead"],
+            **{name: form.cleaned_data[name] for name in Programme.EDITABLE_FIELDS},
+        )
         take_over_saved_row(obj, programme)
 
     def save_related(self, request, form, formsets, change):
@@ -303,20 +300,15 @@ class ProgrammeAdmin(
                 self.save_formset(request, form, formset, change)
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         fields.pop(LOADED_VERSION, None)
-        try:
-            saved = programme_update(
-                programme=form.instance,
-                actor=request.user,
-                version=form.cleaned_data[LOADED_VERSION],
-                partners=(
-                    partners.partner_rows()
-                    if partners is not None and partners.has_changed()
-                    else None
-                ),
-                **fields,
-            )
-        except ValidationError as error:
-            raise ServiceRefusal(error) from error
+        saved = programme_update(
+            programme=form.instance,
+            actor=request.user,
+            version=form.cleaned_data[LOADED_VERSION],
+            partners=(
+                partners.partner_rows() if partners is not None and partners.has_changed() else None
+            ),
+            **fields,
+        )
         if partners is not None:
             partners.note_saved_by_service()
         if saved.returned_for_decision:
