@@ -4,6 +4,7 @@ rows shown and never edited, and every change in the history with who made it.""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from accounts.models import User
 from events.models import Event
@@ -182,6 +183,28 @@ def test_adding_an_agreement_with_two_parties_puts_it_in_force_from_signing(
         {gallery, theatre},
     )
     assert agreement.history.get().history_user == admin_user
+
+
+def test_a_refusal_of_the_service_is_shown_on_the_form_with_the_input_kept(
+    admin_client, gallery, theatre, monkeypatch
+):
+    def refuse(**values):
+        raise ValidationError("The registry of agreements is closed for the day.")
+
+    # Any refusal the form could not foresee, from any admin that saves through a service.
+    monkeypatch.setattr("programmes.admin.agreements.agreement_create", refuse)
+
+    response = admin_client.post(
+        admin_url(Agreement, "add"), new_agreement_data(admin_client, [gallery, theatre])
+    )
+
+    form = response.context["adminform"].form
+    assert (response.status_code, form.non_field_errors()) == (
+        200,
+        ["The registry of agreements is closed for the day."],
+    )
+    assert form["title"].value() == "Memorandum between the gallery and the theatre"
+    assert Agreement.objects.count() == 0
 
 
 def test_a_new_agreement_is_not_terminated_yet(admin_client):
