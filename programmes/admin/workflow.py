@@ -161,6 +161,7 @@ class ProgrammeWorkflowMixin:
                 if not hasattr(error, "error_dict"):
                     self.tell_failure(request, programme, DECISION_FAILED, " ".join(error.messages))
                     return None
+                # An answer that will not do: asked again on the same page, as typed.
                 add_service_error(form, error)
             else:
                 self.message_user(
