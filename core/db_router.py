@@ -18,8 +18,8 @@ _reading_the_primary = contextvars.ContextVar("reading_the_primary", default=Fal
 
 @contextmanager
 def reading_the_primary() -> Iterator[None]:
-    """Reads inside go to the primary: for what must include the latest change (what is kept
-    under the data stamp, core/caching.py)."""
+    """Reads inside go to the primary: for what must include the latest change (what is cached
+    under the content version, core/caching.py)."""
     token = _reading_the_primary.set(True)
     try:
         yield
@@ -27,11 +27,20 @@ def reading_the_primary() -> Iterator[None]:
         _reading_the_primary.reset(token)
 
 
+# Django's database cache (without REDIS_URL) names its table's rows so. The cache holds the
+# content version, which a replica a moment behind would give from before the latest change.
+DATABASE_CACHE = "django_cache"
+
+
 class ReplicaRouter:
     def db_for_read(self, model, **hints):
         if REPLICA not in settings.DATABASES:
             return None
-        if _reading_the_primary.get() or transaction.get_connection(PRIMARY).in_atomic_block:
+        if (
+            model._meta.app_label == DATABASE_CACHE
+            or _reading_the_primary.get()
+            or transaction.get_connection(PRIMARY).in_atomic_block
+        ):
             return PRIMARY
         return REPLICA
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache.backends.db import DatabaseCache
 from django.db import transaction
 
 from core.caching import cached
@@ -45,3 +46,16 @@ def test_what_is_cached_is_read_from_the_primary(settings):
     routed = cached("where", lambda: router.db_for_read(Event))
 
     assert (routed, router.db_for_read(Event)) == ("default", "replica")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_cache_is_read_from_the_primary(settings):
+    """Without Redis the content version lives in the database cache: read from a replica a
+    moment behind, it would be the version from before the latest change."""
+    settings.DATABASES = {**settings.DATABASES, "replica": settings.DATABASES["default"]}
+    database_cache = DatabaseCache("dostlik_cache", {})
+
+    assert (router.db_for_read(database_cache.cache_model_class), router.db_for_read(Event)) == (
+        "default",
+        "replica",
+    )
