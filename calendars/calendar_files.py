@@ -1,11 +1,11 @@
 """Whole calendar files kept on this server's disk, so an unchanged calendar fetched in full is
 sent as a file (``FileResponse``: gunicorn hands it to the kernel with ``sendfile``) instead of
-being read from Redis and unpacked on every fetch.
+being made again from its events on every fetch.
 
 One file per calendar and reader (the salt of ``calendars.ical.feed_validators``), named after
 its ETag: a calendar that changes replaces its file, so the folder holds at most one file per
 feed and language, and the public calendar's; a file is sent for a day at most. The files are a
-cache of what Redis keeps and what the database makes: each server has its own folder
+cache of what the database makes: each server has its own folder
 (``CALENDAR_FILES_DIR``), which may be emptied at any time; a folder that cannot be used only
 means calendars are sent from memory.
 """

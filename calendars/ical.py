@@ -307,7 +307,7 @@ def feed_validators(
     as the moment a feed last changed is remembered under it.
 
     They are cached until the content changes (``core.caching``): a calendar app polling an
-    unchanged feed costs no query here at all. ``events`` may be given as a function that
+    unchanged feed costs no query here. ``events`` may be given as a function that
     returns them, called only when they are read."""
     return cached(
         f"ical:validators|{_VEVENT_FORMAT}|{settings.SITE_URL}|{salt}",

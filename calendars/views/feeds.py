@@ -137,7 +137,7 @@ def feed_file(request, token: str):
     salt = _feed_salt(feed)
     # The events are read only when the validators are not cached or the file not on disk.
     etag, last_modified = feed_validators(lambda: feed_events(feed=feed), salt=salt)
-    # Most fetches end here as a 304: while nothing changed, no query, nothing rendered.
+    # Most fetches end here as a 304: while nothing changed, nothing more is read or rendered.
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
     )
