@@ -215,10 +215,11 @@ READING = """\
 
 - The feed holds every event its owner may see, without a window of dates, so its size grows
   with the database: 100,000 events make a file of some 65 MB.
-- *304*: the feed its token opens and its ETag are kept in Redis until the data changes
-  (`core/caching.py`: every write to a row the desk shows moves a stamp that everything
-  kept is filed under), so an unchanged feed answers 304 without a query; nothing is rendered.
-- *Warm*: the same, then the whole feed as it was kept on the server's disk for that ETag
+- *304*: the feed its token opens is read from the database (one query, so a revoked feed stops
+  at once); its ETag is cached until the content changes (`core/caching.py`: every service
+  that writes what a page shows, and every admin write, moves the content version), so an
+  unchanged feed answers 304 after that one query; nothing is rendered.
+- *Warm*: the same, then the whole feed as it was written on the server's disk for that ETag
   (`calendars/calendar_files.py`), sent as a file, with `sendfile`, as the static file is. A
   full fetch also notes the fetch (one conditional UPDATE, which writes at most once in five
   minutes).
@@ -228,9 +229,9 @@ READING = """\
   the VEVENTs come from the cache; only the event that changed is loaded and serialised. It grows
   with the feed (the narrow read, the cache read, the aggregate).
 - *Empty cache*: every VEVENT serialised with `icalendar`, as django-ical does on every fetch.
-- Month calendar: the page's body is kept in Redis until the data changes, for each reader,
+- Month calendar: the page's body is cached until the content changes, for each reader,
   query, language, time zone and day; the frame around it (menu, sign-out form) is rendered on
-  every request. *First view after a change* moves the data stamp before each request, so the
+  every request. *First view after a change* moves the content version before each request, so the
   body is made again: the database places the events of the six weeks on their days and counts
   them (`calendars.selectors.month_entries`, through a GiST index of the events' spans that
   also holds what placing needs), only the events the cells list (four a day, the rest a count)
@@ -239,12 +240,11 @@ READING = """\
   event, the others counted. With more events the cells are fuller and clashes more frequent,
   so more is loaded, warned of and rendered (the cells list all 24 events at 1,000; at 100,000
   they are full, 168 events): the number of events in the weeks shown is given under the pages.
-- Reports: their figures are kept in Redis until the data changes, for each reader, filters,
-  language and day; the page around them (filter form, tables, charts) is rendered on every
-  request. *First view after a change* reads the figures again, the events' from tallies kept
-  on every write of an event (`events.tallies`: one row per programme, year, status, kind,
-  country and host), so what is read grows with those combinations, not with the events. The
-  home page's figures are kept in the same way.
+- Reports and the home page are computed on every request. The reports read the events'
+  figures from tallies that the services writing events keep (`events.tallies`: one row per
+  programme, year, status, kind, country and host), so what is read grows with those
+  combinations, not with the events; the home page's attendance of the year comes from the
+  same tallies.
 - The machine is shared: other processes were not stopped. The load average is given above.
 """
 
@@ -294,10 +294,10 @@ def report(
         "when it happens.",
         f"- Pages: as the administrator (sees every event), in the benchmark's process through "
         f"Django's test client; one warm-up, then the median of {PAGE_RUNS} rounds, each "
-        "visiting every page in turn. Pages are kept in Redis until the data changes, so they "
-        "are timed as served (kept) and, for the pages that keep their body or figures, as the "
-        "first view after a change: the data stamp moved before each request, in rounds of "
-        "their own after the others.",
+        "visiting every page in turn. The month calendar is cached until the content changes, "
+        "so it is timed as served (cached) and as the first view after a change: the content "
+        "version moved before each request, in rounds of their own after the others. The other "
+        "pages are computed on every request.",
         f"- Throughput: {CLIENT_PROCESSES} client processes {TIMES} {CLIENT_CONNECTIONS} "
         f"keep-alive connections for {THROUGHPUT_SECONDS:.0f} s against the same gunicorn "
         "(clients and server share the machine), for each kind of request in turn, "

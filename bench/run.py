@@ -268,11 +268,11 @@ class Bench:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        from core.caching import new_stamp
+        from core.caching import content_changed
 
         def visit(name: str, path: str):
             if name in AFTER_A_CHANGE:
-                new_stamp()
+                content_changed()
             return self.client.get(path)
 
         queries = {}
@@ -286,13 +286,13 @@ class Bench:
                 raise RuntimeError(f"{path}: status {response.status_code}")
         times = {name: [] for name in PAGES}
         trivial = []
-        # The pages as served first, then those viewed after a change: moving the stamp between
-        # two pages served would make the second a first view too.
+        # The pages as served first, then those viewed after a change: moving the content
+        # version between two pages served would make the second a first view too.
         served = [name for name in PAGES if name not in AFTER_A_CHANGE]
         for group in ([*served, "trivial"], sorted(AFTER_A_CHANGE)):
             paths = [(name, PAGES.get(name, "/bench/ok")) for name in group]
             for name, path in paths:
-                visit(name, path)  # warm-up: what a page keeps is kept before it is timed
+                visit(name, path)  # warm-up: what a page caches is cached before it is timed
             for _ in range(PAGE_RUNS):
                 for name, path in paths:
                     started = time.perf_counter()
