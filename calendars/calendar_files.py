@@ -2,7 +2,7 @@
 sent as a file (``FileResponse``: gunicorn hands it to the kernel with ``sendfile``) instead of
 being made again from its events on every fetch.
 
-One file per calendar and reader (the salt of ``calendars.ical.feed_validators``), named after
+One file per calendar and reader (the cache_key of ``calendars.ical.feed_validators``), named after
 its ETag: a calendar that changes replaces its file, so the folder holds at most one file per
 feed and language, and the public calendar's; a file is sent for a day at most. The files are a
 cache of what the database makes: each server has its own folder
@@ -26,12 +26,12 @@ from django.http import FileResponse, HttpResponse
 logger = logging.getLogger(__name__)
 
 # A kept file is sent for at most a day, then made again.
-FILE_KEEP_SECONDS = 24 * 60 * 60
+FILE_MAX_AGE_SECONDS = 24 * 60 * 60
 
 
-def _names(*, salt: str, etag: str) -> tuple[str, str]:
-    """The file's name: what the calendar is (the salt), then which version (the ETag)."""
-    calendar = hashlib.sha256(salt.encode()).hexdigest()[:32]
+def _names(*, cache_key: str, etag: str) -> tuple[str, str]:
+    """The file's name: what the calendar is (the cache_key), then which version (the ETag)."""
+    calendar = hashlib.sha256(cache_key.encode()).hexdigest()[:32]
     version = hashlib.sha256(etag.encode()).hexdigest()[:16]
     return calendar, f"{calendar}-{version}.ics"
 
@@ -58,32 +58,32 @@ def _folder(*, quiet: bool = False) -> Path | None:
     return folder
 
 
-def kept_file(*, salt: str, etag: str) -> BinaryIO | None:
+def cached_file(*, cache_key: str, etag: str) -> BinaryIO | None:
     """The kept file of this version of the calendar, open for reading (the response closes
     it); None if it is not kept."""
     folder = _folder(quiet=True)
     if folder is None:
         return None
-    _calendar, name = _names(salt=salt, etag=etag)
+    _calendar, name = _names(cache_key=cache_key, etag=etag)
     try:
         file = open(folder / name, "rb")  # noqa: SIM115 - the response closes it
     except OSError:
         return None
     # Older than a day: made by code that may have written calendars differently since.
-    if time.time() - os.fstat(file.fileno()).st_mtime > FILE_KEEP_SECONDS:
+    if time.time() - os.fstat(file.fileno()).st_mtime > FILE_MAX_AGE_SECONDS:
         file.close()
         (folder / name).unlink(missing_ok=True)
         return None
     return file
 
 
-def keep_file(*, salt: str, etag: str, content: bytes) -> None:
+def cache_file(*, cache_key: str, etag: str, content: bytes) -> None:
     """Keep ``content`` as this version of the calendar, in place of any older version.
     Written whole under a temporary name first, so no fetch ever sends half a file."""
     folder = _folder()
     if folder is None:
         return
-    calendar, name = _names(salt=salt, etag=etag)
+    calendar, name = _names(cache_key=cache_key, etag=etag)
     temporary = None
     try:
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
@@ -95,7 +95,7 @@ def keep_file(*, salt: str, etag: str, content: bytes) -> None:
                 older.unlink(missing_ok=True)
         # What a worker killed in the middle of writing left behind.
         for left in folder.glob(".writing-*"):
-            if time.time() - left.stat().st_mtime > FILE_KEEP_SECONDS:
+            if time.time() - left.stat().st_mtime > FILE_MAX_AGE_SECONDS:
                 left.unlink(missing_ok=True)
     except OSError as error:
         if temporary is not None:
@@ -104,20 +104,20 @@ def keep_file(*, salt: str, etag: str, content: bytes) -> None:
 
 
 def calendar_response(
-    *, salt: str, etag: str, make: Callable[[], bytes], content_type: str, keep: bool = True
+    *, cache_key: str, etag: str, make: Callable[[], bytes], content_type: str, on_disk: bool = True
 ) -> HttpResponse:
     """The calendar's body: the kept file of this version if there is one, else ``make()``,
     which is then kept. The caller adds its own headers (validators, Content-Disposition).
-    Only calendars of a bounded number (feeds, the public calendar) are ``keep``: a calendar
+    Only calendars of a bounded number (feeds, the public calendar) are kept ``on_disk``: a calendar
     made for any query string would let anyone fill the disk."""
-    if not keep:
+    if not on_disk:
         return HttpResponse(make(), content_type=content_type)
-    kept = kept_file(salt=salt, etag=etag)
+    kept = cached_file(cache_key=cache_key, etag=etag)
     if kept is not None:
         response = FileResponse(kept, content_type=content_type)
         # FileResponse would name the download after the kept file.
         del response["Content-Disposition"]
         return response
     content = make()
-    keep_file(salt=salt, etag=etag, content=content)
+    cache_file(cache_key=cache_key, etag=etag, content=content)
     return HttpResponse(content, content_type=content_type)

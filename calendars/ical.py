@@ -276,15 +276,15 @@ def _names_digest() -> str:
     return hashlib.sha256(repr(names).encode()).hexdigest()
 
 
-def _first_seen(*, salt: str, etag: str) -> datetime.datetime:
+def _first_seen(*, cache_key: str, etag: str) -> datetime.datetime:
     """When this feed was first answered with ``etag`` since it last looked different.
 
     The newest ``updated_at`` alone would not do as Last-Modified: an event deleted, hidden by
     a withdrawn role or moved out of the feed's dates leaves it as it was, and a client asking
     "changed since?" would be told no. The feed's last ETag and the moment it appeared are kept
-    in the cache under the salt; when they are lost, the feed counts as changed now, which
+    in the cache under the cache_key; when they are lost, the feed counts as changed now, which
     costs a client one full download and never hides a change."""
-    key = "ical:feed-state:" + hashlib.sha256(salt.encode()).hexdigest()[:40]
+    key = "ical:feed-state:" + hashlib.sha256(cache_key.encode()).hexdigest()[:40]
     state = cache.get(key)
     if state is not None and state[0] == etag:
         return state[1]
@@ -299,10 +299,10 @@ def _first_seen(*, salt: str, etag: str) -> datetime.datetime:
 
 
 def feed_validators(
-    events: QuerySet[Event] | Callable[[], QuerySet[Event]], *, salt: str = ""
+    events: QuerySet[Event] | Callable[[], QuerySet[Event]], *, cache_key: str = ""
 ) -> tuple[str, datetime.datetime]:
     """An ETag and a Last-Modified for a feed of ``events``, from one aggregate query: a new,
-    changed, removed or newly hidden event changes them. ``salt`` covers what else shapes the
+    changed, removed or newly hidden event changes them. ``cache_key`` covers what else shapes the
     feed (its name, filters and reader, the language) and should name one feed for one reader,
     as the moment a feed last changed is remembered under it.
 
@@ -310,12 +310,12 @@ def feed_validators(
     unchanged feed costs no query here. ``events`` may be given as a function that
     returns them, called only when they are read."""
     return cached(
-        f"ical:validators|{_VEVENT_FORMAT}|{settings.SITE_URL}|{salt}",
-        lambda: _validators(events() if callable(events) else events, salt=salt),
+        f"ical:validators|{_VEVENT_FORMAT}|{settings.SITE_URL}|{cache_key}",
+        lambda: _validators(events() if callable(events) else events, cache_key=cache_key),
     )
 
 
-def _validators(events: QuerySet[Event], *, salt: str) -> tuple[str, datetime.datetime]:
+def _validators(events: QuerySet[Event], *, cache_key: str) -> tuple[str, datetime.datetime]:
     summary = events.order_by().aggregate(
         count=Count("pk"),
         ids=Sum("pk"),
@@ -331,10 +331,15 @@ def _validators(events: QuerySet[Event], *, salt: str) -> tuple[str, datetime.da
     # country changes the feeds that show it.
     names = cached("ical:names", _names_digest)
     fingerprint = "|".join(
-        str(value) for value in (_VEVENT_FORMAT, settings.SITE_URL, salt, names, *summary.values())
+        str(value)
+        for value in (_VEVENT_FORMAT, settings.SITE_URL, cache_key, names, *summary.values())
     )
     etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
-    changes = [summary["changed"], summary["programmes_changed"], _first_seen(salt=salt, etag=etag)]
+    changes = [
+        summary["changed"],
+        summary["programmes_changed"],
+        _first_seen(cache_key=cache_key, etag=etag),
+    ]
     return etag, max(moment for moment in changes if moment is not None)
 
 

@@ -19,7 +19,7 @@ from events.models import Event
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
-def calendar_salt(*parts: object) -> str:
+def calendar_cache_key(*parts: object) -> str:
     """What besides its events shapes a calendar file: always the reader's language."""
     return "|".join(str(part) for part in (*parts, translation.get_language()))
 
@@ -31,7 +31,7 @@ def calendar_file_response(
     name: str,
     description: str = "",
     filename: str,
-    salt: str,
+    cache_key: str,
     public: bool = False,
     loaded: Iterable[Event] | None = None,
 ) -> HttpResponse:
@@ -39,19 +39,19 @@ def calendar_file_response(
     come first and from one query, so a poll that changes nothing never loads the events.
     ``loaded`` are the events already in hand, when the caller has them; ``public`` is for a
     calendar that is the same for every reader, which shared caches may keep too."""
-    etag, last_modified = feed_validators(events, salt=salt)
+    etag, last_modified = feed_validators(events, cache_key=cache_key)
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
     )
     if response is None:
         response = calendar_response(
-            salt=salt,
+            cache_key=cache_key,
             etag=etag,
             make=lambda: calendar_bytes(
                 events if loaded is None else loaded, name=name, description=description
             ),
             content_type=CONTENT_TYPE,
-            keep=public,
+            on_disk=public,
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
     response["ETag"] = etag

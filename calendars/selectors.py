@@ -113,7 +113,7 @@ class CalendarEntry:
         """The first ``SHOWN_WARNINGS`` warnings, then how many more the event's page lists:
         at a busy venue an event can clash with dozens, more than a tooltip can hold."""
         shown = [warning.message for warning in self.warnings[:SHOWN_WARNINGS]]
-        more = len(self.warnings) + self.warnings.untold - len(shown)
+        more = len(self.warnings) + self.warnings.not_shown - len(shown)
         if more:
             shown.append(
                 ngettext(
@@ -208,9 +208,9 @@ def _in_period(events: QuerySet[Event], period: Period, zone: zoneinfo.ZoneInfo)
 
 
 def _with_warnings(
-    entries: list[CalendarEntry], user: User, told: int | None = None
+    entries: list[CalendarEntry], user: User, limit: int | None = None
 ) -> list[CalendarEntry]:
-    warnings = warnings_for_events([entry.event for entry in entries], reader=user, told=told)
+    warnings = warnings_for_events([entry.event for entry in entries], reader=user, limit=limit)
     for entry in entries:
         entry.warnings = warnings.get(entry.event.pk, Warnings())
     return entries

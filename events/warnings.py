@@ -43,7 +43,7 @@ def _country_names() -> dict[str, str]:
 
 
 class _HolidayWarnings:
-    """Public holidays told in the active language, its text translated once for many
+    """Public holidays named in the active language, its text translated once for many
     events."""
 
     def __init__(self, names: dict[str, str]):
@@ -70,16 +70,16 @@ class _HolidayWarnings:
 
 class Warnings(list):
     """An event's warnings in order: its clashes, then its holidays. Where only the first
-    clashes were read (``warnings_for_events(told=…)``), ``untold`` says how many more there
+    clashes were read (``warnings_for_events(limit=…)``), ``not_shown`` says how many more there
     are."""
 
-    def __init__(self, warnings=(), untold: int = 0):
+    def __init__(self, warnings=(), not_shown: int = 0):
         super().__init__(warnings)
-        self.untold = untold
+        self.not_shown = not_shown
 
 
 class _OverlapWarnings:
-    """Clashes told in the active language, its texts translated once for many events."""
+    """Clashes named in the active language, its texts translated once for many events."""
 
     def __init__(self):
         self.unreadable = _("Another event is booked at the same venue at the same time.")
@@ -127,61 +127,61 @@ def event_warnings(
 # those of the whole stretch the events cover (through the span index on PostgreSQL, which
 # holds their venues), matched with each event at its venue, numbered and counted for each.
 # A month's clashes are looked for among the few thousand events of its weeks: a search of the
-# index for each of its events would cost more than reading them. Only the titles told are read
-# from the table.
+# index for each of its events would cost more than reading them. Only the titles shown are
+# read from the table.
 CLASHES = """
 WITH nearby AS (
     SELECT id, venue_id, starts_at, ends_at, programme_id FROM {table}
     WHERE {overlaps} AND status <> %s AND venue_id IS NOT NULL
 ),
-moments (event, venue, starts, ends) AS (VALUES {moments}),
+spans (event, venue, starts, ends) AS (VALUES {spans}),
 clashes AS (
-    SELECT moments.event, nearby.id, nearby.programme_id,
+    SELECT spans.event, nearby.id, nearby.programme_id,
         ROW_NUMBER() OVER (
-            PARTITION BY moments.event ORDER BY nearby.starts_at, nearby.id
+            PARTITION BY spans.event ORDER BY nearby.starts_at, nearby.id
         ) AS place,
-        COUNT(*) OVER (PARTITION BY moments.event) AS clashes
-    FROM nearby JOIN moments
-        ON moments.venue = nearby.venue_id
-        AND nearby.starts_at < moments.ends AND nearby.ends_at > moments.starts
-        AND nearby.id <> moments.event
+        COUNT(*) OVER (PARTITION BY spans.event) AS clashes
+    FROM nearby JOIN spans
+        ON spans.venue = nearby.venue_id
+        AND nearby.starts_at < spans.ends AND nearby.ends_at > spans.starts
+        AND nearby.id <> spans.event
 )
 SELECT nearby.event, nearby.clashes, other.title, CASE WHEN {readable} THEN 1 ELSE 0 END
 FROM clashes nearby JOIN {table} other ON other.id = nearby.id
-{told}
+{limit}
 ORDER BY nearby.event, nearby.place
 """
 
 
-def _clashes(moments: Sequence[tuple], reader: User, told: int | None = None) -> list[tuple]:
-    """(event pk, its number of clashes, title, readable by ``reader``) of the first ``told``
-    (else all) events not cancelled at a venue while one of ``moments`` runs there, earliest
-    first, for each ``(event pk, venue pk, start, end)`` of ``moments`` (the event itself left
+def _clashes(spans: Sequence[tuple], reader: User, limit: int | None = None) -> list[tuple]:
+    """(event pk, its number of clashes, title, readable by ``reader``) of the first ``limit``
+    (else all) events not cancelled at a venue while one of ``spans`` runs there, earliest
+    first, for each ``(event pk, venue pk, start, end)`` of ``spans`` (the event itself left
     out; 0 for an event not yet saved). One query: written out, since a condition of hundreds
     of spans costs the ORM more to build than the database to answer."""
-    if not moments:
+    if not spans:
         return []
     connection = connections[router.db_for_read(Event)]
     adapt = connection.ops.adapt_datetimefield_value
     overlaps, params = overlap_sql(
-        connection, min(moment[2] for moment in moments), max(moment[3] for moment in moments)
+        connection, min(span[2] for span in spans), max(span[3] for span in spans)
     )
     row = "(%s, %s, %s, %s)"
     if connection.vendor == "postgresql":  # VALUES does not tell PostgreSQL the type
         row = "(%s, %s, %s::timestamptz, %s::timestamptz)"
     params.append(Event.Status.CANCELLED.value)
-    for event_id, venue_id, start, end in moments:
+    for event_id, venue_id, start, end in spans:
         params += [event_id, venue_id, adapt(start), adapt(end)]
     readable, readable_params = _readable_sql(reader, connection)
     sql = CLASHES.format(
         table=connection.ops.quote_name(Event._meta.db_table),
         overlaps=overlaps,
-        moments=", ".join([row] * len(moments)),
+        spans=", ".join([row] * len(spans)),
         readable=readable,
-        told="" if told is None else "WHERE nearby.place <= %s",
+        limit="" if limit is None else "WHERE nearby.place <= %s",
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *readable_params, *([] if told is None else [told])])
+        cursor.execute(sql, [*params, *readable_params, *([] if limit is None else [limit])])
         return [
             (event, count, title, bool(readable))
             for event, count, title, readable in cursor.fetchall()
@@ -208,22 +208,22 @@ def _readable_sql(reader: User, connection) -> tuple[str, list]:
 
 
 def warnings_for_events(
-    events: Sequence[Event], *, reader: User, told: int | None = None
+    events: Sequence[Event], *, reader: User, limit: int | None = None
 ) -> dict[int, Warnings]:
     """The warnings of many events at once, in three queries whatever their number: for marking
-    them on a calendar. With ``told``, only the first ``told`` clashes of an event are read, the
-    others counted (``Warnings.untold``): a calendar spells out a few. ``events`` need their
+    them on a calendar. With ``limit``, only the first ``limit`` clashes of an event are read, the
+    others counted (``Warnings.not_shown``): a calendar spells out a few. ``events`` need their
     country loaded."""
     if not events:
         return {}
-    moments = [
+    spans = [
         (event.pk, event.venue_id, event.starts_at, event.ends_at)
         for event in events
         if event.venue_id and event.status != Event.Status.CANCELLED
     ]
     overlap_warning = _OverlapWarnings()
     clashes, counts = defaultdict(list), {}
-    for event_id, count, title, readable in _clashes(moments, reader, told):
+    for event_id, count, title, readable in _clashes(spans, reader, limit):
         clashes[event_id].append(overlap_warning(title, readable))
         counts[event_id] = count
     codes = _country_codes_by_programme({event.programme_id for event in events})
@@ -238,11 +238,11 @@ def warnings_for_events(
     )
     found = {}
     for event in events:
-        told_clashes = clashes.get(event.pk, [])
+        shown_clashes = clashes.get(event.pk, [])
         countries = codes.get(event.programme_id, set()) | {event.country.code}
         found[event.pk] = Warnings(
-            told_clashes + holiday_warnings(countries, *days[event.pk], holidays),
-            untold=counts.get(event.pk, 0) - len(told_clashes),
+            shown_clashes + holiday_warnings(countries, *days[event.pk], holidays),
+            not_shown=counts.get(event.pk, 0) - len(shown_clashes),
         )
     return found
 

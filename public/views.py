@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from calendars.ical import calendar_bytes, event_location
-from calendars.responses import calendar_file_response, calendar_salt
+from calendars.responses import calendar_cache_key, calendar_file_response
 from events.models import Event
 from events.selectors import event_local_days
 from multilingual.content import localized
@@ -328,7 +328,7 @@ def calendar_ics(request):
         name=name,
         description=_("Public events of joint cultural programmes in Dostlik."),
         filename="dostlik-public.ics",
-        salt=calendar_salt("public", name),
+        cache_key=calendar_cache_key("public", name),
         public=True,
     )
 

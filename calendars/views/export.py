@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from calendars.responses import calendar_file_response, calendar_salt
+from calendars.responses import calendar_cache_key, calendar_file_response
 from events.filters import EventFilter
 from events.models import Event
 from events.selectors import event_get, event_list, event_list_for_programme
@@ -65,7 +65,7 @@ def export(request):
         name=name,
         description=_("Events of joint cultural programmes that you may see in Dostlik."),
         filename=EXPORT_FILENAME,
-        salt=calendar_salt("export", request.user.pk, filters, name),
+        cache_key=calendar_cache_key("export", request.user.pk, filters, name),
     )
 
 
@@ -82,7 +82,7 @@ def event_calendar(request, pk: int):
         loaded=[event],
         name=event.title,
         filename=f"dostlik-event-{event.pk}.ics",
-        salt=calendar_salt("event", request.user.pk, event.pk, event.title),
+        cache_key=calendar_cache_key("event", request.user.pk, event.pk, event.title),
     )
 
 
@@ -98,5 +98,5 @@ def programme_calendar(request, pk: int):
         events=event_list_for_programme(user=request.user, programme=programme),
         name=programme.title,
         filename=f"dostlik-programme-{programme.pk}.ics",
-        salt=calendar_salt("programme", request.user.pk, programme.pk, programme.title),
+        cache_key=calendar_cache_key("programme", request.user.pk, programme.pk, programme.title),
     )

@@ -119,7 +119,7 @@ def feed_revoke(request, pk: int):
     return redirect("calendars:feeds")
 
 
-def _feed_salt(feed: CalendarFeed) -> str:
+def _feed_cache_key(feed: CalendarFeed) -> str:
     """What shapes a feed besides its events: a rename or another language is a new file."""
     filters = "&".join(f"{name}={feed.filters[name]}" for name in sorted(feed.filters))
     language = translation.get_language() or ""
@@ -134,16 +134,16 @@ def feed_file(request, token: str):
         feed = feed_by_token(token=token)
     except CalendarFeed.DoesNotExist:
         raise Http404 from None
-    salt = _feed_salt(feed)
+    cache_key = _feed_cache_key(feed)
     # The events are read only when the validators are not cached or the file not on disk.
-    etag, last_modified = feed_validators(lambda: feed_events(feed=feed), salt=salt)
+    etag, last_modified = feed_validators(lambda: feed_events(feed=feed), cache_key=cache_key)
     # Most fetches end here as a 304: while nothing changed, nothing more is read or rendered.
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
     )
     if response is None:
         response = calendar_response(
-            salt=salt,
+            cache_key=cache_key,
             etag=etag,
             make=lambda: calendar_bytes(
                 feed_events(feed=feed),

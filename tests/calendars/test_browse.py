@@ -496,7 +496,7 @@ def test_the_clashes_left_untold_are_counted_with_the_holidays(client, world):
         "2027-03-21 is a public holiday in Kazakhstan: Nowruz Holiday.",
         "2027-03-21 is a public holiday in Uzbekistan: Nowruz.",
     ]
-    assert (len(month_entry.warnings), month_entry.warnings.untold) == (5, 1)
+    assert (len(month_entry.warnings), month_entry.warnings.not_shown) == (5, 1)
 
 
 def test_a_clash_with_a_hidden_event_is_marked_without_its_title(client, world):

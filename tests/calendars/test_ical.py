@@ -386,7 +386,7 @@ def test_a_feed_is_made_again_after_an_edit_and_after_a_host_is_renamed(world):
 
     event_update(event=world.lecture, actor=None, title="Abay and Navoi")
     edited = icalendar.Calendar.from_ical(feed_of(world))
-    etag_before = ical.feed_validators(programme_events(world), salt="feed 1")[0]
+    etag_before = ical.feed_validators(programme_events(world), cache_key="feed 1")[0]
     world.kaznu.name = "Al-Farabi University"
     world.kaznu.save()
     content_changed()  # as the admin does on every write (core.admin)
@@ -395,21 +395,23 @@ def test_a_feed_is_made_again_after_an_edit_and_after_a_host_is_renamed(world):
     assert str(vevent_of(edited, world.lecture)["SUMMARY"]) == "Abay and Navoi"
     assert str(vevent_of(renamed, world.concert)["CONTACT"]) == "Al-Farabi University"
     # The host's name is part of the ETag: a calendar app holding the old one gets the new.
-    assert ical.feed_validators(programme_events(world), salt="feed 1")[0] != etag_before
+    assert ical.feed_validators(programme_events(world), cache_key="feed 1")[0] != etag_before
 
 
 def test_validators_stay_while_nothing_changes(world):
-    first = ical.feed_validators(programme_events(world), salt="feed 1")
-    second = ical.feed_validators(programme_events(world), salt="feed 1")
+    first = ical.feed_validators(programme_events(world), cache_key="feed 1")
+    second = ical.feed_validators(programme_events(world), cache_key="feed 1")
 
     assert second == first
 
 
-def test_validators_change_with_an_edit_and_with_the_salt(world):
-    etag, last_modified = ical.feed_validators(programme_events(world), salt="feed 1")
-    other_etag, _ = ical.feed_validators(programme_events(world), salt="feed 2")
+def test_validators_change_with_an_edit_and_with_the_cache_key(world):
+    etag, last_modified = ical.feed_validators(programme_events(world), cache_key="feed 1")
+    other_etag, _ = ical.feed_validators(programme_events(world), cache_key="feed 2")
     event_update(event=world.lecture, actor=None, title="Abay and Navoi")
-    edited_etag, edited_last_modified = ical.feed_validators(programme_events(world), salt="feed 1")
+    edited_etag, edited_last_modified = ical.feed_validators(
+        programme_events(world), cache_key="feed 1"
+    )
 
     assert len({etag, other_etag, edited_etag}) == 3
     assert edited_last_modified > last_modified
@@ -419,7 +421,7 @@ def test_last_modified_moves_on_when_an_event_leaves_the_feed(world):
     """The newest remaining ``updated_at`` stays as it was when an event goes (here: moved out
     of the feed's dates); Last-Modified must still move on, or "changed since?" says no."""
     from_2026 = programme_events(world).filter(starts_at__year=2026)
-    etag, last_modified = ical.feed_validators(from_2026, salt="2026")
+    etag, last_modified = ical.feed_validators(from_2026, cache_key="2026")
     newest_left = world.lecture.updated_at
 
     event_update(
@@ -428,7 +430,7 @@ def test_last_modified_moves_on_when_an_event_leaves_the_feed(world):
         starts_at=datetime.datetime(2025, 10, 5, 14, 0, tzinfo=ALMATY),
         ends_at=datetime.datetime(2025, 10, 5, 16, 30, tzinfo=ALMATY),
     )
-    after_etag, after_last_modified = ical.feed_validators(from_2026, salt="2026")
+    after_etag, after_last_modified = ical.feed_validators(from_2026, cache_key="2026")
 
     assert from_2026.get().updated_at == newest_left
     assert after_etag != etag
