@@ -7,11 +7,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from core.models import VersionedModel
 from core.validators import validate_time_zone
 from institutions.models import Country, Institution
 from multilingual.content import translation_errors
+from multilingual.models import TranslatedModel
 from programmes.models import Programme
 
 
@@ -84,7 +85,7 @@ class Venue(models.Model):
         return f"{self.name}, {self.city}"
 
 
-class Event(models.Model):
+class Event(TranslatedModel, VersionedModel):
     """Something a programme holds on a date: an exhibition, a concert, a fair."""
 
     # The fields an editor may give in other languages (multilingual.content).
@@ -120,15 +121,6 @@ class Event(models.Model):
     )
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
-    translations = models.JSONField(
-        _("translations"),
-        default=dict,
-        blank=True,
-        help_text=_(
-            "The title and description in other languages, by language code; a reader whose "
-            "language has none sees the original."
-        ),
-    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     host_institution = models.ForeignKey(
         Institution,
@@ -178,15 +170,6 @@ class Event(models.Model):
         _("iCalendar UID"), max_length=255, default=new_event_uid, editable=False
     )
     sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0, editable=False)
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        editable=False,
-        help_text=_("Raised by every change; an edit made from an older version is refused."),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("event")

@@ -8,7 +8,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_time_zone
-from multilingual.content import validate_translations
+from multilingual.models import TranslatedModel
 
 
 @functools.cache
@@ -57,7 +57,7 @@ class Country(models.Model):
         return territory_name(self.code, language) or self.name
 
 
-class Institution(models.Model):
+class Institution(TranslatedModel):
     # The fields an editor may give in other languages (multilingual.content).
     TRANSLATED_FIELDS = ("name", "description")
 
@@ -82,15 +82,6 @@ class Institution(models.Model):
     city = models.CharField(_("city"), max_length=100)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    translations = models.JSONField(
-        _("translations"),
-        default=dict,
-        blank=True,
-        help_text=_(
-            "The name and description in other languages, by language code; a reader whose "
-            "language has none sees the original."
-        ),
-    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -108,9 +99,6 @@ class Institution(models.Model):
 
     def __str__(self):
         return self.name
-
-    def clean(self):
-        validate_translations(self)
 
 
 class Membership(models.Model):

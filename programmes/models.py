@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import VersionedModel
 from institutions.models import Country, Institution
-from multilingual.content import validate_translations
+from multilingual.models import TranslatedModel
 
 # An agreement whose end falls within this many days is "expiring".
 EXPIRY_WARNING_DAYS = 90
@@ -161,7 +162,7 @@ class AgreementParty(models.Model):
         return str(self.institution)
 
 
-class Programme(models.Model):
+class Programme(TranslatedModel, VersionedModel):
     """A joint programme of institutions of at least two countries."""
 
     # The fields an editor may give in other languages (multilingual.content).
@@ -233,15 +234,6 @@ class Programme(models.Model):
     title = models.CharField(_("title"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     summary = models.TextField(_("summary"), blank=True)
-    translations = models.JSONField(
-        _("translations"),
-        default=dict,
-        blank=True,
-        help_text=_(
-            "The title and summary in other languages, by language code; a reader whose "
-            "language has none sees the original."
-        ),
-    )
     agreement = models.ForeignKey(
         Agreement,
         on_delete=models.SET_NULL,
@@ -279,15 +271,6 @@ class Programme(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
-    version = models.PositiveIntegerField(
-        _("version"),
-        default=1,
-        editable=False,
-        help_text=_("Raised by every change; an edit made from an older version is refused."),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("programme")
@@ -311,9 +294,6 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.title
-
-    def clean(self):
-        validate_translations(self)
 
 
 class Partnership(models.Model):
