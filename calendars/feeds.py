@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from calendars.models import CalendarFeed
+from core.caching import cached
 from events.models import Event
 from events.selectors import event_list
 from institutions.models import Country, Institution
@@ -42,13 +43,27 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _feed_cache_name(hashed: str) -> str:
+    return f"calendar-feed|{hashed}"
+
+
+def feed_cache_name(feed: CalendarFeed) -> str:
+    """What ``feed_by_token`` caches the feed under."""
+    return _feed_cache_name(feed.token_hash)
+
+
 def feed_by_token(*, token: str) -> CalendarFeed:
     """The feed ``token`` opens, with its owner; raises ``CalendarFeed.DoesNotExist`` when the
     token is unknown, the feed revoked or its owner deactivated — alike, so an answer reveals
-    nothing about which. Read from the database on every fetch, never from a cache: a feed
-    revoked on one server stops on all of them at once."""
-    return CalendarFeed.objects.select_related("owner").get(
-        token_hash=token_hash(token), revoked_at__isnull=True, owner__is_active=True
+    nothing about which. Cached until the content changes (which a deactivated owner is) or the
+    feed is revoked (``calendars.services.feed_revoke`` forgets it), in the cache every server
+    shares: a revoked feed stops on all of them at once. An unknown token is not cached."""
+    hashed = token_hash(token)
+    return cached(
+        _feed_cache_name(hashed),
+        lambda: CalendarFeed.objects.select_related("owner").get(
+            token_hash=hashed, revoked_at__isnull=True, owner__is_active=True
+        ),
     )
 
 

@@ -17,8 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from calendars.feeds import FEED_FILTERS, token_hash
+from calendars.feeds import FEED_FILTERS, feed_cache_name, token_hash
 from calendars.models import CalendarFeed
+from core.caching import forget
 
 # A calendar app polls a feed every few minutes to every few hours: writing each fetch down
 # would turn every poll into a write. Once in this span is enough to tell a feed in use.
@@ -86,6 +87,7 @@ def feed_revoke(*, feed: CalendarFeed, actor: User) -> bool:
     )
     if revoked:
         feed.revoked_at = now
+        forget(feed_cache_name(feed))
         if actor.pk != feed.owner_id:
             audit_log.info(
                 "%s revoked calendar feed %s of %s", actor.username, feed.pk, feed.owner_id

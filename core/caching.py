@@ -79,6 +79,24 @@ def changes_content[**P, R](service: Callable[P, R]) -> Callable[P, R]:
     return writing
 
 
+def _key(name: str | Sequence[object]) -> str:
+    if not isinstance(name, str):
+        name = "|".join(str(part) for part in name)
+    return f"cached:{KEY_FORMAT}:{hashlib.sha256(name.encode()).hexdigest()[:40]}"
+
+
+def forget(name: str | Sequence[object]) -> None:
+    """Drop what is cached under ``name`` (as ``cached`` names it): now, and again once the
+    current transaction commits, so a value computed from the old rows in between goes too.
+    For a value that a write other than content makes stale, such as a revoked feed."""
+
+    def drop() -> None:
+        cache.delete(_key(name))
+
+    drop()
+    transaction.on_commit(drop, robust=True)
+
+
 def _in_a_transaction() -> bool:
     """Whether the code runs in a transaction of the app's own. A test case's wrapping
     transaction does not count, as Django's durable atomic blocks do not count it either."""
@@ -99,9 +117,7 @@ def cached[T](
     the current version: one trip to the cache when it is still good. It is computed on the
     primary database (``core.db_router``): a replica a moment behind would give the rows from
     before the change that moved the version."""
-    if not isinstance(name, str):
-        name = "|".join(str(part) for part in name)
-    key = f"cached:{KEY_FORMAT}:{hashlib.sha256(name.encode()).hexdigest()[:40]}"
+    key = _key(name)
     found = cache.get_many([VERSION_KEY, key])
     version = found.get(VERSION_KEY)
     if version is not None and key in found and found[key][0] == version:

@@ -180,7 +180,12 @@ INSTITUTIONS = (
 
 USERS = (
     UserSpec("admin", "Nodira", "Karimova", superuser=True),
-    UserSpec("uz.national", "Sherzod", "Rakhimov", national_coordinator_of="UZ"),
+    # Also a coordinator of the ministry's own institution: on a programme it takes part in,
+    # Uzbekistan's other national coordinator decides.
+    UserSpec(
+        "uz.national", "Sherzod", "Rakhimov", national_coordinator_of="UZ", member_of="uz-ministry"
+    ),
+    UserSpec("uz.deputy", "Dilshod", "Yusupov", national_coordinator_of="UZ"),
     UserSpec("kz.national", "Aigerim", "Bekova", national_coordinator_of="KZ"),
     UserSpec("uz.coordinator", "Malika", "Usmonova", member_of="uwed"),
     UserSpec("kz.coordinator", "Yerlan", "Zhaksybekov", member_of="kaznu"),

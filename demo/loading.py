@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.services import user_create
 from demo import content
 from demo.programmes import programmes as programme_specs
-from demo.specs import Decision, EventSpec, ProgrammeSpec
+from demo.specs import DecisionSpec, EventSpec, ProgrammeSpec
 from events.models import Event, Venue, all_day_bounds
 from events.services import event_create, venue_create
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
@@ -32,9 +32,10 @@ from institutions.services import (
 from programmes.models import Agreement, Programme
 from programmes.services import (
     agreement_create,
-    approval_record,
     partnership_add,
     programme_create,
+    programme_decide,
+    programme_submit,
     programme_transition,
 )
 
@@ -156,14 +157,10 @@ class _DemoLoader:
         self.agreements[spec.title] = agreement
 
     def _programme(self, spec: ProgrammeSpec) -> None:
-        programme = Programme.objects.filter(title=spec.title).first()
-        if programme is None:
-            programme = self._programme_create(spec)
-            self.report.created["programmes"] += 1
-        for event_spec in spec.events:
-            if not Event.objects.filter(uid=event_spec.uid).exists():
-                self._event_create(programme, spec.actor, event_spec)
-                self.report.created["events"] += 1
+        if Programme.objects.filter(title=spec.title).exists():
+            return
+        self._programme_create(spec)
+        self.report.created["programmes"] += 1
 
     def _programme_create(self, spec: ProgrammeSpec) -> Programme:
         actor = self.users[spec.actor]
@@ -191,17 +188,31 @@ class _DemoLoader:
                 funding_amount=partner.funding_amount,
                 funding_currency=partner.funding_currency,
             )
+        # The events first: they are part of what the countries decide on when it is submitted.
+        for event_spec in spec.events:
+            self._event_create(programme, spec.actor, event_spec)
+            self.report.created["events"] += 1
         for step in spec.story:
-            if isinstance(step, Decision):
-                approval_record(
+            programme.refresh_from_db()
+            if isinstance(step, DecisionSpec):
+                programme_decide(
                     programme=programme,
                     country=self.countries[step.country],
                     decision=step.decision,
                     actor=self.users[step.actor],
+                    version=programme.current_version.number,
                     comment=step.comment,
                     at=next(timeline),
                 )
-            else:
+            elif step.to_status == Programme.Status.SUBMITTED:
+                programme_submit(
+                    programme=programme,
+                    actor=self.users[step.actor],
+                    comment=step.comment,
+                    at=timeline.send(step.to_status),
+                )
+            elif programme.status != step.to_status:
+                # An approval or rejection the decisions made already is not a step of its own.
                 programme_transition(
                     programme=programme,
                     to_status=step.to_status,

@@ -100,7 +100,8 @@ def paper_programmes(today: datetime.date) -> tuple[ProgrammeSpec, ...]:
                 ),
                 PartnerSpec("uz-ministry", "Invitations to schools and universities"),
             ),
-            story=running("kz.national", "kz.national"),
+            # uz.national coordinates the ministry, a partner: Uzbekistan's deputy decided.
+            story=running("kz.national", "kz.national", uz_decider="uz.deputy"),
             events=(
                 EventSpec(
                     "education-days-tashkent-2025@demo.dostlik",

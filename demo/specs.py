@@ -30,7 +30,7 @@ class InstitutionSpec:
 
 @dataclass(frozen=True)
 class UserSpec:
-    """A demo account and the one role it holds."""
+    """A demo account and the roles it holds."""
 
     username: str
     first_name: str
@@ -81,8 +81,8 @@ class Transition:
 
 
 @dataclass(frozen=True)
-class Decision:
-    """One country's decision, recorded through ``approval_record``."""
+class DecisionSpec:
+    """One country's decision, recorded through ``programme_decide``."""
 
     country: str
     decision: str
@@ -126,5 +126,5 @@ class ProgrammeSpec:
     budget_currency: str = ""
     enrolled_students: int | None = None
     partners: tuple[PartnerSpec, ...] = ()
-    story: tuple[Transition | Decision, ...] = ()
+    story: tuple[Transition | DecisionSpec, ...] = ()
     events: tuple[EventSpec, ...] = field(default=())

@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 
 from demo.content import CONSERVATORIES_MEMORANDUM, HIGHER_EDUCATION_AGREEMENT
-from demo.specs import Decision, EventSpec, PartnerSpec, ProgrammeSpec, Transition
+from demo.specs import DecisionSpec, EventSpec, PartnerSpec, ProgrammeSpec, Transition
 from demo.stories import (
     APPROVED,
     PUBLIC,
@@ -19,7 +19,7 @@ from demo.stories import (
     local_time,
 )
 from events.models import Event
-from programmes.models import Approval
+from programmes.models import Decision
 
 
 def workflow_programmes(today: datetime.date) -> tuple[ProgrammeSpec, ...]:
@@ -103,7 +103,7 @@ def workflow_programmes(today: datetime.date) -> tuple[ProgrammeSpec, ...]:
                     Status.DRAFT, "uz.coordinator", "Withdrawn to add the ENU funding line."
                 ),
                 Transition(Status.SUBMITTED, "uz.coordinator", "Resubmitted with ENU funding."),
-                Decision("UZ", APPROVED, "uz.national"),
+                DecisionSpec("UZ", APPROVED, "uz.national"),
             ),
             events=(
                 EventSpec(
@@ -175,10 +175,10 @@ def workflow_programmes(today: datetime.date) -> tuple[ProgrammeSpec, ...]:
             partners=(PartnerSpec("uz-conservatory", "Student ensembles"),),
             story=(
                 Transition(Status.SUBMITTED, "kz.national", "Submitted for decision."),
-                Decision("UZ", APPROVED, "uz.national"),
-                Decision(
+                DecisionSpec("UZ", APPROVED, "uz.national"),
+                DecisionSpec(
                     "KZ",
-                    Approval.Decision.REJECTED,
+                    Decision.Kind.REJECTED,
                     "kz.national",
                     "Not this season: the co-funding is not confirmed and the dates clash "
                     "with the theatre's season plan. Please resubmit with a funding plan.",

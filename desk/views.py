@@ -22,6 +22,7 @@ from programmes.selectors import (
     programme_count_under_way,
     programme_list_for_institution,
     programme_list_worked_on,
+    work_waiting,
 )
 
 UPCOMING_EVENTS_SHOWN = 10
@@ -49,6 +50,7 @@ def home(request):
         "events_ahead_days": EVENTS_AHEAD_DAYS,
         "agreements_in_force": agreement_count_in_force(),
         "attendance": event_attendance_in_year(user=user, year=today.year),
+        "waiting": work_waiting(user=user),
         "year": today.year,
     }
     return render(request, "home.html", context)

@@ -28,10 +28,11 @@ from institutions.permissions import is_coordinator
 from multilingual.admin import TranslationsAdminMixin
 from multilingual.forms import with_translations
 from programmes.admin.programmes import (
-    ApprovalInline,
+    DecisionInline,
     PartnershipInline,
     ProgrammeAdmin,
     ProgrammeTransitionInline,
+    ProgrammeVersionInline,
     ReadOnlyInline,
 )
 from programmes.models import Partnership, Programme
@@ -421,4 +422,10 @@ class ProgrammeWithEventsAdmin(ProgrammeAdmin):
     """The programme admin, with the programme's events listed after its partners: the
     programmes app knows nothing of events, so the page is completed here."""
 
-    inlines = [PartnershipInline, EventInline, ApprovalInline, ProgrammeTransitionInline]
+    inlines = [
+        PartnershipInline,
+        EventInline,
+        ProgrammeVersionInline,
+        DecisionInline,
+        ProgrammeTransitionInline,
+    ]

@@ -12,6 +12,8 @@ from events.models import Event, Venue
 from events.tallies import TALLIED_FIELDS, retally, tally_buckets
 from institutions.models import Country, Institution
 from programmes.models import Programme
+from programmes.services import programme_content_changed
+from programmes.versions import EVENT_FIELDS, event_part
 
 # Changing only these leaves what a calendar shows as it was, so SEQUENCE stays.
 # Translations of the title and description are not in the iCalendar data either.
@@ -22,6 +24,13 @@ _UNSEEN_BY_CALENDARS = frozenset(
 EVENT_EDITABLE_FIELDS = frozenset(
     field.name for field in Event._meta.concrete_fields if field.editable and not field.primary_key
 )
+
+
+def _event_part(event: Event) -> dict:
+    """``event``'s part of its programme's approved content, as it stands in memory."""
+    return event_part(
+        {name: getattr(event, f"{name}_id", getattr(event, name)) for name in EVENT_FIELDS}
+    )
 
 
 def _require_partner_host(*, programme: Programme, host_institution: Institution) -> None:
@@ -70,7 +79,9 @@ def event_create(
     youth_attendance: int | None = None,
     uid: str | None = None,
 ) -> Event:
-    """Create an event. Place and time zone default to the venue's, else the host's."""
+    """Create an event. Place and time zone default to the venue's, else the host's. A new event
+    is part of its programme's approved content (``programmes.versions``): a submitted programme
+    goes before the national coordinators again."""
     _require_partner_host(programme=programme, host_institution=host_institution)
     place = venue or host_institution
     country = country or place.country
@@ -100,6 +111,7 @@ def event_create(
     with transaction.atomic():
         event.save()
         retally(tally_buckets(event))
+        programme_content_changed(programme=programme, actor=actor)
     return event
 
 
@@ -114,7 +126,9 @@ def event_update(
     copy; the UID never changes. ``event`` is refreshed from the database afterwards.
 
     ``version``, when given, is the version the editor started from: if the event changed
-    since, nothing is saved (``StaleVersion``)."""
+    since, nothing is saved (``StaleVersion``). A change to the event's part of the approved
+    content (its dates, venue, host, whether it goes ahead, its programme) puts a submitted
+    programme before the national coordinators again."""
     unknown = changes.keys() - EVENT_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"event_update cannot change {sorted(unknown)}")
@@ -124,8 +138,12 @@ def event_update(
     changed = {name for name, value in changes.items() if getattr(stored, name) != value}
     if changed:
         left = tally_buckets(stored)
+        programmes = {stored.programme}
+        part_before = _event_part(stored)
         for name in changed:
             setattr(stored, name, changes[name])
+        programmes.add(stored.programme)
+        content_changed = "programme" in changed or _event_part(stored) != part_before
         if {"programme", "host_institution"} & changed:
             _require_partner_host(
                 programme=stored.programme, host_institution=stored.host_institution
@@ -138,6 +156,9 @@ def event_update(
         stored.save(update_fields=[*changed, "sequence", "version", "updated_at"])
         if changed & TALLIED_FIELDS:
             retally(left | tally_buckets(stored))
+        if content_changed:
+            for programme in programmes:
+                programme_content_changed(programme=programme, actor=actor)
     event.refresh_from_db()
     return event
 
@@ -145,17 +166,20 @@ def event_update(
 @changes_content
 @transaction.atomic
 def event_delete(*, event: Event, actor: User | None) -> None:
-    """Delete ``event``; its history keeps who deleted it and what it was."""
+    """Delete ``event``; its history keeps who deleted it and what it was. The event leaves its
+    programme's approved content, as in ``event_update``."""
     event._history_user = actor
     event.delete()
     retally(tally_buckets(event))
+    programme_content_changed(programme=event.programme, actor=actor)
 
 
 @changes_content
 @transaction.atomic
 def event_bulk_create(*, events: Iterable[Event], batch_size: int = 5000) -> int:
-    """Insert many prepared events at once (volume and demo data). Rows are checked by the
-    database constraints only, and no history is written for them. The reports' tallies of
+    """Insert many prepared events at once: volume and demo data only (``load_demo --events``).
+    Rows are checked by the database constraints only, no history is written for them, and no
+    programme is put before the national coordinators again for them. The reports' tallies of
     the programmes and years they fall in are recounted with them."""
     created = Event.objects.bulk_create(events, batch_size=batch_size)
     retally(tally_buckets(*created))

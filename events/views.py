@@ -108,6 +108,19 @@ def _saved_message(event: Event, warnings: list[EventWarning]) -> str:
     ) % {"title": event, "count": len(warnings)}
 
 
+def _tell_of_a_new_version(request, event: Event, decided_on: int | None) -> None:
+    """Say so when the change put the programme before the national coordinators again."""
+    event.programme.refresh_from_db(fields=["current_version"])
+    if event.programme.current_version_id != decided_on:
+        messages.warning(
+            request,
+            _(
+                "The event's dates, place, host or whether it goes ahead are part of what the "
+                "national coordinators decide on: they decide on the programme's new version."
+            ),
+        )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_add(request):
     programme = _programme_from_query(request)
@@ -119,6 +132,7 @@ def event_add(request):
     if form.is_bound and form.is_valid():
         warnings, acknowledgement = _weigh_warnings(request, form)
         if acknowledgement is None:
+            decided_on = programme.current_version_id
             try:
                 event = services.event_create(
                     actor=request.user, programme=programme, **form.event_fields()
@@ -127,6 +141,7 @@ def event_add(request):
                 form.add_service_error(exc)
             else:
                 messages.success(request, _added_message(event, warnings))
+                _tell_of_a_new_version(request, event, decided_on)
                 return redirect("events:detail", event.pk)
     return render(
         request,
@@ -145,6 +160,7 @@ def event_edit(request, pk: int):
     status, warnings, acknowledgement = 200, [], None
     if form.is_bound and form.is_valid():
         version_before = event.version
+        decided_on = event.programme.current_version_id
         if form.cleaned_data["version"] != version_before:
             # Refused before its warnings are weighed: the warnings of an outdated copy mean
             # little, and the conflict is what the editor settles first. The service checks
@@ -171,6 +187,7 @@ def event_edit(request, pk: int):
                     messages.info(request, _("Nothing was changed."))
                 else:
                     messages.success(request, _saved_message(event, warnings))
+                    _tell_of_a_new_version(request, event, decided_on)
                 return redirect("events:detail", event.pk)
     return render(
         request,

@@ -110,6 +110,11 @@ def storage_name(agreement_id: int, kind: DocumentType) -> str:
     return f"agreements/{agreement_id}/{uuid.uuid4().hex}.{kind.extension}"
 
 
+def decision_storage_name(programme_id: int, kind: DocumentType) -> str:
+    """The same for the scanned letter of a decision taken on paper."""
+    return f"decisions/{programme_id}/{uuid.uuid4().hex}.{kind.extension}"
+
+
 def download_name(original_name: str, kind: DocumentType) -> str:
     """The name the file is offered under: the uploader's name without its folders, ending in
     the extension of the type it really is."""

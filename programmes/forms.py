@@ -6,8 +6,6 @@ a lead that is not theirs); the services remain the one place the workflow's rul
 and their refusals are shown on these same forms.
 """
 
-import datetime
-import zoneinfo
 from collections.abc import Iterable, Sequence
 
 from crispy_forms.helper import FormHelper
@@ -16,23 +14,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.forms.formsets import DELETION_FIELD_NAME
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Country, Institution
 from institutions.permissions import role_ids
 from programmes import documents
-from programmes.models import Approval, Currency, Partnership, Programme
-from programmes.services import PartnerRow
+from programmes.models import Currency, Decision, Partnership, Programme
+from programmes.services import PaperLetter, PartnerRow
 
 Role = Partnership.Role
 NO_CURRENCY = [("", "—")]
 # Empty partner rows offered below the filled ones; more rows come after saving.
 EXTRA_PARTNER_ROWS = 3
 COMMENT_MAX_LENGTH = 2000
-# A decision dated on paper is put at noon on that day at the country's clock: the same day on
-# every clock of the region, whichever zone reads it.
-PAPER_DECISION_TIME = datetime.time(12, 0)
 
 
 def _date_input() -> forms.DateInput:
@@ -210,11 +204,14 @@ class BasePartnerFormSet(forms.BaseFormSet):
             seen.add(institution.pk)
 
     def _may_lead(self, institution: Institution) -> bool:
+        """A new programme is led by an institution of the person's own; who leads an existing
+        one is changed only by its lead's coordinators (``programme_update`` says it too)."""
         if self.user.is_superuser:
             return True
-        if self.current_lead is not None and institution.pk == self.current_lead.pk:
-            return True
-        return institution.pk in role_ids(self.user).institution_ids
+        own = role_ids(self.user).institution_ids
+        if self.current_lead is None:
+            return institution.pk in own
+        return institution.pk == self.current_lead.pk or self.current_lead.pk in own
 
     def _lead_refusal(self) -> str:
         own = sorted(
@@ -273,12 +270,25 @@ class CancelForm(WorkflowStepForm):
     )
 
 
+class ResubmitForm(WorkflowStepForm):
+    """Answering a request for changes asks what was changed, for the national coordinators;
+    the service refuses a resubmission without it."""
+
+    comment = forms.CharField(
+        label=_("What was changed?"),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "required": True}),
+    )
+
+
 class DecisionForm(forms.Form):
     """A national coordinator's decision for one of their countries taking part. The country is
     asked only of someone who decides for several of them."""
 
     decision = forms.ChoiceField(
-        label=_("Decision"), choices=Approval.Decision.choices, widget=forms.RadioSelect
+        label=_("Decision"), choices=Decision.Kind.choices, widget=forms.RadioSelect
     )
     comment = forms.CharField(
         label=_("Comment"),
@@ -293,10 +303,14 @@ class DecisionForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("You do not decide for this country here.")},
     )
+    # The version the decider was shown: a decision on any other is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, countries: Sequence[Country], **kwargs):
+    def __init__(self, *args, countries: Sequence[Country], version: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.countries = list(countries)
+        if version is not None:
+            self.fields["version"].initial = version
         country_field = self.fields["country"]
         country_field.queryset = Country.objects.filter(
             pk__in=[country.pk for country in self.countries]
@@ -319,47 +333,40 @@ class DecisionForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         decision = cleaned.get("decision")
-        if decision and decision != Approval.Decision.APPROVED and not cleaned.get("comment"):
+        if decision and decision != Decision.Kind.APPROVED and not cleaned.get("comment"):
             self.add_error("comment", _("Say why, so that the coordinators know what to change."))
         return cleaned
 
 
 class PaperDecisionForm(DecisionForm):
-    """A country's decision as its paper says it, recorded in the admin by an administrator or
-    the country's national coordinator: the site's decision, with the day it was taken."""
+    """A country's decision as its ministry's letter says it, recorded in the admin by an
+    administrator or the country's national coordinator: the site's decision, with the letter's
+    registry number, its date and its scan. The service checks the date."""
 
-    field_order = ["country", "decision", "comment", "decided_on"]
+    field_order = ["country", "decision", "comment", "registry_number", "letter_date", "letter"]
 
-    decided_on = forms.DateField(
-        label=_("Decided on"),
-        required=False,
+    registry_number = forms.CharField(
+        label=_("Registry number"),
+        max_length=Decision._meta.get_field("registry_number").max_length,
+    )
+    letter_date = forms.DateField(
+        label=_("Letter date"),
         widget=_date_input(),
-        help_text=_("The day the decision was taken; empty: today."),
+        help_text=_("The day the letter was signed: from the submission of the version to today."),
+    )
+    letter = forms.FileField(
+        label=_("Scanned letter"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(documents.ACCEPTED_EXTENSIONS)}),
+        help_text=_("PDF or an image of the letter, as for an agreement's documents."),
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        country, day = cleaned.get("country"), cleaned.get("decided_on")
-        if country and day and day > timezone.localdate(timezone=_zone_of(country)):
-            self.add_error(
-                "decided_on", _("A decision taken on paper cannot be dated in the future.")
-            )
-        return cleaned
-
-    def decided_at(self) -> datetime.datetime | None:
-        """The moment the decision is recorded at: noon on the day given, at the country's
-        clock, or now when that noon is still to come; None (now) without a day."""
-        day = self.cleaned_data["decided_on"]
-        if day is None:
-            return None
-        noon = datetime.datetime.combine(
-            day, PAPER_DECISION_TIME, tzinfo=_zone_of(self.cleaned_data["country"])
+    def paper_letter(self) -> PaperLetter:
+        return PaperLetter(
+            registry_number=self.cleaned_data["registry_number"],
+            letter_date=self.cleaned_data["letter_date"],
+            scan=self.cleaned_data.get("letter"),
         )
-        return min(noon, timezone.now())
-
-
-def _zone_of(country: Country) -> zoneinfo.ZoneInfo:
-    return zoneinfo.ZoneInfo(country.time_zone)
 
 
 class AgreementDocumentForm(forms.Form):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from institutions.models import Country, Membership, NationalCoordinator
-from programmes.models import Approval, Programme
+from programmes.models import Decision, Programme
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def programme_submitted(*, programme: Programme, countries: list[Country], again
     _queue_after_commit(subject=subject, body=body, recipients=recipients)
 
 
-def programme_decided(*, programme: Programme, approval: Approval) -> None:
+def programme_decided(*, programme: Programme, approval: Decision) -> None:
     """Tell the coordinators of the programme's partners what a country decided."""
     recipients = _addresses(
         Membership.objects.filter(institution__partnerships__programme=programme)

@@ -19,7 +19,7 @@ from institutions.permissions import (
     is_signed_in,
     role_ids,
 )
-from programmes.models import Agreement, Programme
+from programmes.models import Agreement, Programme, open_change_requests
 
 Status = Programme.Status
 
@@ -89,6 +89,14 @@ def is_active(user, programme: Programme) -> bool:
 
 
 @rules.predicate
+def has_changes_requested(user, programme: Programme) -> bool:
+    """A country asked for changes, and the programme was not resubmitted since."""
+    if programme is None:
+        return False
+    return bool(open_change_requests(programme))
+
+
+@rules.predicate
 def is_rejected(user, programme: Programme) -> bool:
     if programme is None:
         return False
@@ -112,14 +120,19 @@ can_change_programme = is_signed_in & works_on_it & is_open
 can_submit_programme = is_signed_in & works_on_it & is_draft
 can_withdraw_programme = is_signed_in & works_on_it & is_submitted
 can_reopen_programme = is_signed_in & works_on_it & is_rejected
+can_resubmit_programme = is_signed_in & works_on_it & is_submitted & has_changes_requested
 can_activate_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_approved
 can_complete_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_active
 can_cancel_programme = (
     is_signed_in & (is_administrator | coordinates_the_lead) & is_open & ~is_draft
 )
-# Deciding is for the national coordinator of a country taking part; an administrator records
-# a decision taken on paper through the Django admin, naming the country.
-can_decide_programme = is_signed_in & is_national_coordinator_of_a_participant & is_submitted
+# Deciding is for the national coordinator of a country taking part, but not on a programme of
+# an institution they coordinate themselves: another national coordinator of the country
+# decides on that one. An administrator records a decision taken on paper through the Django
+# admin, naming the country.
+can_decide_programme = (
+    is_signed_in & is_national_coordinator_of_a_participant & ~coordinates_a_partner & is_submitted
+)
 # A decision taken on paper is recorded in the admin: by an administrator for any participating
 # country, by a national coordinator for their own, as they may decide on the site.
 can_record_decision = is_signed_in & ((is_administrator & is_submitted) | can_decide_programme)

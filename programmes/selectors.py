@@ -7,20 +7,25 @@ signed-in user. Every read of programmes goes through ``programme_visibility`` s
 pages, filter choices and other apps (events) apply the same rule.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from institutions.models import Country, Institution, Membership, NationalCoordinator
+from institutions.permissions import role_ids
 from programmes.models import (
     Agreement,
     AgreementDocument,
     AgreementParty,
-    Approval,
+    Decision,
     Partnership,
     Programme,
     ProgrammeTransition,
+    open_change_requests,
 )
+from programmes.versions import Difference, differences
 
 
 def programmes_worked_on(*, user: User) -> QuerySet:
@@ -68,22 +73,74 @@ def programme_list(*, user: User) -> QuerySet[Programme]:
 
 
 def programme_get(*, user: User, pk: int) -> Programme:
-    """One programme ``user`` may see, with partners, approvals and status changes loaded;
+    """One programme ``user`` may see, with partners, decisions and status changes loaded;
     raises ``Programme.DoesNotExist`` otherwise, so a hidden draft looks like a missing one.
     Its events come from ``programme_events``."""
     return (
         programme_list(user=user)
         .prefetch_related(
             Prefetch(
-                "approvals", queryset=Approval.objects.select_related("country", "decided_by")
+                "decisions",
+                queryset=Decision.objects.select_related(
+                    "country", "decided_by", "recorded_by", "version", "superseded_by"
+                ),
             ),
             Prefetch(
                 "transitions",
                 queryset=ProgrammeTransition.objects.select_related("actor").order_by("at", "pk"),
             ),
+            "versions",
         )
+        .select_related("current_version")
         .get(pk=pk)
     )
+
+
+@dataclass(frozen=True)
+class CountryStanding:
+    """Where one participating country stands on a programme: its latest decision, whether it
+    was taken on the version now before the countries, and if not, what changed since."""
+
+    country: Country
+    decision: Decision | None
+    on_current_version: bool
+    differences: list[Difference]
+
+
+def programme_standings(*, programme: Programme) -> list[CountryStanding]:
+    """Each participating country's standing, by country name. Reads the decisions and the
+    partners ``programme_get`` loaded."""
+    current = programme.current_version
+    latest = {}
+    # The decision on the latest version a country decided on; by time only within a version
+    # (a decision taken on paper is dated by its letter).
+    for decision in sorted(
+        programme.decisions.all(),
+        key=lambda row: (row.version.number, row.decided_at, row.pk),
+    ):
+        latest[decision.country_id] = decision
+    countries = {
+        p.institution.country_id: p.institution.country for p in programme.partnerships.all()
+    }
+    standings = []
+    for country in sorted(countries.values(), key=lambda country: country.name):
+        decision = latest.get(country.pk)
+        on_current = (
+            decision is not None and current is not None and decision.version_id == current.pk
+        )
+        standings.append(
+            CountryStanding(
+                country=country,
+                decision=decision,
+                on_current_version=on_current,
+                differences=(
+                    differences(decision.version.content, current.content)
+                    if decision is not None and current is not None and not on_current
+                    else []
+                ),
+            )
+        )
+    return standings
 
 
 def programme_events(*, programme: Programme) -> QuerySet:
@@ -103,6 +160,23 @@ def participating_countries(programme: Programme) -> list[Country]:
         .distinct()
         .order_by("name")
     )
+
+
+def coordinates_the_lead_of(user: User, programme: Programme) -> bool:
+    """Whether ``user`` coordinates the lead institution of ``programme``."""
+    return Membership.objects.filter(
+        user=user,
+        institution__partnerships__programme=programme,
+        institution__partnerships__role=Partnership.Role.LEAD,
+    ).exists()
+
+
+def coordinates_a_partner_of(user: User, programme: Programme) -> bool:
+    """Whether ``user`` coordinates an institution taking part in ``programme``: such a national
+    coordinator does not decide on it."""
+    return Membership.objects.filter(
+        user=user, institution__partnerships__programme=programme
+    ).exists()
 
 
 def programme_choices(*, user: User) -> QuerySet[Programme]:
@@ -175,3 +249,69 @@ def agreement_count_in_force() -> int:
         Agreement.objects.with_status(Agreement.Status.IN_FORCE, today=today)
         | Agreement.objects.with_status(Agreement.Status.EXPIRING, today=today)
     ).count()
+
+
+@dataclass(frozen=True)
+class WorkWaiting:
+    """What waits for a person to act: programmes waiting for the decision of a country they
+    decide for, and programmes of their institutions sent back with changes requested."""
+
+    decisions: list[Programme]
+    change_requests: list[Programme]
+
+    @property
+    def count(self) -> int:
+        return len(self.decisions) + len(self.change_requests)
+
+
+def work_waiting(*, user: User) -> WorkWaiting:
+    """What waits for ``user``; nothing for a reader without roles. A few queries, whatever
+    the number of programmes: the candidates are submitted programmes of the person's countries
+    or institutions, their decisions and versions read with them."""
+    roles = role_ids(user)
+    decisions, change_requests = [], []
+    if roles.country_ids:
+        candidates = (
+            Programme.objects.filter(
+                status=Programme.Status.SUBMITTED,
+                partnerships__institution__country__in=roles.country_ids,
+            )
+            # Another national coordinator decides on a programme of one's own institution.
+            .exclude(
+                pk__in=Partnership.objects.filter(institution__in=roles.institution_ids).values(
+                    "programme"
+                )
+            )
+            .distinct()
+            .order_by("starts_on", "pk")
+            .prefetch_related(
+                Prefetch("decisions", queryset=Decision.objects.standing()),
+                Prefetch(
+                    "partnerships", queryset=Partnership.objects.select_related("institution")
+                ),
+            )
+        )
+        for programme in candidates:
+            decided = {
+                decision.country_id
+                for decision in programme.decisions.all()
+                if decision.version_id == programme.current_version_id
+            }
+            mine = {p.institution.country_id for p in programme.partnerships.all()} & set(
+                roles.country_ids
+            )
+            if mine - decided:
+                decisions.append(programme)
+    if roles.institution_ids:
+        candidates = (
+            Programme.objects.filter(
+                status=Programme.Status.SUBMITTED,
+                partnerships__institution__in=roles.institution_ids,
+                decisions__decision=Decision.Kind.CHANGES_REQUESTED,
+            )
+            .distinct()
+            .order_by("starts_on", "pk")
+            .prefetch_related("decisions", "versions")
+        )
+        change_requests = [p for p in candidates if open_change_requests(p)]
+    return WorkWaiting(decisions=decisions, change_requests=change_requests)

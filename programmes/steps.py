@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from rules import Predicate
 
 from programmes import services
-from programmes.forms import CancelForm, WorkflowStepForm
+from programmes.forms import CancelForm, ResubmitForm, WorkflowStepForm
 from programmes.permissions import (
     can_activate_programme,
     can_cancel_programme,
     can_complete_programme,
     can_reopen_programme,
+    can_resubmit_programme,
     can_submit_programme,
     can_withdraw_programme,
 )
@@ -88,10 +89,36 @@ WORKFLOW_STEPS = {
             service=services.programme_withdraw,
             label=_("Withdraw to draft"),
             icon="arrow-counterclockwise",
-            done=_("Withdrawn: the programme is a draft again and its decisions were cleared."),
+            done=_(
+                "Withdrawn: the programme is a draft again. Submitted again, it is a new version "
+                "for the countries to decide on."
+            ),
             admin_list_label=_("Withdraw the selected programmes to draft"),
             admin_done=_("“%(programme)s” was withdrawn to draft."),
             admin_failed=_("“%(programme)s” was not withdrawn: %(reason)s"),
+        ),
+        WorkflowStep(
+            name="resubmit",
+            may=can_resubmit_programme,
+            service=services.programme_resubmit,
+            form_class=ResubmitForm,
+            label=_("Resubmit with the changes"),
+            icon="send-check",
+            button="btn-primary",
+            done=_(
+                "Resubmitted: the national coordinators decide on the new version, and were told."
+            ),
+            admin_list_label=_("Resubmit the selected programmes with their changes…"),
+            admin_done=_("“%(programme)s” was resubmitted."),
+            admin_failed=_("“%(programme)s” was not resubmitted: %(reason)s"),
+            admin_page=StepPage(
+                title=_("Resubmit programmes"),
+                intro=_(
+                    "A country requested changes. Say what was changed: the national "
+                    "coordinators decide on the programme again as a new version."
+                ),
+                submit_label=_("Resubmit"),
+            ),
         ),
         WorkflowStep(
             name="reopen",

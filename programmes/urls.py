@@ -32,6 +32,7 @@ urlpatterns = [
     path("programmes/<int:pk>/submit/", views.programme_submit, name="submit"),
     path("programmes/<int:pk>/withdraw/", views.programme_withdraw, name="withdraw"),
     path("programmes/<int:pk>/reopen/", views.programme_reopen, name="reopen"),
+    path("programmes/<int:pk>/resubmit/", views.programme_resubmit, name="resubmit"),
     path("programmes/<int:pk>/activate/", views.programme_activate, name="activate"),
     path("programmes/<int:pk>/complete/", views.programme_complete, name="complete"),
     path("programmes/<int:pk>/cancel/", views.programme_cancel, name="cancel"),

@@ -11,7 +11,15 @@ from core.caching import content_changed
 from events.models import Event, Venue
 from events.tallies import retally, tally_buckets
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
-from programmes.models import Agreement, AgreementParty, Approval, Partnership, Programme
+from programmes.models import (
+    Agreement,
+    AgreementParty,
+    Decision,
+    Partnership,
+    Programme,
+    ProgrammeVersion,
+)
+from programmes.versions import approved_content, fingerprint
 
 PASSWORD = "test-password"
 
@@ -134,13 +142,31 @@ class PartnershipFactory(RowFactory):
     role = Partnership.Role.PARTNER
 
 
-class ApprovalFactory(RowFactory):
+def version_of(programme: Programme) -> ProgrammeVersion:
+    """The version of ``programme`` before the national coordinators: as submission makes it,
+    from the programme as it stands, when a programme made by a factory has none yet."""
+    if programme.current_version is None:
+        content = approved_content(programme)
+        version = ProgrammeVersion.objects.create(
+            programme=programme,
+            number=programme.versions.count() + 1,
+            made=ProgrammeVersion.Reason.SUBMITTED,
+            fingerprint=fingerprint(content),
+            content=content,
+        )
+        Programme.objects.filter(pk=programme.pk).update(current_version=version)
+        programme.current_version = version
+    return programme.current_version
+
+
+class DecisionFactory(RowFactory):
     class Meta:
-        model = Approval
+        model = Decision
 
     programme = factory.SubFactory(ProgrammeFactory)
+    version = factory.LazyAttribute(lambda decision: version_of(decision.programme))
     country = factory.SubFactory(CountryFactory)
-    decision = Approval.Decision.APPROVED
+    decision = Decision.Kind.APPROVED
 
 
 class VenueFactory(RowFactory):
@@ -193,4 +219,6 @@ def joint_programme(*, uz: Institution, kz: Institution, **kwargs) -> Programme:
         funding_amount=Decimal("1000.00"),
         funding_currency="USD",
     )
+    if programme.status != Programme.Status.DRAFT:
+        version_of(programme)
     return programme

@@ -5,6 +5,7 @@ import zoneinfo
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.models import User
@@ -12,7 +13,7 @@ from demo.content import UWED_KAZNU_MEMORANDUM
 from demo.generated import generated_event_uid
 from events.models import Event
 from events.selectors import event_local_days
-from programmes.models import Agreement, Programme
+from programmes.models import Agreement, Decision, Programme, ProgrammeTransition
 
 DOSTLIK_APPS = ("accounts", "institutions", "programmes", "events")
 TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
@@ -35,7 +36,7 @@ def load_demo(**options) -> str:
 
 def summary(*, events: int, created: int, generated: int) -> str:
     return (
-        "Loaded demo data: 5 countries, 16 institutions, 6 users, 5 agreements, 16 programmes, "
+        "Loaded demo data: 5 countries, 16 institutions, 7 users, 5 agreements, 16 programmes, "
         f"{events} events ({created} new records, {generated} generated events). "
         "Password of the demo accounts: dostlik-demo\n"
     )
@@ -113,8 +114,18 @@ def test_first_load_writes_history_for_agreements_programmes_and_events():
 
     assert counts["programmes.HistoricalAgreement"] == counts["programmes.Agreement"]
     assert counts["events.HistoricalEvent"] == counts["events.Event"]
-    # One history row for the creation and one for each status change after it.
-    assert counts["programmes.HistoricalProgramme"] == counts["programmes.ProgrammeTransition"]
+    # One history row for each write of a programme: its creation and each status change after
+    # it (each a transition), each version put before the national coordinators, and each
+    # decision — one that approves or rejects the programme writes it as its transition.
+    decided = ProgrammeTransition.objects.filter(
+        to_status__in=[Programme.Status.APPROVED, Programme.Status.REJECTED]
+    ).count()
+    assert counts["programmes.HistoricalProgramme"] == (
+        counts["programmes.ProgrammeTransition"]
+        - decided
+        + counts["programmes.ProgrammeVersion"]
+        + counts["programmes.Decision"]
+    )
 
 
 def test_abay_exhibition_is_on_its_real_date_at_the_fine_arts_gallery(demo):
@@ -182,38 +193,83 @@ def test_every_programme_status_is_present(demo):
 
 
 def test_each_programme_has_its_workflow_status_and_national_decisions(demo):
+    """Each programme's status, the version before the national coordinators, and its register:
+    (country, decision, version decided on, version that superseded it)."""
     programmes = {
         programme.title: (
             programme.status,
-            {approval.country.code: approval.decision for approval in programme.approvals.all()},
+            programme.current_version.number if programme.current_version else None,
+            [
+                (
+                    decision.country.code,
+                    decision.decision,
+                    decision.version.number,
+                    decision.superseded_by.number if decision.superseded_by else None,
+                )
+                for decision in programme.decisions.all()
+            ],
         )
-        for programme in Programme.objects.prefetch_related("approvals__country")
+        for programme in Programme.objects.select_related("current_version").prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related(
+                    "country", "version", "superseded_by"
+                ).order_by("decided_at", "pk"),
+            )
+        )
     }
-    both = {"UZ": "approved", "KZ": "approved"}
+    both = [("UZ", "approved", 1, None), ("KZ", "approved", 1, None)]
 
     assert programmes == {
-        "Abay. Heritage of Fraternal Peoples": ("completed", both),
-        "Kazakhstan Education Days in Uzbekistan": ("active", both),
-        "Almaty — through the eyes of an Uzbek artist": ("completed", both),
-        "The short film “Tea” for Kazakh audiences": ("active", both),
-        "Gala concert of Uzbek creative groups": ("completed", both),
-        "State visits of the Presidents of Uzbekistan and Kazakhstan": ("completed", both),
+        "Abay. Heritage of Fraternal Peoples": ("completed", 1, both),
+        "Kazakhstan Education Days in Uzbekistan": ("active", 1, both),
+        "Almaty — through the eyes of an Uzbek artist": ("completed", 1, both),
+        "The short film “Tea” for Kazakh audiences": ("active", 1, both),
+        "Gala concert of Uzbek creative groups": ("completed", 1, both),
+        "State visits of the Presidents of Uzbekistan and Kazakhstan": ("completed", 1, both),
         "Joint master's programme in international relations and cultural diplomacy": (
             "active",
+            1,
             both,
         ),
-        "Joint bachelor's programme in Oriental and Turkic studies": ("active", both),
-        "Joint master's programme in music performance": ("active", both),
-        "Joint master's programme in pedagogy and education management": ("active", both),
-        "Digital archive of shared Uzbek-Kazakh heritage": ("draft", {}),
-        "Youth ambassadors of cultural diplomacy": ("draft", {}),
-        "Navoi and Abai: joint research in the humanities": ("submitted", {"UZ": "approved"}),
-        "Silk Road heritage school in Samarkand": ("approved", both),
+        "Joint bachelor's programme in Oriental and Turkic studies": ("active", 1, both),
+        "Joint master's programme in music performance": ("active", 1, both),
+        "Joint master's programme in pedagogy and education management": ("active", 1, both),
+        "Digital archive of shared Uzbek-Kazakh heritage": ("draft", None, []),
+        "Youth ambassadors of cultural diplomacy": ("draft", None, []),
+        # Submitted, withdrawn and submitted again: Uzbekistan approved the second version.
+        "Navoi and Abai: joint research in the humanities": (
+            "submitted",
+            2,
+            [("UZ", "approved", 2, None)],
+        ),
+        "Silk Road heritage school in Samarkand": ("approved", 1, both),
         "Central Asian student theatre festival": (
             "rejected",
-            {"UZ": "approved", "KZ": "rejected"},
+            1,
+            [("UZ", "approved", 1, None), ("KZ", "rejected", 1, None)],
         ),
-        "Joint concert tour of the conservatories": ("cancelled", both),
+        "Joint concert tour of the conservatories": ("cancelled", 1, both),
+    }
+
+
+def test_a_national_coordinator_of_a_partner_left_the_decision_to_another(demo):
+    """uz.national coordinates the ministry, a partner of the Education Days: Uzbekistan's
+    decision on that programme is uz.deputy's."""
+    deciders = {
+        (decision.programme.title, decision.country.code): decision.decided_by.username
+        for decision in Decision.objects.select_related("programme", "country", "decided_by")
+        if decision.country.code == "UZ"
+    }
+    ministry_programmes = set(
+        Programme.objects.filter(
+            partnerships__institution__memberships__user__username="uz.national"
+        ).values_list("title", flat=True)
+    )
+
+    assert ministry_programmes == {"Kazakhstan Education Days in Uzbekistan"}
+    assert {key: who for key, who in deciders.items() if who != "uz.national"} == {
+        ("Kazakhstan Education Days in Uzbekistan", "UZ"): "uz.deputy"
     }
 
 
@@ -230,7 +286,7 @@ def test_each_programme_reached_its_status_through_recorded_transitions(demo):
 def test_the_rejection_gives_its_reasons(demo):
     programme = Programme.objects.get(title="Central Asian student theatre festival")
 
-    assert programme.approvals.get(country__code="KZ").comment == (
+    assert programme.decisions.get(country__code="KZ").comment == (
         "Not this season: the co-funding is not confirmed and the dates clash with the "
         "theatre's season plan. Please resubmit with a funding plan."
     )
@@ -271,7 +327,14 @@ def test_demo_accounts_have_their_roles_and_the_demo_password(demo):
 
     assert roles == {
         "admin": (True, [], [], False),
-        "uz.national": (False, ["UZ"], [], False),
+        # Also a coordinator of the ministry: on its programmes, the deputy decides.
+        "uz.national": (
+            False,
+            ["UZ"],
+            ["Ministry of Higher Education, Science and Innovation of the Republic of Uzbekistan"],
+            False,
+        ),
+        "uz.deputy": (False, ["UZ"], [], False),
         "kz.national": (False, ["KZ"], [], False),
         "uz.coordinator": (False, [], ["University of World Economy and Diplomacy"], False),
         "kz.coordinator": (False, [], ["Al-Farabi Kazakh National University"], False),

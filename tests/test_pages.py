@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from events.models import Event
 from institutions.models import Country, Institution
-from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
+from programmes.models import Agreement, Decision, Partnership, Programme, ProgrammeTransition
 from tests.factories import (
     PASSWORD,
     AgreementFactory,
     AgreementPartyFactory,
-    ApprovalFactory,
     CountryFactory,
+    DecisionFactory,
     EventFactory,
     InstitutionFactory,
     MembershipFactory,
@@ -433,9 +433,9 @@ def test_programme_detail_shows_partners_approvals_timeline_events_and_agreement
     Partnership.objects.filter(programme=world.abay, institution=world.kaznu).update(
         contribution="Loans of manuscripts", funding_amount=Decimal("12500.50")
     )
-    ApprovalFactory(programme=world.abay, country=world.kz, comment="Welcome initiative")
-    ApprovalFactory(
-        programme=world.abay, country=world.uz, decision=Approval.Decision.CHANGES_REQUESTED
+    DecisionFactory(programme=world.abay, country=world.kz, comment="Welcome initiative")
+    DecisionFactory(
+        programme=world.abay, country=world.uz, decision=Decision.Kind.CHANGES_REQUESTED
     )
     ProgrammeTransition.objects.create(
         programme=world.abay, from_status="active", to_status="completed", comment="All held"

@@ -53,6 +53,7 @@ ROLES = [
     "other UZ coordinator",
     "KZ coordinator, not partner",
     "UZ national",
+    "UZ national, lead coordinator",
     "KZ national",
     "KG national",
     "superuser",
@@ -81,6 +82,7 @@ ON_THE_DRAFT = {
     "other UZ coordinator":        (N, N, N, N, N, N, N),
     "KZ coordinator, not partner": (N, N, N, N, N, N, N),
     "UZ national":                 (Y, N, N, N, N, Y, N),
+    "UZ national, lead coordinator": (Y, Y, Y, N, N, Y, Y),
     "KZ national":                 (Y, N, N, N, N, Y, N),
     "KG national":                 (N, N, N, N, N, N, N),
     "superuser":                   (Y, Y, Y, N, N, Y, Y),
@@ -94,6 +96,8 @@ ON_THE_SUBMITTED = {
     "other UZ coordinator":        (Y, N, N, N, N, Y, N),
     "KZ coordinator, not partner": (Y, N, N, N, N, Y, N),
     "UZ national":                 (Y, N, N, Y, N, Y, N),
+    # Coordinating a partner, they do not decide on it: another national coordinator does.
+    "UZ national, lead coordinator": (Y, Y, N, N, Y, Y, Y),
     "KZ national":                 (Y, N, N, Y, N, Y, N),
     "KG national":                 (Y, N, N, N, N, Y, N),
     "superuser":                   (Y, Y, N, N, Y, Y, Y),
@@ -108,6 +112,7 @@ MANAGE_COORDINATORS = {
     "other UZ coordinator":        (N, N),
     "KZ coordinator, not partner": (N, N),
     "UZ national":                 (Y, N),
+    "UZ national, lead coordinator": (Y, N),
     "KZ national":                 (N, Y),
     "KG national":                 (N, N),
     "superuser":                   (Y, Y),
@@ -162,6 +167,9 @@ def world() -> World:
         "other UZ coordinator": coordinator(gallery),
         "KZ coordinator, not partner": coordinator(theatre),
         "UZ national": national(uzbekistan),
+        "UZ national, lead coordinator": MembershipFactory(
+            user=national(uzbekistan), institution=uwed
+        ).user,
         "KZ national": national(kazakhstan),
         "KG national": national(kyrgyzstan),
         "superuser": UserFactory(is_superuser=True, is_staff=True),
@@ -186,6 +194,7 @@ def world() -> World:
                 country=country,
                 decision="approved",
                 actor=users[role],
+                version=programme.current_version.number,
             )
     programme_activate(programme=active, actor=users["lead coordinator"])
     rejected = joint_draft(title="The short film Tea", lead=uwed, partner=kaznu)
@@ -195,6 +204,7 @@ def world() -> World:
         country=kazakhstan,
         decision="rejected",
         actor=users["KZ national"],
+        version=rejected.current_version.number,
         comment="Shown already.",
     )
     cancelled = joint_draft(title="Joint research in the humanities", lead=uwed, partner=kaznu)

@@ -29,7 +29,7 @@ from calendars.services import feed_create
 from core.caching import content_changed
 from events.models import Event
 from institutions.models import Institution
-from programmes.models import Approval, Programme
+from programmes.models import Decision, Programme
 from programmes.services import programme_decide, programme_submit
 from tests.admin import post_change
 from tests.events.test_workspace import edit_form_data
@@ -282,8 +282,8 @@ def test_a_management_command_is_seen_on_the_next_request(client, world):
 
 
 def test_a_decision_written_with_update_is_seen_on_the_next_request(client, world):
-    """One country's approval leaves the programme submitted and raises its version with
-    ``QuerySet.update``: the calendar files that carry the programme's version change."""
+    """One country's approval leaves the programme submitted and raises its version, a write
+    of that field alone: the calendar files that carry the programme's version change."""
     uz_national = NationalCoordinatorFactory(country=world.uwed.country).user
     Programme.objects.filter(pk=world.programme.pk).update(status=Programme.Status.DRAFT)
     programme_submit(programme=world.programme, actor=world.coordinator)
@@ -292,8 +292,9 @@ def test_a_decision_written_with_update_is_seen_on_the_next_request(client, worl
     programme_decide(
         programme=world.programme,
         country=world.uwed.country,
-        decision=Approval.Decision.APPROVED,
+        decision=Decision.Kind.APPROVED,
         actor=uz_national,
+        version=world.programme.current_version.number,
     )
     after = read_all(client, world, signed_in=world.administrator)
 

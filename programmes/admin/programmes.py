@@ -29,7 +29,13 @@ from institutions.permissions import is_coordinator, role_ids
 from multilingual.admin import TranslationsAdminMixin
 from multilingual.forms import with_translations
 from programmes.admin.workflow import RECORD_DECISION, WORKFLOW_ACTIONS, ProgrammeWorkflowMixin
-from programmes.models import Approval, Partnership, Programme, ProgrammeTransition
+from programmes.models import (
+    Decision,
+    Partnership,
+    Programme,
+    ProgrammeTransition,
+    ProgrammeVersion,
+)
 from programmes.permissions import (
     can_change_programme,
     can_create_programme,
@@ -122,13 +128,40 @@ class PartnershipInline(FollowsParentInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("institution__country")
 
 
-class ApprovalInline(ReadOnlyInline):
-    model = Approval
-    fields = ["country", "decision", "decided_by", "decided_at", "comment"]
+class DecisionInline(ReadOnlyInline):
+    """The register of the programme's decisions, every one of them, superseded ones too."""
+
+    model = Decision
+    fields = [
+        "country",
+        "decision",
+        "version",
+        "superseded_by",
+        "decided_by",
+        "decided_at",
+        "on_paper",
+        "registry_number",
+        "comment",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("country", "decided_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("country", "decided_by", "version", "superseded_by")
+        )
+
+
+class ProgrammeVersionInline(ReadOnlyInline):
+    """The versions of the approved content put before the national coordinators."""
+
+    model = ProgrammeVersion
+    fields = ["number", "made", "fingerprint", "reason", "created_by", "created_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
 
 
 class ProgrammeTransitionInline(ReadOnlyInline):
@@ -212,7 +245,12 @@ class ProgrammeAdmin(
         (_("Means"), {"fields": ["budget_amount", "budget_currency", "enrolled_students"]}),
     ]
     # The events app lists the programme's events after its partners (``events.admin``).
-    inlines = [PartnershipInline, ApprovalInline, ProgrammeTransitionInline]
+    inlines = [
+        PartnershipInline,
+        ProgrammeVersionInline,
+        DecisionInline,
+        ProgrammeTransitionInline,
+    ]
 
     def get_queryset(self, request):
         lead_name = Partnership.objects.filter(
@@ -316,10 +354,13 @@ class ProgrammeAdmin(
                 request,
                 gettext(
                     "The partners, dates or budget of “%(programme)s” changed after it was "
-                    "submitted: the national decisions were cleared and it waits for the "
-                    "national coordinators again."
+                    "submitted: the national coordinators decide on the new version "
+                    "%(number)s, and were told."
                 )
-                % {"programme": saved.programme},
+                % {
+                    "programme": saved.programme,
+                    "number": saved.programme.current_version.number,
+                },
                 messages.WARNING,
             )
 
@@ -365,19 +406,66 @@ class PartnershipAdmin(
         return partnership.institution.country
 
 
-@admin.register(Approval)
-class ApprovalAdmin(ProgrammeScopedMixin, ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin):
-    """National decisions, read. A decision taken on paper is recorded from the programme (the
-    action "Record a decision taken on paper"), through the workflow, so that the last approval
-    approves the programme and a rejection rejects it."""
+@admin.register(Decision)
+class DecisionAdmin(ProgrammeScopedMixin, ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin):
+    """The decision register, read. A decision taken on paper is recorded from the programme
+    (the action "Record a decision taken on paper"), through the workflow, so that the last
+    approval approves the programme and a rejection rejects it."""
 
-    list_display = ["programme", "country", "decision", "decided_by", "decided_at"]
-    list_filter = ["decision", "country", "decided_at"]
-    list_select_related = ["programme", "country", "decided_by"]
-    search_fields = ["programme__title", "comment", "decided_by__username"]
-    readonly_fields = ["programme", "country", "decision", "decided_by", "decided_at", "comment"]
+    list_display = [
+        "programme",
+        "country",
+        "decision",
+        "version",
+        "superseded_by",
+        "decided_by",
+        "decided_at",
+        "on_paper",
+    ]
+    list_filter = ["decision", "country", "on_paper", "decided_at"]
+    list_select_related = ["programme", "country", "decided_by", "version", "superseded_by"]
+    search_fields = ["programme__title", "comment", "decided_by__username", "registry_number"]
+    readonly_fields = [
+        "programme",
+        "country",
+        "decision",
+        "version",
+        "superseded_by",
+        "decided_by",
+        "decided_at",
+        "comment",
+        "on_paper",
+        "registry_number",
+        "letter_date",
+        "letter",
+        "recorded_by",
+    ]
     date_hierarchy = "decided_at"
-    ordering = ["-decided_at"]
+    ordering = ["-decided_at", "-pk"]
+
+
+@admin.register(ProgrammeVersion)
+class ProgrammeVersionAdmin(
+    ProgrammeScopedMixin, ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin
+):
+    """The versions of programmes' approved content, read: the workflow writes them."""
+
+    list_display = ["programme", "number", "made", "fingerprint", "created_by", "created_at"]
+    list_filter = ["made", "created_at"]
+    list_select_related = ["programme", "created_by"]
+    search_fields = ["programme__title", "fingerprint", "reason"]
+    readonly_fields = [
+        "programme",
+        "number",
+        "made",
+        "fingerprint",
+        "content",
+        "reason",
+        "created_by",
+        "created_at",
+    ]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at", "-pk"]
 
 
 @admin.register(ProgrammeTransition)

@@ -143,9 +143,12 @@ class ProgrammeWorkflowMixin:
         if not can_record_decision.test(request.user, programme):
             self.refuse(request, programme, DECISION_FAILED)
             return None
+        asked = CONFIRM in request.POST
         form = PaperDecisionForm(
-            request.POST if CONFIRM in request.POST else None,
+            request.POST if asked else None,
+            request.FILES if asked else None,
             countries=self.countries_deciding(request.user, programme),
+            version=programme.current_version.number if programme.current_version else None,
         )
         if form.is_valid():
             try:
@@ -154,8 +157,9 @@ class ProgrammeWorkflowMixin:
                     country=form.cleaned_data["country"],
                     decision=form.cleaned_data["decision"],
                     actor=request.user,
+                    version=form.cleaned_data["version"],
                     comment=form.cleaned_data["comment"],
-                    at=form.decided_at(),
+                    paper=form.paper_letter(),
                 )
             except ValidationError as error:
                 if not hasattr(error, "error_dict"):

@@ -14,17 +14,17 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from core.caching import changes_content
 from core.exceptions import StaleVersion
-from institutions.models import Institution
-from programmes.models import Agreement, Approval, Partnership, Programme, ProgrammeTransition
-from programmes.services.workflow import programme_return_for_decision
+from institutions.models import Institution, Membership
+from programmes.models import Agreement, Partnership, Programme, ProgrammeTransition
+from programmes.selectors import coordinates_the_lead_of
+from programmes.services.workflow import programme_content_changed, programme_transition
+from programmes.versions import PROGRAMME_FIELDS
 
 Status = Programme.Status
 Role = Partnership.Role
 
 # What programme_update changes: what a person fills in, and the translations of its texts.
 PROGRAMME_EDITABLE_FIELDS = frozenset({*Programme.EDITABLE_FIELDS, "translations"})
-# A change to these after submission is a new programme for the national coordinators to decide.
-SCOPE_FIELDS = frozenset({"starts_on", "ends_on", "budget_amount", "budget_currency"})
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ class PartnerRow:
 @dataclass(frozen=True)
 class ProgrammeSaved:
     programme: Programme
-    # The change touched partners, dates or budget after submission: decisions were cleared and
-    # the programme waits for the national coordinators again.
+    # The change touched the approved content of a submitted programme: the decisions on it were
+    # superseded and the programme waits for the national coordinators again.
     returned_for_decision: bool = False
 
 
@@ -74,6 +74,31 @@ def _check_partner_rows(rows: Sequence[PartnerRow]) -> None:
             funding_amount=row.funding_amount,
             funding_currency=row.funding_currency,
         ).full_clean(exclude=["programme"])
+
+
+def _require_right_to_change_partners(
+    programme: Programme,
+    actor: User | None,
+    before: Sequence[PartnerRow],
+    rows: Sequence[PartnerRow],
+) -> None:
+    """Who takes part and who leads is for the lead institution's coordinators (and
+    administrators); the coordinators of another partner change their own institution's
+    contribution and funding only. The system (``actor`` None: demo data, imports) may."""
+    if actor is None or actor.is_superuser or coordinates_the_lead_of(actor, programme):
+        return
+    own = set(Membership.objects.filter(user=actor).values_list("institution_id", flat=True))
+    old = {row.institution.pk: row for row in before}
+    new = {row.institution.pk: row for row in rows}
+    same_partners = old.keys() == new.keys() and all(old[pk].role == new[pk].role for pk in old)
+    others_kept = all(old[pk] == new[pk] for pk in old.keys() & new.keys() if pk not in own)
+    if not (same_partners and others_kept):
+        raise ValidationError(
+            _(
+                "Only the lead institution's coordinators change who takes part and who leads; "
+                "you may change your own institution's contribution and funding."
+            )
+        )
 
 
 def _write_partners(programme: Programme, rows: Sequence[PartnerRow]) -> None:
@@ -205,9 +230,10 @@ def programme_update(
     """Change a programme's fields and, when ``partners`` is given, its partners, in one step.
 
     ``version`` is the version the editor started from: if the programme changed since, nothing
-    is saved (``StaleVersion``), so no one's work is silently overwritten. A change of partners,
-    dates or budget after submission, or any change answering a request for changes, clears the
-    national decisions and puts the programme back before the national coordinators.
+    is saved (``StaleVersion``), so no one's work is silently overwritten. A change to the
+    approved content (partners, dates, budget; ``programmes.versions``) of a submitted or
+    approved programme puts it before the national coordinators again as a new version; the
+    partners, dates and budget of an active programme are fixed.
     """
     unknown = changes.keys() - PROGRAMME_EDITABLE_FIELDS
     if unknown:
@@ -225,6 +251,7 @@ def programme_update(
     rows = before if partners is None else list(partners)
     if partners is not None:
         _check_partner_rows(rows)
+        _require_right_to_change_partners(stored, actor, before, rows)
         # Only a draft may lose its last partner of a country: the submission rule would
         # otherwise be undone by an edit, and one country's approval would approve it.
         if stored.status in Status.reviewed_states and (
@@ -241,10 +268,8 @@ def programme_update(
     }
     if not changed and not partners_changed:
         return ProgrammeSaved(programme=stored)
-    scope_changed = bool(changed & SCOPE_FIELDS) or {row.scope for row in rows} != {
-        row.scope for row in before
-    }
-    if scope_changed and stored.status == Status.ACTIVE:
+    content_changed = bool(changed & set(PROGRAMME_FIELDS)) or partners_changed
+    if content_changed and stored.status == Status.ACTIVE:
         raise ValidationError(_("The partners, dates and budget of an active programme are fixed."))
     for name in changed:
         setattr(stored, name, changes[name])
@@ -254,15 +279,16 @@ def programme_update(
     stored.save()
     if partners_changed:
         _write_partners(stored, rows)
-    changes_requested = stored.approvals.filter(
-        decision=Approval.Decision.CHANGES_REQUESTED
-    ).exists()
     returned = False
-    if stored.status in Status.reviewed_states and (scope_changed or changes_requested):
-        returned = programme_return_for_decision(
+    if content_changed and stored.status == Status.APPROVED:
+        # Approved content that changes is decided on again.
+        programme_transition(
             programme=stored,
+            to_status=Status.SUBMITTED,
             actor=actor,
-            reason=_("Changed after submission: the national coordinators decide again."),
+            comment=_("Changed after approval: the national coordinators decide again."),
         )
+    if content_changed:
+        returned = programme_content_changed(programme=stored, actor=actor)
     programme.refresh_from_db()
     return ProgrammeSaved(programme=programme, returned_for_decision=returned)

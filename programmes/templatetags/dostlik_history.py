@@ -8,7 +8,8 @@ from programmes.history import change_history
 register = template.Library()
 
 
-@register.inclusion_tag("includes/change_history.html")
-def change_history_for(record):
-    """Render the change history of ``record`` (a model with django-simple-history)."""
-    return {"history": change_history(record)}
+@register.inclusion_tag("includes/change_history.html", takes_context=True)
+def change_history_for(context, record):
+    """Render the change history of ``record`` (a model with django-simple-history) as the
+    page's reader may see it."""
+    return {"history": change_history(record, reader=context["request"].user)}

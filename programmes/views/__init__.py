@@ -29,6 +29,7 @@ from programmes.views.workflow import (
     programme_complete,
     programme_decide,
     programme_reopen,
+    programme_resubmit,
     programme_submit,
     programme_withdraw,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "programme_edit",
     "programme_list",
     "programme_reopen",
+    "programme_resubmit",
     "programme_submit",
     "programme_withdraw",
 ]

@@ -19,7 +19,6 @@ from institutions.selectors import institution_list
 from programmes import selectors, services
 from programmes.filters import ProgrammeFilter
 from programmes.forms import (
-    CancelForm,
     DecisionForm,
     NewPartnerFormSet,
     PartnerFormSet,
@@ -27,11 +26,13 @@ from programmes.forms import (
     ProgrammeForm,
     WorkflowStepForm,
 )
-from programmes.models import Approval, Partnership, Programme
+from programmes.models import Decision, Partnership, Programme, open_change_requests
 from programmes.permissions import (
     can_change_programme,
     can_create_programme,
     can_decide_programme,
+    coordinates_a_partner,
+    is_national_coordinator_of_a_participant,
 )
 from programmes.steps import WORKFLOW_STEPS
 
@@ -40,7 +41,7 @@ EVENTS_SHOWN = 25
 PARTNERS_PREFIX = "partners"
 
 Status = Programme.Status
-Decision = Approval.Decision
+Kind = Decision.Kind
 
 
 # ---------- reading programmes ----------
@@ -84,30 +85,45 @@ def deciding_countries(user, programme: Programme) -> list[Country]:
     return sorted((c for c in participating if c.pk in own), key=lambda country: country.name)
 
 
-def render_programme(request, programme: Programme, *, decision_form=None):
-    """The programme page, with the steps and the decision the user may take on it."""
+def render_programme(
+    request, programme: Programme, *, decision_form=None, stale_decision=None, status=200
+):
+    """The programme page, with the steps and the decision the user may take on it.
+    ``stale_decision`` is the refusal of a decision sent from a page showing an older version,
+    with what changed since (answered 409)."""
     user = request.user
     events = selectors.programme_events(programme=programme)
     steps = [step for step in WORKFLOW_STEPS.values() if step.may.test(user, programme)]
     if decision_form is None and can_decide_programme.test(user, programme):
-        decision_form = DecisionForm(countries=deciding_countries(user, programme))
+        decision_form = DecisionForm(
+            countries=deciding_countries(user, programme),
+            version=programme.current_version.number,
+        )
     context = {
         "programme": programme,
         "events": events[:EVENTS_SHOWN],
         "event_count": events.count(),
         "can_edit": can_change_programme.test(user, programme),
-        "steps": [step for step in steps if step.name != "cancel"],
-        "cancel_step": next((step for step in steps if step.name == "cancel"), None),
+        # Steps that take an optional comment share one form; a step that asks for words of its
+        # own (a cancellation's reason, what a resubmission changed) has a form of its own.
+        "steps": [step for step in steps if step.form_class is WorkflowStepForm],
         "step_form": WorkflowStepForm(auto_id="step_%s"),
-        "cancel_form": CancelForm(auto_id="cancel_%s"),
-        "decision_form": decision_form,
-        "changes_requested": [
-            approval
-            for approval in programme.approvals.all()
-            if approval.decision == Decision.CHANGES_REQUESTED
+        "form_steps": [
+            (step, step.form_class(auto_id=f"{step.name}_%s"))
+            for step in steps
+            if step.form_class is not WorkflowStepForm
         ],
+        "decision_form": decision_form,
+        "stale_decision": stale_decision,
+        # A national coordinator of a country taking part who also coordinates a partner: told
+        # why they are not offered the decision.
+        "decides_elsewhere": programme.status == Status.SUBMITTED
+        and is_national_coordinator_of_a_participant.test(user, programme)
+        and coordinates_a_partner.test(user, programme),
+        "changes_requested": open_change_requests(programme),
+        "standings": selectors.programme_standings(programme=programme),
     }
-    return render(request, "programmes/programme_detail.html", context)
+    return render(request, "programmes/programme_detail.html", context, status=status)
 
 
 @require_safe
@@ -237,12 +253,22 @@ def programme_edit(request, pk: int):
                 messages.warning(
                     request,
                     _(
-                        "Partners, dates or budget changed after submission: the decisions "
-                        "were cleared and the programme is back with the national coordinators."
-                    ),
+                        "The partners, dates or budget changed after submission: the national "
+                        "coordinators decide on the new version %(number)s, and were told."
+                    )
+                    % {"number": saved.programme.current_version.number},
                 )
             elif saved.programme.version == form.cleaned_data["version"]:
                 messages.info(request, _("Nothing was changed."))
+            elif saved.programme.status == Programme.Status.SUBMITTED:
+                messages.success(
+                    request,
+                    _(
+                        "The programme “%(title)s” was saved. Nothing the national coordinators "
+                        "decide on changed: their decisions stand."
+                    )
+                    % {"title": saved.programme.title},
+                )
             else:
                 messages.success(
                     request,

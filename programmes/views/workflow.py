@@ -16,7 +16,7 @@ from programmes import selectors, services
 from programmes.forms import (
     DecisionForm,
 )
-from programmes.models import Approval, Programme
+from programmes.models import Decision, Programme
 from programmes.permissions import (
     can_decide_programme,
     can_view_decisions,
@@ -30,7 +30,7 @@ from programmes.views.programmes import (
 )
 
 Status = Programme.Status
-Decision = Approval.Decision
+Kind = Decision.Kind
 
 # ---------- the workflow ----------
 
@@ -63,6 +63,7 @@ def _workflow_view(step: WorkflowStep):
 programme_submit = _workflow_view(WORKFLOW_STEPS["submit"])
 programme_withdraw = _workflow_view(WORKFLOW_STEPS["withdraw"])
 programme_reopen = _workflow_view(WORKFLOW_STEPS["reopen"])
+programme_resubmit = _workflow_view(WORKFLOW_STEPS["resubmit"])
 programme_activate = _workflow_view(WORKFLOW_STEPS["activate"])
 programme_complete = _workflow_view(WORKFLOW_STEPS["complete"])
 programme_cancel = _workflow_view(WORKFLOW_STEPS["cancel"])
@@ -71,13 +72,13 @@ programme_cancel = _workflow_view(WORKFLOW_STEPS["cancel"])
 # ---------- national decisions ----------
 
 
-def _decision_message(approval: Approval, programme: Programme) -> str:
+def _decision_message(approval: Decision, programme: Programme) -> str:
     country = str(approval.country)
-    if approval.decision == Decision.REJECTED:
+    if approval.decision == Kind.REJECTED:
         return _("Rejected on behalf of %(country)s: the programme is rejected.") % {
             "country": country
         }
-    if approval.decision == Decision.CHANGES_REQUESTED:
+    if approval.decision == Kind.CHANGES_REQUESTED:
         return _(
             "Changes requested on behalf of %(country)s: the programme's coordinators were told."
         ) % {"country": country}
@@ -105,7 +106,20 @@ def programme_decide(request, pk: int):
                 country=form.cleaned_data["country"],
                 decision=form.cleaned_data["decision"],
                 actor=user,
+                version=form.cleaned_data["version"],
                 comment=form.cleaned_data["comment"],
+            )
+        except services.StaleDecision as stale:
+            # Shown the current version and what changed since the page the decision came from;
+            # the person decides again, on what is now before them.
+            current = visible_programme(request, pk)
+            fresh = DecisionForm(
+                initial={"comment": form.cleaned_data["comment"]},
+                countries=deciding_countries(user, current),
+                version=current.current_version.number,
+            )
+            return render_programme(
+                request, current, decision_form=fresh, stale_decision=stale, status=409
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -119,7 +133,7 @@ def programme_decide(request, pk: int):
 @dataclass(frozen=True)
 class CountryDecision:
     country: Country
-    approval: Approval | None
+    approval: Decision | None
 
 
 @dataclass(frozen=True)
@@ -135,7 +149,12 @@ class QueueEntry:
 
 
 def _queue_entry(programme: Programme, country_ids, everyone: bool) -> QueueEntry:
-    approvals = {approval.country_id: approval for approval in programme.approvals.all()}
+    # The decisions on the version now before the countries; older ones were superseded.
+    approvals = {
+        approval.country_id: approval
+        for approval in programme.decisions.all()
+        if approval.version_id == programme.current_version_id
+    }
     countries = {
         p.institution.country_id: p.institution.country for p in programme.partnerships.all()
     }
@@ -165,7 +184,7 @@ def decision_queue(request):
         )
         .filter(status=Status.SUBMITTED)
         .prefetch_related(
-            Prefetch("approvals", queryset=Approval.objects.select_related("decided_by"))
+            Prefetch("decisions", queryset=Decision.objects.select_related("decided_by"))
         )
     )
     entries = [

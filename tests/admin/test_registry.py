@@ -17,17 +17,18 @@ from programmes.models import (
     Agreement,
     AgreementDocument,
     AgreementParty,
-    Approval,
+    Decision,
     Partnership,
     Programme,
     ProgrammeTransition,
+    ProgrammeVersion,
 )
 from reminders.models import Reminder
 from tests.admin import admin_url, column, form_data, post_change
 from tests.factories import (
     AgreementFactory,
-    ApprovalFactory,
     CountryFactory,
+    DecisionFactory,
     EventFactory,
     InstitutionFactory,
     MembershipFactory,
@@ -68,7 +69,10 @@ ROWS = {
     Partnership: lambda: [
         PartnershipFactory(programme__title="Joint research in humanities").programme.title
     ],
-    Approval: lambda: [ApprovalFactory(programme__title="Film programme Tea").programme.title],
+    Decision: lambda: [DecisionFactory(programme__title="Film programme Tea").programme.title],
+    ProgrammeVersion: lambda: [
+        DecisionFactory(programme__title="Abay Days").version.programme.title
+    ],
     ProgrammeTransition: lambda: [
         ProgrammeTransition.objects.create(
             programme=ProgrammeFactory(title="Academic mobility 2026"),
@@ -93,7 +97,14 @@ ROWS = {
 
 # Rows written only by the workflow or on their programme's page, and feeds, made by their owners
 # alone: the admin lists them and adds none on their own pages.
-READ_ONLY = {ProgrammeTransition, Approval, Partnership, CalendarFeed, Reminder}
+READ_ONLY = {
+    ProgrammeTransition,
+    ProgrammeVersion,
+    Decision,
+    Partnership,
+    CalendarFeed,
+    Reminder,
+}
 
 
 def test_every_model_of_ours_has_an_admin_and_a_row_in_this_table():

@@ -198,8 +198,10 @@ def test_staff_reach_the_admin_by_their_roles_not_by_groups(coordinator_client, 
         "institutions": ["Country", "Institution"],
         "programmes": [
             "Agreement",
-            "Approval",
+            "Decision",
             "Partnership",
+            # By their names: "programme versions" before "programmes".
+            "ProgrammeVersion",
             "Programme",
             "ProgrammeTransition",
         ],

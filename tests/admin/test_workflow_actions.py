@@ -7,15 +7,17 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from events.models import Event
 from events.services import event_update
-from programmes.models import Approval, Partnership, Programme
+from programmes.models import Decision, Partnership, Programme, ProgrammeVersion
 from programmes.services import programme_transition, programme_update
 from tests.admin import ALMATY, TASHKENT, FormFields, admin_url, form_data
 from tests.factories import (
-    ApprovalFactory,
+    DecisionFactory,
     InstitutionFactory,
     MembershipFactory,
     NationalCoordinatorFactory,
@@ -91,28 +93,36 @@ def client_for(user) -> Client:
     return client
 
 
+# The day the programme was put before the countries: a letter is dated from it to today.
+SUBMITTED_AT = datetime.datetime(2026, 3, 1, 9, 0, tzinfo=TASHKENT)
+
+
 @pytest.fixture
 def submitted(gallery, theatre):
-    return joint_programme(
+    programme = joint_programme(
         uz=gallery, kz=theatre, title="Film programme Tea", status=Status.SUBMITTED
     )
+    ProgrammeVersion.objects.filter(pk=programme.current_version.pk).update(created_at=SUBMITTED_AT)
+    programme.refresh_from_db()
+    return programme
 
 
 # --- Steps without questions -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("before", "action", "after", "told"),
+    ("before", "action", "after", "version", "told"),
     [
-        (Status.DRAFT, "submit_programmes", Status.SUBMITTED, "was submitted for approval."),
-        (Status.SUBMITTED, "withdraw_programmes", Status.DRAFT, "was withdrawn to draft."),
-        (Status.REJECTED, "reopen_programmes", Status.DRAFT, "was reopened as a draft."),
-        (Status.APPROVED, "activate_programmes", Status.ACTIVE, "has started."),
-        (Status.ACTIVE, "complete_programmes", Status.COMPLETED, "was completed."),
+        # Submitting is a step and a new version put before the countries: each raises it.
+        (Status.DRAFT, "submit_programmes", Status.SUBMITTED, 3, "was submitted for approval."),
+        (Status.SUBMITTED, "withdraw_programmes", Status.DRAFT, 2, "was withdrawn to draft."),
+        (Status.REJECTED, "reopen_programmes", Status.DRAFT, 2, "was reopened as a draft."),
+        (Status.APPROVED, "activate_programmes", Status.ACTIVE, 2, "has started."),
+        (Status.ACTIVE, "complete_programmes", Status.COMPLETED, 2, "was completed."),
     ],
 )
 def test_each_step_on_the_list_calls_its_service(
-    admin_client, admin_user, gallery, theatre, before, action, after, told
+    admin_client, admin_user, gallery, theatre, before, action, after, version, told
 ):
     programme = joint_programme(uz=gallery, kz=theatre, title="Days of culture", status=before)
 
@@ -120,17 +130,22 @@ def test_each_step_on_the_list_calls_its_service(
 
     programme.refresh_from_db()
     assert response["Location"] == admin_url(Programme, "changelist")
-    assert (programme.status, programme.version) == (after, 2)
+    assert (programme.status, programme.version) == (after, version)
     assert steps_recorded(programme) == [(before, after, admin_user, "")]
     assert messages_of(response) == [f"“Days of culture” {told}"]
 
 
-def test_submitting_clears_earlier_decisions(admin_client, abay_programme, kazakhstan):
-    ApprovalFactory(programme=abay_programme, country=kazakhstan)
+def test_submitting_supersedes_earlier_decisions(admin_client, abay_programme, kazakhstan):
+    DecisionFactory(programme=abay_programme, country=kazakhstan)
 
     run_action(admin_client, "submit_programmes", [abay_programme])
 
-    assert (abay_programme.approvals.count(), abay_programme.transitions.count()) == (0, 1)
+    abay_programme.refresh_from_db()
+    assert [
+        (d.country.code, d.decision, d.version.number, d.superseded_by.number)
+        for d in abay_programme.decisions.all()
+    ] == [("KZ", Decision.Kind.APPROVED, 1, 2)]
+    assert (abay_programme.current_version.number, abay_programme.transitions.count()) == (2, 1)
 
 
 def test_a_refusal_of_the_service_is_told_and_changes_nothing(admin_client, gallery):
@@ -290,39 +305,109 @@ def test_cancelling_what_cannot_be_cancelled_asks_nothing(admin_client, gallery,
 
 # --- Decisions taken on paper ----------------------------------------------------------------
 
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 def decide(client, programme, **answers):
-    return answer_on_list(client, "record_decision", [programme], **answers)
+    """Answer the paper decision's page for ``programme``, with the version it shows."""
+    return answer_on_list(
+        client,
+        "record_decision",
+        [programme],
+        **{"version": programme.current_version.number, **answers},
+    )
 
 
-def test_a_decision_taken_on_paper_keeps_its_date(
+def paper_rows(programme) -> list[tuple]:
+    return [
+        (
+            d.country.code,
+            d.decision,
+            d.version.number,
+            d.on_paper,
+            d.registry_number,
+            d.letter_date,
+            d.decided_by,
+            d.recorded_by,
+            d.decided_at,
+        )
+        for d in programme.decisions.order_by("decided_at", "pk")
+    ]
+
+
+def test_the_paper_decision_page_asks_for_the_letter(admin_client, submitted):
+    asked = run_action(admin_client, "record_decision", [submitted])
+
+    form = asked.context["form"]
+    assert (list(form.fields), form.is_bound) == (
+        ["country", "decision", "comment", "registry_number", "letter_date", "letter", "version"],
+        False,
+    )
+    assert [name for name, field in form.fields.items() if field.required] == [
+        "country",
+        "decision",
+        "registry_number",
+        "letter_date",
+        "version",
+    ]
+    assert page_form(asked, "workflow_step_form")["version"] == ["1"]
+
+
+def test_a_decision_taken_on_paper_is_dated_by_its_letter(
     admin_client, admin_user, submitted, kazakhstan, uzbekistan
 ):
     kazakh = decide(
         admin_client,
         submitted,
         country=kazakhstan.pk,
-        decision=Approval.Decision.APPROVED,
+        decision=Decision.Kind.APPROVED,
         comment="Signed by the Minister of Culture.",
-        decided_on="2026-03-02",
+        registry_number="02-14/3187",
+        letter_date="2026-03-02",
     )
     uzbek = decide(
         admin_client,
         submitted,
         country=uzbekistan.pk,
-        decision=Approval.Decision.APPROVED,
-        decided_on="2026-03-05",
+        decision=Decision.Kind.APPROVED,
+        registry_number="01/2-455",
+        letter_date="2026-03-05",
     )
 
-    assert [(a.country, a.decided_by, a.decided_at) for a in submitted.approvals.all()] == [
-        (kazakhstan, admin_user, datetime.datetime(2026, 3, 2, 12, 0, tzinfo=ALMATY)),
-        (uzbekistan, admin_user, datetime.datetime(2026, 3, 5, 12, 0, tzinfo=TASHKENT)),
+    kz_noon = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=ALMATY)
+    uz_noon = datetime.datetime(2026, 3, 5, 12, 0, tzinfo=TASHKENT)
+    assert paper_rows(submitted) == [
+        (
+            "KZ",
+            Decision.Kind.APPROVED,
+            1,
+            True,
+            "02-14/3187",
+            datetime.date(2026, 3, 2),
+            None,
+            admin_user,
+            kz_noon,
+        ),
+        (
+            "UZ",
+            Decision.Kind.APPROVED,
+            1,
+            True,
+            "01/2-455",
+            datetime.date(2026, 3, 5),
+            None,
+            admin_user,
+            uz_noon,
+        ),
     ]
+    assert submitted.decisions.get(country=kazakhstan).comment == (
+        "Signed by the Minister of Culture."
+    )
     approval_step = submitted.transitions.get()
     assert (approval_step.to_status, approval_step.actor, approval_step.at) == (
         Status.APPROVED,
         admin_user,
-        datetime.datetime(2026, 3, 5, 12, 0, tzinfo=TASHKENT),
+        uz_noon,
     )
     assert kazakh["Location"] == admin_url(Programme, "changelist")
     # Messages wait until a page shows them: the second answer carries both.
@@ -334,19 +419,118 @@ def test_a_decision_taken_on_paper_keeps_its_date(
     ]
 
 
-def test_a_decision_cannot_be_dated_in_the_future(admin_client, submitted, kazakhstan):
+def test_a_letter_dated_today_is_not_dated_after_now(
+    admin_client, admin_user, submitted, kazakhstan
+):
+    today = timezone.localdate(timezone=ALMATY)
+    before = timezone.now()
+
+    decide(
+        admin_client,
+        submitted,
+        country=kazakhstan.pk,
+        decision=Decision.Kind.APPROVED,
+        registry_number="02-14/3187",
+        letter_date=today.isoformat(),
+    )
+
+    decision = submitted.decisions.get()
+    noon = datetime.datetime.combine(today, datetime.time(12), tzinfo=ALMATY)
+    assert (decision.letter_date, decision.on_paper) == (today, True)
+    # Noon of the letter's day at Almaty, unless that is still to come: then the moment recorded.
+    if noon <= before:
+        assert decision.decided_at == noon
+    else:
+        assert before <= decision.decided_at < noon
+
+
+def test_the_scanned_letter_is_kept_with_the_decision(admin_client, submitted, kazakhstan):
+    decide(
+        admin_client,
+        submitted,
+        country=kazakhstan.pk,
+        decision=Decision.Kind.APPROVED,
+        registry_number="02-14/3187",
+        letter_date="2026-03-02",
+        letter=SimpleUploadedFile("letter.pdf", PDF, content_type="application/pdf"),
+    )
+
+    decision = submitted.decisions.get()
+    assert decision.letter.name.startswith(f"decisions/{submitted.pk}/")
+    with decision.letter.open("rb") as stored:
+        assert stored.read() == PDF
+
+
+@pytest.mark.parametrize(
+    "letter_date",
+    [datetime.date(2026, 2, 28), None],
+    ids=["before the submission", "tomorrow"],
+)
+def test_a_letter_dated_outside_submission_to_today_is_refused(
+    admin_client, submitted, kazakhstan, letter_date
+):
+    today = timezone.localdate(timezone=ALMATY)
+    letter_date = letter_date or today + datetime.timedelta(days=1)
+
     response = decide(
         admin_client,
         submitted,
         country=kazakhstan.pk,
-        decision=Approval.Decision.APPROVED,
-        decided_on="2099-01-01",
+        decision=Decision.Kind.APPROVED,
+        registry_number="02-14/3187",
+        letter_date=letter_date.isoformat(),
     )
 
     assert response.context["form"].errors == {
-        "decided_on": ["A decision taken on paper cannot be dated in the future."]
+        "letter_date": [
+            "A decision on this version is dated from its submission (2026-03-01) to today "
+            f"({today.isoformat()})."
+        ]
     }
-    assert submitted.approvals.exists() is False
+    assert submitted.decisions.exists() is False
+
+
+def test_a_paper_decision_without_its_letter_is_asked_again(admin_client, submitted, kazakhstan):
+    response = decide(
+        admin_client, submitted, country=kazakhstan.pk, decision=Decision.Kind.APPROVED
+    )
+
+    assert response.context["form"].errors == {
+        "registry_number": ["This field is required."],
+        "letter_date": ["This field is required."],
+    }
+    assert submitted.decisions.exists() is False
+
+
+def test_a_paper_decision_on_a_version_no_longer_current_is_refused(
+    admin_client, admin_user, submitted, kazakhstan
+):
+    asked = run_action(admin_client, "record_decision", [submitted])
+    shown = page_form(asked, "workflow_step_form")["version"]
+    programme_update(
+        programme=submitted,
+        actor=admin_user,
+        version=submitted.version,
+        ends_on=datetime.date(2026, 11, 30),
+    )
+
+    response = decide(
+        admin_client,
+        submitted,
+        country=kazakhstan.pk,
+        decision=Decision.Kind.APPROVED,
+        registry_number="02-14/3187",
+        letter_date="2026-03-02",
+        version=shown,
+    )
+
+    assert shown == ["1"]
+    assert messages_of(response) == [
+        "No decision was recorded on “Film programme Tea”: Someone else changed this record "
+        "while you were editing it. Your changes were not saved: reload the page to see the "
+        "current version, then make them again."
+    ]
+    assert submitted.decisions.exists() is False
 
 
 def test_a_rejection_without_a_reason_is_asked_again_with_the_input_kept(
@@ -356,15 +540,20 @@ def test_a_rejection_without_a_reason_is_asked_again_with_the_input_kept(
         admin_client,
         submitted,
         country=kazakhstan.pk,
-        decision=Approval.Decision.REJECTED,
-        decided_on="2026-03-02",
+        decision=Decision.Kind.REJECTED,
+        registry_number="02-14/3187",
+        letter_date="2026-03-02",
     )
 
     form = response.context["form"]
     assert form.errors == {"comment": ["Say why, so that the coordinators know what to change."]}
-    assert (form["decision"].value(), form["decided_on"].value()) == ("rejected", "2026-03-02")
+    assert (
+        form["decision"].value(),
+        form["registry_number"].value(),
+        form["letter_date"].value(),
+    ) == ("rejected", "02-14/3187", "2026-03-02")
     submitted.refresh_from_db()
-    assert (submitted.status, submitted.approvals.exists()) == (Status.SUBMITTED, False)
+    assert (submitted.status, submitted.decisions.exists()) == (Status.SUBMITTED, False)
 
 
 def test_a_decision_is_recorded_for_one_programme_at_a_time(
@@ -396,7 +585,10 @@ def test_a_national_coordinator_records_their_own_countrys_decision_only(
         "record_decision",
         [submitted],
         country=uzbekistan.pk,
-        decision=Approval.Decision.APPROVED,
+        decision=Decision.Kind.APPROVED,
+        version=1,
+        registry_number="01/2-455",
+        letter_date="2026-03-05",
     )
 
     assert (page.context["has_change_permission"], buttons(page)) == (False, ["record_decision"])
@@ -404,7 +596,52 @@ def test_a_national_coordinator_records_their_own_countrys_decision_only(
     assert for_uzbekistan.context["form"].errors == {
         "country": ["You do not decide for this country here."]
     }
-    assert submitted.approvals.exists() is False
+    assert submitted.decisions.exists() is False
+
+
+def test_a_national_coordinator_of_a_partner_records_no_decision_on_it(
+    submitted, kazakhstan, theatre
+):
+    national = UserFactory(username="kz.national", is_staff=True)
+    NationalCoordinatorFactory(user=national, country=kazakhstan)
+    MembershipFactory(user=national, institution=theatre)
+    client = client_for(national)
+
+    page = client.get(admin_url(Programme, "change", submitted.pk))
+    response = decide(
+        client,
+        submitted,
+        country=kazakhstan.pk,
+        decision=Decision.Kind.APPROVED,
+        registry_number="02-14/3187",
+        letter_date="2026-03-02",
+    )
+
+    assert "record_decision" not in buttons(page)
+    assert messages_of(response) == [
+        "No decision was recorded on “Film programme Tea”: you may not take this step on a "
+        "programme that is submitted."
+    ]
+    assert submitted.decisions.exists() is False
+
+
+def test_an_administrator_coordinating_a_partner_records_the_countrys_letter(
+    admin_client, admin_user, submitted, kazakhstan, theatre
+):
+    MembershipFactory(user=admin_user, institution=theatre)
+
+    decide(
+        admin_client,
+        submitted,
+        country=kazakhstan.pk,
+        decision=Decision.Kind.APPROVED,
+        registry_number="02-14/3187",
+        letter_date="2026-03-02",
+    )
+
+    assert [(d.country.code, d.on_paper, d.recorded_by) for d in submitted.decisions.all()] == [
+        ("KZ", True, admin_user)
+    ]
 
 
 # --- Partners and scope through programme_update -----------------------------------------------
@@ -413,10 +650,18 @@ def test_a_national_coordinator_records_their_own_countrys_decision_only(
 @pytest.fixture
 def approved(submitted, kazakhstan, uzbekistan):
     programme_transition(programme=submitted, to_status=Status.APPROVED, actor=None)
-    ApprovalFactory(programme=submitted, country=kazakhstan)
-    ApprovalFactory(programme=submitted, country=uzbekistan)
+    DecisionFactory(programme=submitted, country=kazakhstan)
+    DecisionFactory(programme=submitted, country=uzbekistan)
     submitted.refresh_from_db()
     return submitted
+
+
+def superseded(programme) -> list[tuple]:
+    """(country, version decided on, version that superseded it) of each decision."""
+    return sorted(
+        (d.country.code, d.version.number, d.superseded_by.number if d.superseded_by else None)
+        for d in programme.decisions.all()
+    )
 
 
 def add_partner_row(data: dict[str, list[str]], institution) -> None:
@@ -436,20 +681,25 @@ def test_a_new_partner_after_approval_sends_the_programme_back_for_decision(
 
     response = admin_client.post(url, data)
 
-    assert response.status_code == 302
+    assert response["Location"] == admin_url(Programme, "changelist")
     approved.refresh_from_db()
     assert approved.status == Status.SUBMITTED
-    assert approved.approvals.exists() is False
+    # The approvals stay in the register, superseded by the new version.
+    assert superseded(approved) == [("KZ", 1, 2), ("UZ", 1, 2)]
+    assert (approved.current_version.number, approved.current_version.made) == (
+        2,
+        ProgrammeVersion.Reason.CHANGED,
+    )
     assert philharmonic in approved.institutions.all()
     assert steps_recorded(approved)[-1] == (
         Status.APPROVED,
         Status.SUBMITTED,
         admin_user,
-        "Changed after submission: the national coordinators decide again.",
+        "Changed after approval: the national coordinators decide again.",
     )
     assert messages_of(response) == [
         "The partners, dates or budget of “Film programme Tea” changed after it was submitted: "
-        "the national decisions were cleared and it waits for the national coordinators again.",
+        "the national coordinators decide on the new version 2, and were told.",
         f'The programme “<a href="{url}">Film programme Tea</a>” was changed successfully.',
     ]
 
@@ -462,11 +712,12 @@ def test_a_new_end_date_after_approval_sends_it_back_too(admin_client, approved)
     admin_client.post(url, data)
 
     approved.refresh_from_db()
-    assert (approved.ends_on, approved.status, approved.approvals.exists()) == (
+    assert (approved.ends_on, approved.status, approved.current_version.number) == (
         datetime.date(2026, 11, 30),
         Status.SUBMITTED,
-        False,
+        2,
     )
+    assert superseded(approved) == [("KZ", 1, 2), ("UZ", 1, 2)]
 
 
 def test_a_stale_page_is_refused_with_the_input_kept(admin_client, admin_user, abay_programme):

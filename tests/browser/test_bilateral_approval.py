@@ -61,8 +61,12 @@ def test_a_joint_programme_is_approved_only_when_both_countries_approved(demo, s
     kz_national = signed_in("kz.national", DEMO_PASSWORD)
     decide(kz_national, programme, "Approved")
     assert status_of(TITLE) == Programme.Status.APPROVED
+    approving = Programme.objects.get(title=TITLE).transitions.get(to_status="approved")
+    assert approving.comment == (
+        "Version 1 approved by every participating country: Kazakhstan, Uzbekistan."
+    )
     kz_national.reload()
-    assert "Approved by every participating country" in kz_national.content()
+    assert approving.comment in kz_national.content()
 
     uzbek_draft = Programme.objects.get(title="Digital archive of shared Uzbek-Kazakh heritage")
     assert uzbek_draft.status == Programme.Status.DRAFT

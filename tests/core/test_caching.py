@@ -98,7 +98,7 @@ def test_a_value_computed_inside_a_transaction_is_not_cached():
 WRITE_NOTHING_SHOWN = {
     "accounts.services.user_language_set": "a person's own interface language",
     "calendars.services.feed_create": "a person's own feed; feeds are looked up on every fetch",
-    "calendars.services.feed_revoke": "the same: a revoked feed is refused at its next fetch",
+    "calendars.services.feed_revoke": "forgets the cached feed it revokes, and nothing else",
     "calendars.services.feed_touch": "when a feed was last fetched, shown to its owner only",
     "reminders.services.reminder_send": "records that a mail was sent; no page shows it",
     "reminders.services.reminders_send": "the same, for every reminder due",

@@ -28,6 +28,9 @@ class Form:
     method: str  # "get" or "post"
     action: str  # absolute path, query included, resolved against the page's address
     fields: list[Field] = field(default_factory=list)
+    # Where its submit buttons send it instead (``formaction``), resolved as ``action``: the
+    # page offers the same fields to each of these too.
+    button_actions: list[str] = field(default_factory=list)
 
     @property
     def path(self) -> str:
@@ -97,9 +100,12 @@ class _Reader(HTMLParser):
         elif self._form is None or not name:
             if tag == "option" and self._select is not None:
                 self._start_option(attributes)
+            elif self._form is not None and tag in {"button", "input"}:
+                self._button_action(tag, attributes)
         elif tag == "input":
             self._input(name, attributes)
         elif tag == "button" and attributes.get("type", "submit") == "submit":
+            self._button_action(tag, attributes)
             button = self._form.field(name, "button")
             button.choices.append(attributes.get("value", ""))
         elif tag == "select":
@@ -109,7 +115,14 @@ class _Reader(HTMLParser):
             self._textarea = self._form.field(name, "textarea")
             self._text = []
 
+    def _button_action(self, tag: str, attributes: dict):
+        """A submit button with a ``formaction`` sends its form there instead."""
+        kind = attributes.get("type", "submit" if tag == "button" else "text").lower()
+        if kind in {"submit", "image"} and attributes.get("formaction"):
+            self._form.button_actions.append(urljoin(self.url, attributes["formaction"]))
+
     def _input(self, name: str, attributes: dict):
+        self._button_action("input", attributes)
         kind = attributes.get("type", "text").lower()
         if kind in {"submit", "image", "reset"}:
             kind = "button"
@@ -131,6 +144,7 @@ class _Reader(HTMLParser):
 
     def handle_endtag(self, tag):
         if tag == "form":
+            self._end_form()
             self._form = None
         elif tag == "select":
             self._end_option()
@@ -145,6 +159,15 @@ class _Reader(HTMLParser):
             self._textarea.initial.append(text)
             self._textarea.choices.append(text)
             self._textarea = None
+
+    def _end_form(self):
+        """The form as each of its buttons' ``formaction`` sends it: the same fields, to there."""
+        form = self._form
+        if form is None:
+            return
+        for action in dict.fromkeys(form.button_actions):
+            if action != form.action:
+                self.forms.append(Form(method=form.method, action=action, fields=form.fields))
 
     def _end_option(self):
         if self._option is None or self._select is None:

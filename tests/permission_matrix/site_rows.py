@@ -491,6 +491,14 @@ ROWS: list[Row] = [
         refused={"draft: not submitted": ("draft", NO_STEP_DRAFT)},
     ),
     *workflow(
+        "resubmit",
+        allowed_on="changes_requested",
+        refused={
+            "submitted: no request for changes": ("submitted", NO_STEP_VISIBLE),
+            "draft: not submitted": ("draft", NO_STEP_DRAFT),
+        },
+    ),
+    *workflow(
         "reopen", allowed_on="rejected", refused={"draft: not rejected": ("draft", NO_STEP_DRAFT)}
     ),
     *workflow(

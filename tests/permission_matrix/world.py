@@ -26,18 +26,18 @@ from institutions.models import Country, Institution, Membership, NationalCoordi
 from programmes.models import (
     Agreement,
     AgreementDocument,
-    Approval,
+    Decision,
     Partnership,
     Programme,
     ProgrammeTransition,
 )
-from programmes.services import agreement_document_add, programme_submit
+from programmes.services import agreement_document_add, programme_decide, programme_submit
 from reminders.models import Reminder
 from tests.factories import (
     AgreementFactory,
     AgreementPartyFactory,
-    ApprovalFactory,
     CountryFactory,
+    DecisionFactory,
     EventFactory,
     InstitutionFactory,
     MembershipFactory,
@@ -71,6 +71,7 @@ class World:
     document: AgreementDocument  # a PDF of ``agreement``, whose parties are ``own``, ``kz_partner``
     draft: Programme
     submitted: Programme
+    changes_requested: Programme  # submitted; Kazakhstan asked for changes, not yet answered
     other_draft: Programme
     approved: Programme
     active: Programme
@@ -85,7 +86,7 @@ class World:
     colleague: Membership  # another coordinator of ``own``: the one a remove URL removes
     kz_colleague: Membership  # a coordinator of ``kz_partner``
     venue: Venue
-    approval: Approval
+    approval: Decision
     transition: ProgrammeTransition
     group: Group
     national_coordinator: NationalCoordinator
@@ -107,7 +108,8 @@ class World:
             "programmes.agreement": self.agreement,
             "programmes.programme": self.draft,
             "programmes.partnership": self.draft_lead,
-            "programmes.approval": self.approval,
+            "programmes.decision": self.approval,
+            "programmes.programmeversion": self.approval.version,
             "programmes.programmetransition": self.transition,
             "events.venue": self.venue,
             "events.event": self.draft_event,
@@ -157,6 +159,15 @@ def build_world() -> World:
         programme=submitted, host_institution=kz_partner, visibility=Event.Visibility.PUBLIC
     )
     approved = programme(Status.APPROVED)
+    changes_requested = programme(Status.SUBMITTED)
+    programme_decide(
+        programme=changes_requested,
+        country=kz,
+        decision=Decision.Kind.CHANGES_REQUESTED,
+        actor=users["nc_kz"],
+        version=changes_requested.current_version.number,
+        comment="Add the dates of the fair.",
+    )
     return World(
         users=users,
         uz=uz,
@@ -174,6 +185,7 @@ def build_world() -> World:
         ),
         draft=draft,
         submitted=submitted,
+        changes_requested=changes_requested,
         other_draft=other_draft,
         approved=approved,
         active=programme(Status.ACTIVE),
@@ -192,7 +204,7 @@ def build_world() -> World:
         colleague=MembershipFactory(institution=own),
         kz_colleague=MembershipFactory(institution=kz_partner),
         venue=VenueFactory(country=uz),
-        approval=ApprovalFactory(
+        approval=DecisionFactory(
             programme=submitted, country=uz, decided_by=national_coordinator.user
         ),
         transition=transition,

@@ -19,7 +19,7 @@ SOURCE = "dostlik_backup_src"
 RESTORED = "dostlik_backup_dst"
 ABAY_UID = "abay-heritage-2022@demo.dostlik"
 DEMO_ROWS = {
-    "accounts_user": "6",
+    "accounts_user": "7",
     "institutions_institution": "16",
     "programmes_agreement": "5",
     "programmes_programme": "16",

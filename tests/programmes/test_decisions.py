@@ -5,19 +5,29 @@ mail server that fails loses no decision."""
 import datetime
 import logging
 import re
+import zoneinfo
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from institutions.models import Country, Institution
-from programmes.models import Approval, Partnership, Programme, ProgrammeTransition
+from programmes.models import (
+    Decision,
+    Partnership,
+    Programme,
+    ProgrammeTransition,
+    ProgrammeVersion,
+)
+from programmes.services import PaperLetter, programme_decide, programme_update
 from tests.factories import (
-    ApprovalFactory,
     CountryFactory,
+    DecisionFactory,
     InstitutionFactory,
     MembershipFactory,
     NationalCoordinatorFactory,
@@ -32,7 +42,7 @@ from tests.programmes.mail import mail_callbacks
 pytestmark = pytest.mark.django_db
 
 Status = Programme.Status
-Decision = Approval.Decision
+Kind = Decision.Kind
 FAILING_SMTP = {
     "default": {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
@@ -106,7 +116,7 @@ def decide_url(programme: Programme) -> str:
 def decisions(programme: Programme) -> dict[str, tuple]:
     return {
         approval.country.code: (approval.decision, approval.decided_by_id, approval.comment)
-        for approval in programme.approvals.select_related("country")
+        for approval in programme.decisions.select_related("country")
     }
 
 
@@ -115,7 +125,7 @@ def decisions(programme: Programme) -> dict[str, tuple]:
 
 def test_one_countrys_approval_leaves_the_programme_waiting_for_the_other(client, world, submitted):
     response = signed_in(client, world.uz_national).post(
-        decide_url(submitted), {"decision": Decision.APPROVED}
+        decide_url(submitted), {"version": 1, "decision": Kind.APPROVED}
     )
 
     submitted.refresh_from_db()
@@ -124,17 +134,19 @@ def test_one_countrys_approval_leaves_the_programme_waiting_for_the_other(client
         "Approved on behalf of Uzbekistan. The programme waits for the other countries' decisions."
     ]
     assert submitted.status == Status.SUBMITTED
-    assert decisions(submitted) == {"UZ": (Decision.APPROVED, world.uz_national.pk, "")}
+    assert decisions(submitted) == {"UZ": (Kind.APPROVED, world.uz_national.pk, "")}
+    assert submitted.decisions.get().version == submitted.current_version
 
 
 def test_the_last_countrys_approval_approves_the_programme(client, world, submitted):
     # Followed, so that its message is shown and gone before the next decision.
     signed_in(client, world.uz_national).post(
-        decide_url(submitted), {"decision": "approved"}, follow=True
+        decide_url(submitted), {"version": 1, "decision": "approved"}, follow=True
     )
 
     response = signed_in(client, world.kz_national).post(
-        decide_url(submitted), {"decision": "approved", "comment": "Welcome in Almaty."}
+        decide_url(submitted),
+        {"version": 1, "decision": "approved", "comment": "Welcome in Almaty."},
     )
 
     submitted.refresh_from_db()
@@ -144,18 +156,18 @@ def test_the_last_countrys_approval_approves_the_programme(client, world, submit
     ]
     assert submitted.status == Status.APPROVED
     assert decisions(submitted) == {
-        "UZ": (Decision.APPROVED, world.uz_national.pk, ""),
-        "KZ": (Decision.APPROVED, world.kz_national.pk, "Welcome in Almaty."),
+        "UZ": (Kind.APPROVED, world.uz_national.pk, ""),
+        "KZ": (Kind.APPROVED, world.kz_national.pk, "Welcome in Almaty."),
     }
     assert list(submitted.transitions.values_list("from_status", "to_status", "actor")) == [
         (Status.SUBMITTED, Status.APPROVED, world.kz_national.pk)
     ]
 
 
-@pytest.mark.parametrize("decision", [Decision.REJECTED, Decision.CHANGES_REQUESTED])
+@pytest.mark.parametrize("decision", [Kind.REJECTED, Kind.CHANGES_REQUESTED])
 def test_rejecting_or_requesting_changes_needs_a_comment(client, world, submitted, decision):
     response = signed_in(client, world.kz_national).post(
-        decide_url(submitted), {"decision": decision, "comment": "  "}
+        decide_url(submitted), {"version": 1, "decision": decision, "comment": "  "}
     )
 
     submitted.refresh_from_db()
@@ -169,7 +181,8 @@ def test_rejecting_or_requesting_changes_needs_a_comment(client, world, submitte
 
 def test_a_rejection_with_its_reason_rejects_the_programme(client, world, submitted):
     response = signed_in(client, world.kz_national).post(
-        decide_url(submitted), {"decision": "rejected", "comment": "No budget this year."}
+        decide_url(submitted),
+        {"version": 1, "decision": "rejected", "comment": "No budget this year."},
     )
 
     submitted.refresh_from_db()
@@ -181,7 +194,7 @@ def test_a_rejection_with_its_reason_rejects_the_programme(client, world, submit
 def test_a_request_for_changes_is_shown_prominently_on_the_programme_page(client, world, submitted):
     response = signed_in(client, world.kz_national).post(
         decide_url(submitted),
-        {"decision": "changes_requested", "comment": "Add a Kazakh co-supervisor."},
+        {"version": 1, "decision": "changes_requested", "comment": "Add a Kazakh co-supervisor."},
         follow=True,
     )
 
@@ -208,18 +221,20 @@ def test_a_national_coordinator_of_two_countries_names_the_one_they_decide_for(
     NationalCoordinatorFactory(user=both, country=kyrgyzstan)
     signed_in(client, both)
 
-    unnamed = client.post(decide_url(submitted), {"decision": "approved"})
+    unnamed = client.post(decide_url(submitted), {"version": 1, "decision": "approved"})
     not_taking_part = client.post(
-        decide_url(submitted), {"decision": "approved", "country": kyrgyzstan.pk}
+        decide_url(submitted), {"version": 1, "decision": "approved", "country": kyrgyzstan.pk}
     )
-    named = client.post(decide_url(submitted), {"decision": "approved", "country": world.kz.pk})
+    named = client.post(
+        decide_url(submitted), {"version": 1, "decision": "approved", "country": world.kz.pk}
+    )
 
     assert unnamed.context["decision_form"].errors == {"country": ["This field is required."]}
     assert not_taking_part.context["decision_form"].errors == {
         "country": ["You do not decide for this country here."]
     }
     assert named["Location"] == detail_url(submitted)
-    assert decisions(submitted) == {"KZ": (Decision.APPROVED, both.pk, "")}
+    assert decisions(submitted) == {"KZ": (Kind.APPROVED, both.pk, "")}
 
 
 def test_the_decision_form_is_offered_to_the_national_coordinators_of_the_countries_taking_part(
@@ -244,14 +259,22 @@ def test_the_decision_form_on_the_page_carries_its_csrf_token(world, submitted):
     browser.force_login(world.uz_national)
     page = browser.get(detail_url(submitted)).content.decode()
     decision_form = page[page.index(f'action="{decide_url(submitted)}"') :]
+    decision_form = decision_form[: decision_form.index("</form>")]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', decision_form)[1]
+    # The version the page shows, which the decision is taken on.
+    version = re.search(r'name="version" value="([^"]+)"', decision_form)[1]
 
     response = browser.post(
-        decide_url(submitted), {"csrfmiddlewaretoken": token, "decision": "approved"}
+        decide_url(submitted),
+        {"csrfmiddlewaretoken": token, "decision": "approved", "version": version},
     )
 
-    assert response.status_code == 302
-    assert decisions(submitted) == {"UZ": (Decision.APPROVED, world.uz_national.pk, "")}
+    assert (version, response.status_code, response["Location"]) == (
+        "1",
+        302,
+        detail_url(submitted),
+    )
+    assert decisions(submitted) == {"UZ": (Kind.APPROVED, world.uz_national.pk, "")}
 
 
 def test_deciding_is_refused_to_all_but_the_national_coordinators_of_a_submitted_programme(
@@ -262,7 +285,9 @@ def test_deciding_is_refused_to_all_but_the_national_coordinators_of_a_submitted
 
     def answer(user, programme, method="post"):
         client.force_login(user)
-        return getattr(client, method)(decide_url(programme), {"decision": "approved"})
+        return getattr(client, method)(
+            decide_url(programme), {"version": 1, "decision": "approved"}
+        )
 
     answers = {
         "coordinator": answer(world.uz_coordinator, submitted).status_code,
@@ -283,13 +308,13 @@ def test_deciding_is_refused_to_all_but_the_national_coordinators_of_a_submitted
         "outsider, draft": 404,
         "national, get": 405,
     }
-    assert Approval.objects.count() == 0
+    assert Decision.objects.count() == 0
 
 
 def test_a_change_of_dates_after_approval_returns_it_to_the_national_coordinators(client, world):
     programme = joint_programme(uz=world.uwed, kz=world.kaznu, status=Status.APPROVED)
-    ApprovalFactory(programme=programme, country=world.uz)
-    ApprovalFactory(programme=programme, country=world.kz)
+    DecisionFactory(programme=programme, country=world.uz)
+    DecisionFactory(programme=programme, country=world.kz)
     edit_url = reverse("programmes:edit", args=[programme.pk])
     signed_in(client, world.uz_coordinator)
     loaded = client.get(edit_url)
@@ -310,14 +335,71 @@ def test_a_change_of_dates_after_approval_returns_it_to_the_national_coordinator
 
     programme.refresh_from_db()
     assert [str(message) for message in response.context["messages"]] == [
-        "Partners, dates or budget changed after submission: the decisions were cleared and the "
-        "programme is back with the national coordinators."
+        "The partners, dates or budget changed after submission: the national coordinators "
+        "decide on the new version 2, and were told."
     ]
     assert (programme.status, programme.ends_on) == (Status.SUBMITTED, datetime.date(2027, 3, 31))
-    assert decisions(programme) == {}
+    # The approvals stay in the register, superseded by the new version.
+    assert sorted(
+        (d.country.code, d.decision, d.version.number, d.superseded_by.number)
+        for d in programme.decisions.all()
+    ) == [("KZ", Kind.APPROVED, 1, 2), ("UZ", Kind.APPROVED, 1, 2)]
+    assert programme.current_version.number == 2
     assert list(programme.transitions.values_list("from_status", "to_status")) == [
         (Status.APPROVED, Status.SUBMITTED)
     ]
+
+
+def test_a_countrys_standing_is_its_decision_on_the_latest_version_it_decided_on(
+    client, world, submitted
+):
+    """Uzbekistan approved version 1 at 16:00 yesterday; the budget changed at 17:00 (version 2)
+    and the ministry's letter approving version 2 is dated yesterday, so that decision is dated
+    noon of yesterday: earlier than the one it follows. Uzbekistan stands on version 2."""
+    tashkent = zoneinfo.ZoneInfo("Asia/Tashkent")
+    yesterday = timezone.localdate(timezone=tashkent) - datetime.timedelta(days=1)
+
+    def at(hour: int) -> datetime.datetime:
+        return datetime.datetime.combine(yesterday, datetime.time(hour), tzinfo=tashkent)
+
+    ProgrammeVersion.objects.filter(programme=submitted).update(created_at=at(9))
+    programme_decide(
+        programme=submitted,
+        country=world.uz,
+        decision=Kind.APPROVED,
+        actor=world.uz_national,
+        version=1,
+        at=at(16),
+    )
+    submitted.refresh_from_db()
+    programme_update(
+        programme=submitted,
+        actor=world.uz_coordinator,
+        version=submitted.version,
+        budget_amount=Decimal("2000.00"),
+        budget_currency="USD",
+    )
+    ProgrammeVersion.objects.filter(programme=submitted, number=2).update(created_at=at(17))
+    on_paper = programme_decide(
+        programme=Programme.objects.get(pk=submitted.pk),
+        country=world.uz,
+        decision=Kind.APPROVED,
+        actor=UserFactory(is_superuser=True, is_staff=True),
+        version=2,
+        paper=PaperLetter(registry_number="01/2-455", letter_date=yesterday),
+    )
+
+    response = signed_in(client, world.uz_national).get(detail_url(submitted))
+
+    assert on_paper.decided_at == at(12)
+    assert [
+        (
+            standing.country.code,
+            standing.decision.version.number if standing.decision else None,
+            standing.on_current_version,
+        )
+        for standing in response.context["standings"]
+    ] == [("KZ", None, False), ("UZ", 2, True)]
 
 
 # ---------- the queue ----------
@@ -334,7 +416,7 @@ def test_the_queue_lists_submitted_programmes_of_the_readers_country(client, wor
     decided = joint_programme(
         uz=world.uwed, kz=world.kaznu, title="Education Days", status=Status.SUBMITTED
     )
-    ApprovalFactory(programme=decided, country=world.uz, decided_by=world.uz_national)
+    DecisionFactory(programme=decided, country=world.uz, decided_by=world.uz_national)
     joint_programme(uz=world.uwed, kz=world.kaznu, title="A draft")
     joint_programme(uz=world.uwed, kz=world.kaznu, title="Approved", status=Status.APPROVED)
     elsewhere = ProgrammeFactory(title="Without Uzbekistan", status=Status.SUBMITTED)
@@ -352,7 +434,7 @@ def test_the_queue_lists_submitted_programmes_of_the_readers_country(client, wor
     assert [
         (d.country.code, d.approval.decision if d.approval else None)
         for d in response.context["decided"][0].decisions
-    ] == [("UZ", Decision.APPROVED)]
+    ] == [("UZ", Kind.APPROVED)]
     page = response.content.decode()
     assert "Not decided yet" in page
     assert detail_url(submitted) in page
@@ -361,7 +443,7 @@ def test_the_queue_lists_submitted_programmes_of_the_readers_country(client, wor
 def test_an_administrator_sees_every_submitted_programme_with_every_countrys_decision(
     client, world, submitted
 ):
-    ApprovalFactory(programme=submitted, country=world.kz)
+    DecisionFactory(programme=submitted, country=world.kz)
 
     response = signed_in(client, UserFactory(is_superuser=True)).get(
         reverse("programmes:decisions")
@@ -374,7 +456,7 @@ def test_an_administrator_sees_every_submitted_programme_with_every_countrys_dec
     assert [
         (d.country.code, d.approval.decision if d.approval else None)
         for d in response.context["waiting"][0].decisions
-    ] == [("KZ", Decision.APPROVED), ("UZ", None)]
+    ] == [("KZ", Kind.APPROVED), ("UZ", None)]
 
 
 @pytest.mark.parametrize("role", ["uz_coordinator", "viewer", "outsider"])
@@ -407,7 +489,7 @@ def test_the_queue_runs_as_many_queries_for_many_programmes_as_for_one(
         programme = joint_programme(
             uz=world.uwed, kz=world.kaznu, title=f"Programme {number}", status=Status.SUBMITTED
         )
-        ApprovalFactory(programme=programme, country=world.kz, decided_by=world.kz_national)
+        DecisionFactory(programme=programme, country=world.kz, decided_by=world.kz_national)
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(url)
@@ -432,7 +514,11 @@ def test_submitting_mails_the_national_coordinators_of_both_countries_once(
             "Dostlik: “Joint film programme” waits for your decision",
         )
     ]
-    assert f"http://127.0.0.1:8000{detail_url(draft)}" in mailoutbox[0].body
+    assert mailoutbox[0].body == (
+        "The joint programme “Joint film programme” (Kazakhstan, Uzbekistan) was submitted for "
+        "the decision of each participating country.\n\n"
+        f"Decide on it here: http://127.0.0.1:8000{detail_url(draft)}\n"
+    )
 
 
 def test_deciding_mails_the_programmes_coordinators(
@@ -440,7 +526,8 @@ def test_deciding_mails_the_programmes_coordinators(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         signed_in(client, world.kz_national).post(
-            decide_url(submitted), {"decision": "changes_requested", "comment": "Add dates."}
+            decide_url(submitted),
+            {"version": 1, "decision": "changes_requested", "comment": "Add dates."},
         )
 
     assert [(sorted(mail.to), mail.subject) for mail in mailoutbox] == [
@@ -450,7 +537,11 @@ def test_deciding_mails_the_programmes_coordinators(
             "changes requested",
         )
     ]
-    assert "Add dates." in mailoutbox[0].body
+    assert mailoutbox[0].body == (
+        "Kazakhstan decided on the joint programme “Joint master's in Central Asian studies”: "
+        "changes requested.\n\nAdd dates.\n\nThe programme is now submitted: "
+        f"http://127.0.0.1:8000{detail_url(submitted)}\n"
+    )
 
 
 def test_a_failing_mail_server_loses_no_decision(
@@ -459,7 +550,7 @@ def test_a_failing_mail_server_loses_no_decision(
     settings.MAILERS = FAILING_SMTP
     # Followed, so that its message is shown and gone before the next decision.
     signed_in(client, world.uz_national).post(
-        decide_url(submitted), {"decision": "approved"}, follow=True
+        decide_url(submitted), {"version": 1, "decision": "approved"}, follow=True
     )
 
     with (
@@ -467,7 +558,7 @@ def test_a_failing_mail_server_loses_no_decision(
         django_capture_on_commit_callbacks(execute=True) as callbacks,
     ):
         response = signed_in(client, world.kz_national).post(
-            decide_url(submitted), {"decision": "approved"}
+            decide_url(submitted), {"version": 1, "decision": "approved"}
         )
 
     submitted.refresh_from_db()

@@ -8,11 +8,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from programmes.models import Agreement, Approval, Partnership, Programme
+from programmes.models import Agreement, Decision, Partnership, Programme, ProgrammeVersion
 from tests.factories import (
     AgreementFactory,
-    ApprovalFactory,
     CountryFactory,
+    DecisionFactory,
     InstitutionFactory,
     PartnershipFactory,
     ProgrammeFactory,
@@ -144,25 +144,84 @@ def test_a_programme_has_one_lead():
     assert Partnership.objects.filter(role=Partnership.Role.LEAD).count() == 2
 
 
-def test_a_country_decides_once_per_programme():
-    approval = ApprovalFactory(country=CountryFactory(code="UZ"))
+def test_a_country_decides_once_per_version():
+    approval = DecisionFactory(country=CountryFactory(code="UZ"))
+    programme, version = approval.programme, approval.version
 
     assert_refused(
-        lambda: Approval.objects.create(
-            programme=approval.programme,
+        lambda: Decision.objects.create(
+            programme=programme,
+            version=version,
             country=approval.country,
-            decision=Approval.Decision.REJECTED,
+            decision=Decision.Kind.REJECTED,
         )
     )
-    Approval.objects.create(
-        programme=approval.programme,
+    Decision.objects.create(
+        programme=programme,
+        version=version,
         country=CountryFactory(code="KZ"),
-        decision=Approval.Decision.REJECTED,
+        decision=Decision.Kind.REJECTED,
     )
-    assert list(approval.programme.approvals.values_list("country__code", "decision")) == [
-        ("KZ", "rejected"),
-        ("UZ", "approved"),
+    # On a newer version, the country decides again: a row of its own.
+    newer = ProgrammeVersion.objects.create(
+        programme=programme,
+        number=2,
+        made=ProgrammeVersion.Reason.CHANGED,
+        fingerprint=version.fingerprint,
+        content=version.content,
+    )
+    Decision.objects.create(
+        programme=programme,
+        version=newer,
+        country=approval.country,
+        decision=Decision.Kind.REJECTED,
+    )
+    assert list(
+        programme.decisions.order_by("version__number", "country__code").values_list(
+            "country__code", "version__number", "decision"
+        )
+    ) == [
+        ("KZ", 1, "rejected"),
+        ("UZ", 1, "approved"),
+        ("UZ", 2, "rejected"),
     ]
+
+
+def test_a_programme_numbers_each_version_once():
+    version = DecisionFactory().version
+
+    assert_refused(
+        lambda: ProgrammeVersion.objects.create(
+            programme=version.programme,
+            number=version.number,
+            made=ProgrammeVersion.Reason.CHANGED,
+            fingerprint=version.fingerprint,
+            content=version.content,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "letter",
+    [
+        {"on_paper": True, "registry_number": "02-14/3187"},
+        {"on_paper": True, "letter_date": datetime.date(2026, 3, 2)},
+        {"on_paper": False, "registry_number": "02-14/3187"},
+        {"on_paper": False, "letter_date": datetime.date(2026, 3, 2)},
+    ],
+    ids=["paper without date", "paper without number", "number on site", "date on site"],
+)
+def test_a_decision_on_paper_names_its_letter_and_one_on_the_site_none(letter):
+    approval = DecisionFactory(country=CountryFactory(code="UZ"))
+    rows = Decision.objects.filter(pk=approval.pk)
+
+    assert_refused(lambda: rows.update(**letter))
+    rows.update(on_paper=True, registry_number="02-14/3187", letter_date=datetime.date(2026, 3, 2))
+    assert rows.values_list("on_paper", "registry_number", "letter_date").get() == (
+        True,
+        "02-14/3187",
+        datetime.date(2026, 3, 2),
+    )
 
 
 TODAY = datetime.date(2026, 3, 15)

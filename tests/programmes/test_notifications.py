@@ -10,11 +10,12 @@ from django.db import transaction
 from django.urls import reverse
 
 from institutions.models import Institution
-from programmes.models import Approval, Partnership, Programme
+from programmes.models import Decision, Partnership, Programme
 from programmes.services import (
     PartnerRow,
     programme_create,
     programme_decide,
+    programme_resubmit,
     programme_submit,
     programme_update,
 )
@@ -30,7 +31,7 @@ from tests.programmes.mail import mail_callbacks
 
 pytestmark = pytest.mark.django_db
 
-Decision = Approval.Decision
+Kind = Decision.Kind
 TITLE = "Abay. Heritage of Fraternal Peoples"
 SITE_URL = "https://dostlik.example.org"
 
@@ -161,13 +162,13 @@ def test_nothing_is_mailed_when_the_submission_is_rolled_back(
     ("decision", "comment", "status", "shown_comment"),
     [
         (
-            Decision.CHANGES_REQUESTED,
+            Kind.CHANGES_REQUESTED,
             "Add the dates of the fair.",
             "submitted",
             "Add the dates of the fair.",
         ),
-        (Decision.REJECTED, "Out of budget for 2026.", "rejected", "Out of budget for 2026."),
-        (Decision.APPROVED, "", "submitted", "No comment."),
+        (Kind.REJECTED, "Out of budget for 2026.", "rejected", "Out of budget for 2026."),
+        (Kind.APPROVED, "", "submitted", "No comment."),
     ],
 )
 def test_a_decision_is_mailed_to_the_coordinators_of_the_partners(
@@ -189,13 +190,14 @@ def test_a_decision_is_mailed_to_the_coordinators_of_the_partners(
             country=kazakhstan,
             decision=decision,
             actor=people["kz national"],
+            version=1,
             comment=comment,
         )
 
     assert len(mailoutbox) == 1
     mail = mailoutbox[0]
     assert mail.to == ["kz.coordinator@example.org", "uz.coordinator@example.org"]
-    label = Approval.Decision(decision).label.lower()
+    label = Decision.Kind(decision).label.lower()
     assert mail.subject == f"Dostlik: Kazakhstan decided on “{TITLE}”: {label}"
     assert mail.body == (
         f"Kazakhstan decided on the joint programme “{TITLE}”: {label}.\n\n"
@@ -211,16 +213,18 @@ def test_the_last_approval_tells_the_coordinators_the_programme_is_approved(
     programme_decide(
         programme=draft,
         country=uzbekistan,
-        decision=Decision.APPROVED,
+        decision=Kind.APPROVED,
         actor=people["uz national"],
+        version=1,
     )
 
     with django_capture_on_commit_callbacks(execute=True):
         programme_decide(
             programme=draft,
             country=kazakhstan,
-            decision=Decision.APPROVED,
+            decision=Kind.APPROVED,
             actor=people["kz national"],
+            version=1,
             comment="Welcome in Almaty.",
         )
 
@@ -238,7 +242,11 @@ def test_a_change_of_scope_after_approval_asks_the_national_coordinators_again(
     submit(draft, people)
     for country, national in ((uzbekistan, "uz national"), (kazakhstan, "kz national")):
         programme_decide(
-            programme=draft, country=country, decision=Decision.APPROVED, actor=people[national]
+            programme=draft,
+            country=country,
+            decision=Kind.APPROVED,
+            actor=people[national],
+            version=1,
         )
     draft.refresh_from_db()
 
@@ -249,6 +257,35 @@ def test_a_change_of_scope_after_approval_asks_the_national_coordinators_again(
             version=draft.version,
             budget_amount=Decimal("65000.00"),
             budget_currency="USD",
+        )
+
+    assert [(mail.subject, mail.to, mail.body) for mail in mailoutbox] == [
+        (
+            f"Dostlik: “{TITLE}” changed and waits for your decision again",
+            ["kz.deputy@example.org", "kz.national@example.org", "uz.national@example.org"],
+            f"The joint programme “{TITLE}” (Kazakhstan, Uzbekistan) was submitted for the "
+            "decision of each participating country.\n\n"
+            f"Decide on it here: {programme_url(draft)}\n",
+        )
+    ]
+
+
+def test_a_resubmission_asks_the_national_coordinators_again(
+    draft, people, kazakhstan, mailoutbox, django_capture_on_commit_callbacks
+):
+    submit(draft, people)
+    programme_decide(
+        programme=draft,
+        country=kazakhstan,
+        decision=Kind.CHANGES_REQUESTED,
+        actor=people["kz national"],
+        version=1,
+        comment="Add the dates of the fair.",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        programme_resubmit(
+            programme=draft, actor=people["uz coordinator"], comment="The fair is in May."
         )
 
     assert [(mail.subject, mail.to) for mail in mailoutbox] == [

@@ -8,16 +8,17 @@ from django.core.exceptions import ValidationError
 from programmes.models import (
     Agreement,
     AgreementParty,
-    Approval,
+    Decision,
     Partnership,
     Programme,
     ProgrammeTransition,
 )
 from programmes.services import (
     agreement_create,
-    approval_record,
     partnership_add,
     programme_create,
+    programme_decide,
+    programme_resubmit,
     programme_transition,
 )
 from tests.factories import (
@@ -26,6 +27,7 @@ from tests.factories import (
     PartnershipFactory,
     ProgrammeFactory,
     UserFactory,
+    version_of,
 )
 
 pytestmark = pytest.mark.django_db
@@ -367,23 +369,25 @@ def test_programme_transition_starts_from_the_stored_status_not_a_stale_copy():
     assert programme.status == Status.APPROVED
 
 
-# approval_record
+# programme_decide
 
 
-def test_approval_record_refuses_a_country_that_does_not_take_part():
+def test_programme_decide_refuses_a_country_that_does_not_take_part():
     programme = ProgrammeFactory(status=Status.SUBMITTED)
     PartnershipFactory(programme=programme, institution=InstitutionFactory())
+    version = version_of(programme)
 
     with pytest.raises(ValidationError) as refused:
-        approval_record(
+        programme_decide(
             programme=programme,
             country=CountryFactory(code="KG"),
-            decision=Approval.Decision.APPROVED,
+            decision=Decision.Kind.APPROVED,
             actor=UserFactory(),
+            version=version.number,
         )
 
     assert refused.value.messages == ["Kyrgyzstan is not a participant of this programme."]
-    assert Approval.objects.count() == 0
+    assert Decision.objects.count() == 0
 
 
 def test_programme_transition_refuses_an_unknown_status():
@@ -397,43 +401,67 @@ def test_programme_transition_refuses_an_unknown_status():
     assert programme.status == Status.DRAFT
 
 
-def test_approval_record_creates_then_updates_one_row_per_country():
+def test_programme_decide_keeps_one_row_per_country_and_version():
+    """A country decides once on a version; a decision on a newer version is a row of its own,
+    and the older one stays, superseded."""
     programme = ProgrammeFactory(status=Status.SUBMITTED)
     uzbekistan = CountryFactory(code="UZ")
     kazakhstan = CountryFactory(code="KZ")
     for country in (uzbekistan, kazakhstan):
         PartnershipFactory(programme=programme, institution=InstitutionFactory(country=country))
+    version_of(programme)
     uz_national = UserFactory()
     kz_national = UserFactory()
 
-    first = approval_record(
+    first = programme_decide(
         programme=programme,
         country=uzbekistan,
-        decision=Approval.Decision.CHANGES_REQUESTED,
+        decision=Decision.Kind.CHANGES_REQUESTED,
         actor=uz_national,
+        version=1,
         comment="Add the dates of the fair.",
     )
-    second = approval_record(
+    with pytest.raises(ValidationError) as refused:
+        programme_decide(
+            programme=programme,
+            country=uzbekistan,
+            decision=Decision.Kind.APPROVED,
+            actor=uz_national,
+            version=1,
+        )
+    programme_resubmit(programme=programme, actor=None, comment="Dates added.")
+    second = programme_decide(
         programme=programme,
         country=uzbekistan,
-        decision=Approval.Decision.APPROVED,
+        decision=Decision.Kind.APPROVED,
         actor=uz_national,
+        version=2,
     )
-    approval_record(
+    programme_decide(
         programme=programme,
         country=kazakhstan,
-        decision=Approval.Decision.REJECTED,
+        decision=Decision.Kind.REJECTED,
         actor=kz_national,
+        version=2,
         comment="Out of budget.",
     )
 
-    assert second.pk == first.pk
+    assert refused.value.messages == ["Uzbekistan has already decided on version 1."]
+    assert second.pk != first.pk
     assert second.decided_at >= first.decided_at
     assert list(
-        programme.approvals.values_list("country__code", "decision", "decided_by", "comment")
+        programme.decisions.order_by("pk").values_list(
+            "country__code",
+            "decision",
+            "decided_by",
+            "comment",
+            "version__number",
+            "superseded_by__number",
+        )
     ) == [
-        ("KZ", "rejected", kz_national.pk, "Out of budget."),
-        ("UZ", "approved", uz_national.pk, ""),
+        ("UZ", "changes_requested", uz_national.pk, "Add the dates of the fair.", 1, 2),
+        ("UZ", "approved", uz_national.pk, "", 2, None),
+        ("KZ", "rejected", kz_national.pk, "Out of budget.", 2, None),
     ]
 
 
@@ -445,12 +473,19 @@ def test_a_step_taken_on_paper_is_recorded_on_its_own_date():
     transition = programme_transition(
         programme=programme, to_status=Status.SUBMITTED, actor=None, at=signed
     )
-    approval = approval_record(
+    version = version_of(programme)
+    approval = programme_decide(
         programme=programme,
         country=programme.partnerships.get().institution.country,
-        decision=Approval.Decision.APPROVED,
+        decision=Decision.Kind.APPROVED,
         actor=UserFactory(),
+        version=version.number,
         at=signed + datetime.timedelta(days=5),
     )
 
     assert (transition.at, approval.decided_at) == (signed, signed + datetime.timedelta(days=5))
+    # The only country taking part approved: the programme is approved on the decision's date.
+    assert list(programme.transitions.order_by("pk").values_list("to_status", "at")) == [
+        (Status.SUBMITTED, signed),
+        (Status.APPROVED, signed + datetime.timedelta(days=5)),
+    ]

@@ -3,41 +3,55 @@ other steps, asserted on the rows they leave behind and on the exact words a per
 
 import dataclasses
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core.exceptions import StaleVersion
 from institutions.models import Country, Institution
-from programmes.models import Approval, Partnership, Programme
+from programmes.models import (
+    Decision,
+    Partnership,
+    Programme,
+    ProgrammeVersion,
+    open_change_requests,
+)
 from programmes.services import (
+    PaperLetter,
     PartnerRow,
+    StaleDecision,
     programme_activate,
     programme_cancel,
     programme_complete,
     programme_create,
     programme_decide,
     programme_reopen,
+    programme_resubmit,
     programme_submit,
     programme_update,
     programme_withdraw,
 )
+from programmes.versions import approved_content, fingerprint
 from tests.factories import (
-    ApprovalFactory,
     CountryFactory,
+    DecisionFactory,
     EventFactory,
     InstitutionFactory,
+    MembershipFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 Status = Programme.Status
-Decision = Approval.Decision
+Kind = Decision.Kind
 Role = Partnership.Role
+Reason = ProgrammeVersion.Reason
 
-RETURNED = "Changed after submission: the national coordinators decide again."
+RETURNED = "Changed after approval: the national coordinators decide again."
 ONE_COUNTRY = "A joint programme needs partners from at least two countries before it is submitted."
 STALE = (
     "Someone else changed this record while you were editing it. Your changes were not saved: "
@@ -45,6 +59,7 @@ STALE = (
 )
 SAY_WHY = "Say why, so that the coordinators know what to change."
 TITLE = "Abay. Heritage of Fraternal Peoples"
+TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
 
 
 # ---------- the world ----------
@@ -94,8 +109,9 @@ def theatre(kazakhstan) -> Institution:
 
 
 @pytest.fixture
-def coordinator():
-    return UserFactory(username="uz.coordinator")
+def coordinator(uwed):
+    """A coordinator of the lead institution: who takes part and who leads is theirs to change."""
+    return MembershipFactory(user__username="uz.coordinator", institution=uwed).user
 
 
 @pytest.fixture
@@ -160,10 +176,18 @@ def submitted(draft, coordinator) -> Programme:
 @pytest.fixture
 def approved(submitted, uzbekistan, kazakhstan, uz_national, kz_national) -> Programme:
     programme_decide(
-        programme=submitted, country=uzbekistan, decision=Decision.APPROVED, actor=uz_national
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
     )
     programme_decide(
-        programme=submitted, country=kazakhstan, decision=Decision.APPROVED, actor=kz_national
+        programme=submitted,
+        country=kazakhstan,
+        decision=Kind.APPROVED,
+        actor=kz_national,
+        version=1,
     )
     return submitted
 
@@ -179,12 +203,14 @@ def advance(programme: Programme, status: str) -> Programme:
         countries = Country.objects.filter(
             institutions__partnerships__programme=programme
         ).distinct()
+        shown = stored(programme).current_version.number
         if status == Status.REJECTED:
             programme_decide(
                 programme=programme,
                 country=countries.get(code="KZ"),
-                decision=Decision.REJECTED,
+                decision=Kind.REJECTED,
                 actor=national,
+                version=shown,
                 comment="Out of budget.",
             )
         if status in (Status.APPROVED, Status.ACTIVE, Status.COMPLETED):
@@ -192,8 +218,9 @@ def advance(programme: Programme, status: str) -> Programme:
                 programme_decide(
                     programme=programme,
                     country=country,
-                    decision=Decision.APPROVED,
+                    decision=Kind.APPROVED,
                     actor=national,
+                    version=shown,
                 )
         if status in (Status.ACTIVE, Status.COMPLETED):
             programme_activate(programme=programme, actor=None)
@@ -208,7 +235,7 @@ def advance(programme: Programme, status: str) -> Programme:
 
 
 def stored(programme: Programme) -> Programme:
-    return Programme.objects.get(pk=programme.pk)
+    return Programme.objects.select_related("current_version").get(pk=programme.pk)
 
 
 def transitions_of(programme: Programme) -> list[tuple]:
@@ -221,10 +248,39 @@ def transitions_of(programme: Programme) -> list[tuple]:
 
 def approvals_of(programme: Programme) -> list[tuple]:
     return list(
-        Approval.objects.filter(programme=programme)
+        Decision.objects.filter(programme=programme)
         .order_by("country__code")
         .values_list("country__code", "decision", "decided_by", "comment")
     )
+
+
+def register_of(programme: Programme) -> list[tuple]:
+    """(country, decision, version decided on, version that superseded it) of every decision
+    the register holds on ``programme``, in the order they were taken."""
+    return [
+        (
+            row.country.code,
+            row.decision,
+            row.version.number,
+            row.superseded_by.number if row.superseded_by else None,
+        )
+        for row in Decision.objects.filter(programme=programme)
+        .select_related("country", "version", "superseded_by")
+        .order_by("decided_at", "pk")
+    ]
+
+
+def versions_of(programme: Programme) -> list[tuple]:
+    """(number, how it was made, its note, by whom) of every version of ``programme``."""
+    return [
+        (version.number, version.made, version.reason, version.created_by_id)
+        for version in ProgrammeVersion.objects.filter(programme=programme).order_by("number")
+    ]
+
+
+def current_number(programme: Programme) -> int | None:
+    version = stored(programme).current_version
+    return version.number if version else None
 
 
 def partners_of(programme: Programme) -> list[tuple]:
@@ -269,17 +325,23 @@ def fields_of(programme: Programme) -> dict:
     }
 
 
-# The changes that touch a programme's scope: partners, dates or budget.
-SCOPE_CHANGES = [
-    "starts later",
-    "ends later",
-    "budget raised",
-    "budget in another currency",
-    "partner added",
-    "partner removed",
-    "lead handed over",
-    "funding changed",
-]
+# The changes to a programme's approved content (``programmes.versions``): its dates, its budget
+# and its partners (each with its role, contribution and funding). Each with the note its new
+# version is given.
+SCOPE_CHANGES = {
+    "starts later": "Programme: starts on",
+    "ends later": "Programme: ends on",
+    "budget raised": "Programme: budget",
+    "budget in another currency": "Programme: budget currency",
+    "partner added": "Partner Kalibek Kuanyshbayev Kazakh Music and Drama Theatre: added",
+    "partner removed": "Partner Fine Arts Gallery of Uzbekistan: removed",
+    "lead handed over": (
+        "Partner Al-Farabi Kazakh National University: role; "
+        "Partner University of World Economy and Diplomacy: role"
+    ),
+    "funding changed": "Partner Al-Farabi Kazakh National University: funding",
+    "contribution changed": "Partner Al-Farabi Kazakh National University: contribution",
+}
 
 
 def scope_change(name: str, rows: Rows) -> dict:
@@ -294,6 +356,11 @@ def scope_change(name: str, rows: Rows) -> dict:
         "funding changed": [
             rows.lead,
             dataclasses.replace(rows.partner, funding_amount=Decimal("12500.00")),
+            rows.gallery,
+        ],
+        "contribution changed": [
+            rows.lead,
+            dataclasses.replace(rows.partner, contribution="Manuscripts and letters"),
             rows.gallery,
         ],
     }
@@ -337,27 +404,47 @@ def test_submit_refuses_partners_of_one_country(rows, coordinator):
     assert refused.value.messages == [ONE_COUNTRY]
     assert (stored(programme).status, stored(programme).version) == (Status.DRAFT, 1)
     assert transitions_of(programme) == [("", Status.DRAFT, coordinator.pk, "")]
+    assert (current_number(programme), versions_of(programme)) == (None, [])
 
 
-def test_submit_sends_a_joint_draft_on_and_clears_earlier_decisions(draft, coordinator, uzbekistan):
-    # A decision left on a draft (entered through the admin, say) is on no submitted version.
-    ApprovalFactory(programme=draft, country=uzbekistan, decision=Decision.APPROVED)
-
+def test_submit_sends_a_joint_draft_on_as_a_new_version(draft, coordinator):
     transition = programme_submit(
         programme=draft, actor=coordinator, comment="Ready for the ministries."
     )
 
     assert (stored(draft).status, stored(draft).version, draft.version) == (
         Status.SUBMITTED,
-        2,
-        2,
+        3,
+        3,
     )
     assert transitions_of(draft) == [
         ("", Status.DRAFT, coordinator.pk, ""),
         (Status.DRAFT, Status.SUBMITTED, coordinator.pk, "Ready for the ministries."),
     ]
     assert transition.pk == draft.transitions.order_by("pk").last().pk
-    assert approvals_of(draft) == []
+    assert versions_of(draft) == [
+        (1, Reason.SUBMITTED, "Ready for the ministries.", coordinator.pk)
+    ]
+    assert (current_number(draft), draft.current_version.number) == (1, 1)
+    version = stored(draft).current_version
+    assert (version.content, version.fingerprint) == (
+        approved_content(draft),
+        fingerprint(approved_content(draft)),
+    )
+    assert register_of(draft) == []
+
+
+def test_submit_supersedes_the_decisions_on_an_earlier_version(draft, coordinator, uzbekistan):
+    # A decision left on a draft (entered through the admin, say) on a version of its own.
+    DecisionFactory(programme=draft, country=uzbekistan, decision=Kind.APPROVED)
+
+    programme_submit(programme=draft, actor=coordinator, comment="Ready for the ministries.")
+
+    assert register_of(draft) == [("UZ", Kind.APPROVED, 1, 2)]
+    assert (current_number(draft), versions_of(draft)[-1]) == (
+        2,
+        (2, Reason.SUBMITTED, "Ready for the ministries.", coordinator.pk),
+    )
 
 
 @pytest.mark.parametrize(
@@ -366,13 +453,15 @@ def test_submit_sends_a_joint_draft_on_and_clears_earlier_decisions(draft, coord
 )
 def test_submit_refuses_a_programme_that_is_not_a_draft(status, draft, coordinator):
     advance(draft, status)
-    before = (fields_of(draft), transitions_of(draft), approvals_of(draft))
+    before = (fields_of(draft), transitions_of(draft), register_of(draft), versions_of(draft))
 
     with pytest.raises(ValidationError) as refused:
         programme_submit(programme=draft, actor=coordinator)
 
     assert refused.value.messages == ["Only a draft can be submitted."]
-    assert (fields_of(draft), transitions_of(draft), approvals_of(draft)) == before
+    assert (fields_of(draft), transitions_of(draft), register_of(draft), versions_of(draft)) == (
+        before
+    )
 
 
 # ---------- programme_decide ----------
@@ -387,7 +476,11 @@ def test_decide_only_on_a_submitted_programme(status, draft, uzbekistan, uz_nati
 
     with pytest.raises(ValidationError) as refused:
         programme_decide(
-            programme=draft, country=uzbekistan, decision=Decision.APPROVED, actor=uz_national
+            programme=draft,
+            country=uzbekistan,
+            decision=Kind.APPROVED,
+            actor=uz_national,
+            version=1,
         )
 
     assert refused.value.messages == ["Only a submitted programme can be decided on."]
@@ -399,7 +492,11 @@ def test_decide_refuses_an_unknown_decision(submitted, uzbekistan, uz_national):
 
     with pytest.raises(ValidationError) as refused:
         programme_decide(
-            programme=submitted, country=uzbekistan, decision="postponed", actor=uz_national
+            programme=submitted,
+            country=uzbekistan,
+            decision="postponed",
+            actor=uz_national,
+            version=1,
         )
 
     assert refused.value.message_dict == {
@@ -411,7 +508,7 @@ def test_decide_refuses_an_unknown_decision(submitted, uzbekistan, uz_national):
     )
 
 
-@pytest.mark.parametrize("decision", [Decision.REJECTED, Decision.CHANGES_REQUESTED])
+@pytest.mark.parametrize("decision", [Kind.REJECTED, Kind.CHANGES_REQUESTED])
 @pytest.mark.parametrize("comment", ["", "  \n "], ids=["empty", "blank"])
 def test_decide_wants_a_reason_for_anything_but_approval(
     decision, comment, submitted, kazakhstan, kz_national
@@ -424,10 +521,35 @@ def test_decide_wants_a_reason_for_anything_but_approval(
             country=kazakhstan,
             decision=decision,
             actor=kz_national,
+            version=1,
             comment=comment,
         )
 
     assert refused.value.message_dict == {"comment": [SAY_WHY]}
+    assert (fields_of(submitted), transitions_of(submitted), approvals_of(submitted)) == (
+        *before,
+        [],
+    )
+
+
+@pytest.mark.parametrize("shown", [0, 2], ids=["no such version", "a version not yet made"])
+def test_decide_refuses_a_version_that_is_not_the_current_one(
+    shown, submitted, uzbekistan, uz_national
+):
+    before = (fields_of(submitted), transitions_of(submitted))
+
+    with pytest.raises(StaleDecision) as refused:
+        programme_decide(
+            programme=submitted,
+            country=uzbekistan,
+            decision=Kind.APPROVED,
+            actor=uz_national,
+            version=shown,
+        )
+
+    # No version of that number: nothing to tell of what changed since (a version shown and
+    # since changed is told in tests/programmes/test_register.py).
+    assert refused.value.differences == []
     assert (fields_of(submitted), transitions_of(submitted), approvals_of(submitted)) == (
         *before,
         [],
@@ -440,61 +562,106 @@ def test_a_first_approval_keeps_the_programme_submitted(submitted, uzbekistan, u
     approval = programme_decide(
         programme=submitted,
         country=uzbekistan,
-        decision=Decision.APPROVED,
+        decision=Kind.APPROVED,
         actor=uz_national,
+        version=1,
         comment="Fits the plan for 2026.",
     )
 
     assert stored(submitted).status == Status.SUBMITTED
     assert approvals_of(submitted) == [
-        ("UZ", Decision.APPROVED, uz_national.pk, "Fits the plan for 2026.")
+        ("UZ", Kind.APPROVED, uz_national.pk, "Fits the plan for 2026.")
     ]
-    assert approval.pk == Approval.objects.get(programme=submitted).pk
+    assert register_of(submitted) == [("UZ", Kind.APPROVED, 1, None)]
+    assert approval.pk == Decision.objects.get(programme=submitted).pk
+    assert (approval.on_paper, approval.recorded_by, approval.registry_number) == (False, None, "")
     assert transitions_of(submitted) == before
 
 
-def test_the_last_approval_approves_naming_every_country(
+def test_the_last_approval_approves_naming_the_version_and_every_country(
     submitted, uzbekistan, kazakhstan, uz_national, kz_national
 ):
     programme_decide(
-        programme=submitted, country=uzbekistan, decision=Decision.APPROVED, actor=uz_national
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
     )
     programme_decide(
-        programme=submitted, country=kazakhstan, decision=Decision.APPROVED, actor=kz_national
+        programme=submitted,
+        country=kazakhstan,
+        decision=Kind.APPROVED,
+        actor=kz_national,
+        version=1,
     )
 
     assert (stored(submitted).status, submitted.status) == (Status.APPROVED, Status.APPROVED)
     assert approvals_of(submitted) == [
-        ("KZ", Decision.APPROVED, kz_national.pk, ""),
-        ("UZ", Decision.APPROVED, uz_national.pk, ""),
+        ("KZ", Kind.APPROVED, kz_national.pk, ""),
+        ("UZ", Kind.APPROVED, uz_national.pk, ""),
     ]
     assert transitions_of(submitted)[-1] == (
         Status.SUBMITTED,
         Status.APPROVED,
         kz_national.pk,
-        "Approved by every participating country: Kazakhstan, Uzbekistan.",
+        "Version 1 approved by every participating country: Kazakhstan, Uzbekistan.",
     )
+
+
+def test_an_approval_of_an_older_version_does_not_count(
+    submitted, rows, coordinator, uzbekistan, kazakhstan, uz_national, kz_national
+):
+    programme_decide(
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
+    )
+    programme_update(
+        programme=submitted,
+        actor=coordinator,
+        version=stored(submitted).version,
+        **scope_change("budget raised", rows),
+    )
+
+    programme_decide(
+        programme=submitted,
+        country=kazakhstan,
+        decision=Kind.APPROVED,
+        actor=kz_national,
+        version=2,
+    )
+
+    assert stored(submitted).status == Status.SUBMITTED
+    assert register_of(submitted) == [("UZ", Kind.APPROVED, 1, 2), ("KZ", Kind.APPROVED, 2, None)]
 
 
 def test_a_rejection_rejects_naming_the_country_and_the_reason(
     submitted, uzbekistan, kazakhstan, uz_national, kz_national
 ):
     programme_decide(
-        programme=submitted, country=uzbekistan, decision=Decision.APPROVED, actor=uz_national
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
     )
 
     programme_decide(
         programme=submitted,
         country=kazakhstan,
-        decision=Decision.REJECTED,
+        decision=Kind.REJECTED,
         actor=kz_national,
+        version=1,
         comment="  The budget for 2026 is spent.  ",
     )
 
     assert stored(submitted).status == Status.REJECTED
     assert approvals_of(submitted) == [
-        ("KZ", Decision.REJECTED, kz_national.pk, "The budget for 2026 is spent."),
-        ("UZ", Decision.APPROVED, uz_national.pk, ""),
+        ("KZ", Kind.REJECTED, kz_national.pk, "The budget for 2026 is spent."),
+        ("UZ", Kind.APPROVED, uz_national.pk, ""),
     ]
     assert transitions_of(submitted)[-1] == (
         Status.SUBMITTED,
@@ -507,19 +674,21 @@ def test_a_rejection_rejects_naming_the_country_and_the_reason(
 def test_a_request_for_changes_keeps_the_programme_submitted(submitted, kazakhstan, kz_national):
     before = transitions_of(submitted)
 
-    programme_decide(
+    request = programme_decide(
         programme=submitted,
         country=kazakhstan,
-        decision=Decision.CHANGES_REQUESTED,
+        decision=Kind.CHANGES_REQUESTED,
         actor=kz_national,
+        version=1,
         comment="Add the dates of the fair.",
     )
 
     assert stored(submitted).status == Status.SUBMITTED
     assert approvals_of(submitted) == [
-        ("KZ", Decision.CHANGES_REQUESTED, kz_national.pk, "Add the dates of the fair.")
+        ("KZ", Kind.CHANGES_REQUESTED, kz_national.pk, "Add the dates of the fair.")
     ]
     assert transitions_of(submitted) == before
+    assert open_change_requests(stored(submitted)) == [request]
 
 
 def test_a_country_not_taking_part_cannot_decide(submitted, kyrgyzstan):
@@ -529,8 +698,9 @@ def test_a_country_not_taking_part_cannot_decide(submitted, kyrgyzstan):
         programme_decide(
             programme=submitted,
             country=kyrgyzstan,
-            decision=Decision.APPROVED,
+            decision=Kind.APPROVED,
             actor=UserFactory(username="kg.national"),
+            version=1,
         )
 
     assert refused.value.messages == ["Kyrgyzstan is not a participant of this programme."]
@@ -540,39 +710,109 @@ def test_a_country_not_taking_part_cannot_decide(submitted, kyrgyzstan):
     )
 
 
-def test_deciding_again_replaces_the_country_s_decision(submitted, uzbekistan, uz_national):
+def test_a_coordinator_of_a_partner_does_not_decide_on_its_programme(
+    submitted, uzbekistan, coordinator
+):
+    before = (fields_of(submitted), transitions_of(submitted))
+
+    with pytest.raises(ValidationError) as refused:
+        programme_decide(
+            programme=submitted,
+            country=uzbekistan,
+            decision=Kind.APPROVED,
+            actor=coordinator,
+            version=1,
+        )
+
+    assert refused.value.messages == [
+        "You coordinate an institution taking part in this programme: another national "
+        "coordinator of your country decides on it."
+    ]
+    assert (fields_of(submitted), transitions_of(submitted), approvals_of(submitted)) == (
+        *before,
+        [],
+    )
+
+
+def test_a_second_decision_on_the_same_version_is_refused_and_the_first_stands(
+    submitted, uzbekistan, uz_national
+):
+    """A country decides once on a version: a second decision, by another of its national
+    coordinators, neither replaces the first nor is added beside it."""
     first = programme_decide(
         programme=submitted,
         country=uzbekistan,
-        decision=Decision.CHANGES_REQUESTED,
+        decision=Kind.CHANGES_REQUESTED,
         actor=uz_national,
+        version=1,
         comment="Add the dates of the fair.",
     )
+    second_national = UserFactory(username="uz.deputy")
+    before = (fields_of(submitted), transitions_of(submitted))
+
+    with pytest.raises(ValidationError) as refused:
+        programme_decide(
+            programme=submitted,
+            country=uzbekistan,
+            decision=Kind.APPROVED,
+            actor=second_national,
+            version=1,
+            comment="Dates added.",
+        )
+
+    assert refused.value.messages == ["Uzbekistan has already decided on version 1."]
+    assert list(Decision.objects.filter(programme=submitted).values_list("pk", flat=True)) == [
+        first.pk
+    ]
+    assert approvals_of(submitted) == [
+        ("UZ", Kind.CHANGES_REQUESTED, uz_national.pk, "Add the dates of the fair.")
+    ]
+    assert (fields_of(submitted), transitions_of(submitted)) == before
+
+
+def test_a_decision_on_a_newer_version_adds_a_row_beside_the_superseded_one(
+    submitted, coordinator, uzbekistan, uz_national
+):
+    programme_decide(
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.CHANGES_REQUESTED,
+        actor=uz_national,
+        version=1,
+        comment="Add the dates of the fair.",
+    )
+    programme_resubmit(programme=submitted, actor=coordinator, comment="Dates of the fair added.")
     second_national = UserFactory(username="uz.deputy")
 
     second = programme_decide(
         programme=submitted,
         country=uzbekistan,
-        decision=Decision.APPROVED,
+        decision=Kind.APPROVED,
         actor=second_national,
+        version=2,
         comment="Dates added.",
     )
 
-    assert second.pk == first.pk
-    assert approvals_of(submitted) == [
-        ("UZ", Decision.APPROVED, second_national.pk, "Dates added.")
+    assert register_of(submitted) == [
+        ("UZ", Kind.CHANGES_REQUESTED, 1, 2),
+        ("UZ", Kind.APPROVED, 2, None),
     ]
+    assert approvals_of(submitted) == [
+        ("UZ", Kind.CHANGES_REQUESTED, uz_national.pk, "Add the dates of the fair."),
+        ("UZ", Kind.APPROVED, second_national.pk, "Dates added."),
+    ]
+    assert second.pk == Decision.objects.filter(programme=submitted).latest("pk").pk
     assert stored(submitted).status == Status.SUBMITTED
 
 
 @pytest.mark.parametrize(
     ("last_decision", "comment", "status"),
     [
-        (Decision.APPROVED, "", Status.APPROVED),
-        (Decision.REJECTED, "Out of budget.", Status.REJECTED),
+        (Kind.APPROVED, "", Status.APPROVED),
+        (Kind.REJECTED, "Out of budget.", Status.REJECTED),
     ],
 )
-def test_a_decision_taken_on_paper_dates_the_approval_and_the_transition(
+def test_a_decision_taken_earlier_dates_the_approval_and_the_transition(
     last_decision, comment, status, submitted, uzbekistan, kazakhstan, uz_national, kz_national
 ):
     uz_day = datetime.datetime(2022, 12, 20, 9, 30, tzinfo=datetime.UTC)
@@ -581,8 +821,9 @@ def test_a_decision_taken_on_paper_dates_the_approval_and_the_transition(
     programme_decide(
         programme=submitted,
         country=uzbekistan,
-        decision=Decision.APPROVED,
+        decision=Kind.APPROVED,
         actor=uz_national,
+        version=1,
         at=uz_day,
     )
     programme_decide(
@@ -590,37 +831,43 @@ def test_a_decision_taken_on_paper_dates_the_approval_and_the_transition(
         country=kazakhstan,
         decision=last_decision,
         actor=kz_national,
+        version=1,
         comment=comment,
         at=kz_day,
     )
 
     assert list(
-        submitted.approvals.order_by("country__code").values_list("country__code", "decided_at")
+        submitted.decisions.order_by("country__code").values_list("country__code", "decided_at")
     ) == [("KZ", kz_day), ("UZ", uz_day)]
     last = submitted.transitions.order_by("pk").last()
     assert (last.to_status, last.at) == (status, kz_day)
 
 
 def test_every_decision_raises_the_version(
-    submitted, uzbekistan, kazakhstan, uz_national, kz_national
+    submitted, coordinator, uzbekistan, kazakhstan, uz_national, kz_national
 ):
-    assert stored(submitted).version == 2
+    assert stored(submitted).version == 3
     versions = []
-    for country, decision, actor, comment in [
-        (uzbekistan, Decision.CHANGES_REQUESTED, uz_national, "Add the dates."),
-        (uzbekistan, Decision.APPROVED, uz_national, ""),
-        (kazakhstan, Decision.APPROVED, kz_national, ""),
-    ]:
+
+    def decide(country, decision, actor, comment=""):
         programme_decide(
             programme=submitted,
             country=country,
             decision=decision,
             actor=actor,
+            version=stored(submitted).current_version.number,
             comment=comment,
         )
         versions.append((stored(submitted).version, submitted.version))
 
-    assert versions == [(3, 3), (4, 4), (5, 5)]
+    decide(uzbekistan, Kind.CHANGES_REQUESTED, uz_national, "Add the dates.")
+    decide(kazakhstan, Kind.APPROVED, kz_national)
+    programme_resubmit(programme=submitted, actor=coordinator, comment="Dates added.")
+    decide(uzbekistan, Kind.APPROVED, uz_national)
+    decide(kazakhstan, Kind.APPROVED, kz_national)
+
+    assert versions == [(4, 4), (5, 5), (7, 7), (8, 8)]
+    assert stored(submitted).status == Status.APPROVED
 
 
 # ---------- programme_update ----------
@@ -658,7 +905,7 @@ def test_an_update_of_a_field_no_one_may_change_is_a_programming_error(field, dr
 
 def test_a_new_title_keeps_an_approved_programme_approved(approved, coordinator):
     fields = fields_of(approved)
-    before = (transitions_of(approved), approvals_of(approved))
+    before = (transitions_of(approved), approvals_of(approved), register_of(approved))
 
     saved = programme_update(
         programme=approved,
@@ -677,7 +924,8 @@ def test_a_new_title_keeps_an_approved_programme_approved(approved, coordinator)
         "status": Status.APPROVED,
         "version": fields["version"] + 1,
     }
-    assert (transitions_of(approved), approvals_of(approved)) == before
+    assert (transitions_of(approved), approvals_of(approved), register_of(approved)) == before
+    assert current_number(approved) == 1
 
 
 @pytest.mark.parametrize("change", SCOPE_CHANGES)
@@ -695,7 +943,15 @@ def test_a_change_of_scope_returns_an_approved_programme_for_decision(
         Status.SUBMITTED,
         Status.SUBMITTED,
     )
-    assert approvals_of(approved) == []
+    # The approvals stay in the register, superseded by the new version.
+    assert register_of(approved) == [
+        ("UZ", Kind.APPROVED, 1, 2),
+        ("KZ", Kind.APPROVED, 1, 2),
+    ]
+    assert (current_number(approved), versions_of(approved)[-1]) == (
+        2,
+        (2, Reason.CHANGED, SCOPE_CHANGES[change], coordinator.pk),
+    )
     assert transitions_of(approved)[-1] == (
         Status.APPROVED,
         Status.SUBMITTED,
@@ -706,11 +962,15 @@ def test_a_change_of_scope_returns_an_approved_programme_for_decision(
 
 
 @pytest.mark.parametrize("change", SCOPE_CHANGES)
-def test_a_change_of_scope_clears_a_decision_already_taken(
+def test_a_change_of_scope_supersedes_a_decision_already_taken(
     change, submitted, rows, coordinator, uzbekistan, uz_national
 ):
     programme_decide(
-        programme=submitted, country=uzbekistan, decision=Decision.APPROVED, actor=uz_national
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
     )
     changes = scope_change(change, rows)
     before = transitions_of(submitted)
@@ -721,99 +981,250 @@ def test_a_change_of_scope_clears_a_decision_already_taken(
 
     assert saved.returned_for_decision is True
     assert stored(submitted).status == Status.SUBMITTED
-    assert approvals_of(submitted) == []
-    assert transitions_of(submitted) == [
-        *before,
-        (Status.SUBMITTED, Status.SUBMITTED, coordinator.pk, RETURNED),
-    ]
+    assert register_of(submitted) == [("UZ", Kind.APPROVED, 1, 2)]
+    assert approvals_of(submitted) == [("UZ", Kind.APPROVED, uz_national.pk, "")]
+    assert (current_number(submitted), versions_of(submitted)[-1]) == (
+        2,
+        (2, Reason.CHANGED, SCOPE_CHANGES[change], coordinator.pk),
+    )
+    # The programme stays submitted: its new version is the record of the change.
+    assert transitions_of(submitted) == before
     assert_saved(submitted, changes)
 
 
 @pytest.mark.parametrize("change", SCOPE_CHANGES)
-def test_a_change_of_scope_before_any_decision_is_only_saved(change, submitted, rows, coordinator):
+def test_a_change_of_scope_before_any_decision_is_a_new_version(
+    change, submitted, rows, coordinator
+):
     changes = scope_change(change, rows)
     version = stored(submitted).version
     before = transitions_of(submitted)
 
     saved = programme_update(programme=submitted, actor=coordinator, version=version, **changes)
 
-    assert saved.returned_for_decision is False
-    assert (stored(submitted).status, stored(submitted).version) == (
-        Status.SUBMITTED,
-        version + 1,
+    assert saved.returned_for_decision is True
+    assert stored(submitted).status == Status.SUBMITTED
+    assert stored(submitted).version == saved.programme.version > version
+    assert [number for number, *_ in versions_of(submitted)] == [1, 2]
+    assert (current_number(submitted), versions_of(submitted)[-1]) == (
+        2,
+        (2, Reason.CHANGED, SCOPE_CHANGES[change], coordinator.pk),
     )
+    assert register_of(submitted) == []
     assert transitions_of(submitted) == before
     assert_saved(submitted, changes)
 
 
 def test_a_change_beside_the_scope_keeps_the_decisions_taken(
-    submitted, rows, coordinator, uzbekistan, uz_national
+    submitted, coordinator, uzbekistan, uz_national
 ):
     programme_decide(
-        programme=submitted, country=uzbekistan, decision=Decision.APPROVED, actor=uz_national
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
     )
     changes = {
         "title": "Abay and his time",
-        "partners": [
-            rows.lead,
-            dataclasses.replace(rows.partner, contribution="Manuscripts and letters"),
-            rows.gallery,
-        ],
+        "summary": "Manuscripts, letters and paintings.",
+        "kind": Programme.Kind.FESTIVAL,
     }
-    before = transitions_of(submitted)
+    before = (transitions_of(submitted), versions_of(submitted))
 
     saved = programme_update(
         programme=submitted, actor=coordinator, version=stored(submitted).version, **changes
     )
 
     assert saved.returned_for_decision is False
-    assert approvals_of(submitted) == [("UZ", Decision.APPROVED, uz_national.pk, "")]
-    assert transitions_of(submitted) == before
-    assert_saved(submitted, changes)
+    assert approvals_of(submitted) == [("UZ", Kind.APPROVED, uz_national.pk, "")]
+    assert register_of(submitted) == [("UZ", Kind.APPROVED, 1, None)]
+    assert (transitions_of(submitted), versions_of(submitted)) == before
+    assert current_number(submitted) == 1
+    assert stored(submitted).kind == Programme.Kind.FESTIVAL
+    assert_saved(submitted, {"title": changes["title"], "summary": changes["summary"]})
 
 
 @pytest.mark.parametrize(
     "change",
-    ["title", "summary", "contribution", *SCOPE_CHANGES],
+    ["title", "summary", *SCOPE_CHANGES],
 )
-def test_any_change_answers_a_request_for_changes(
+def test_an_edit_alone_does_not_answer_a_request_for_changes(
     change, submitted, rows, coordinator, uzbekistan, kazakhstan, uz_national, kz_national
 ):
-    programme_decide(
-        programme=submitted, country=uzbekistan, decision=Decision.APPROVED, actor=uz_national
-    )
+    """Editing the programme, whatever it changes, leaves the request waiting for its
+    coordinators to resubmit; a change of the approved content supersedes the decisions on
+    the way."""
     programme_decide(
         programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
+    )
+    request = programme_decide(
+        programme=submitted,
         country=kazakhstan,
-        decision=Decision.CHANGES_REQUESTED,
+        decision=Kind.CHANGES_REQUESTED,
         actor=kz_national,
+        version=1,
         comment="Add the dates of the fair.",
     )
     changes = {
         "title": {"title": "Abay and his time"},
         "summary": {"summary": "With the dates of the fair."},
-        "contribution": {
-            "partners": [
-                rows.lead,
-                dataclasses.replace(rows.partner, contribution="Manuscripts and letters"),
-                rows.gallery,
-            ]
-        },
     }.get(change) or scope_change(change, rows)
+    in_content = change in SCOPE_CHANGES
     before = transitions_of(submitted)
 
     saved = programme_update(
         programme=submitted, actor=coordinator, version=stored(submitted).version, **changes
     )
 
-    assert saved.returned_for_decision is True
+    superseded_by = 2 if in_content else None
+    assert saved.returned_for_decision is in_content
     assert stored(submitted).status == Status.SUBMITTED
-    assert approvals_of(submitted) == []
+    assert open_change_requests(stored(submitted)) == [request]
+    assert register_of(submitted) == [
+        ("UZ", Kind.APPROVED, 1, superseded_by),
+        ("KZ", Kind.CHANGES_REQUESTED, 1, superseded_by),
+    ]
+    assert current_number(submitted) == (2 if in_content else 1)
+    assert transitions_of(submitted) == before
+    assert_saved(submitted, changes)
+
+
+# ---------- programme_resubmit ----------
+
+
+def test_resubmitting_answers_a_request_for_changes_with_a_new_version(
+    submitted, rows, coordinator, uzbekistan, kazakhstan, uz_national, kz_national
+):
+    programme_decide(
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
+    )
+    programme_decide(
+        programme=submitted,
+        country=kazakhstan,
+        decision=Kind.CHANGES_REQUESTED,
+        actor=kz_national,
+        version=1,
+        comment="Add the dates of the fair.",
+    )
+    before = transitions_of(submitted)
+
+    transition = programme_resubmit(
+        programme=submitted, actor=coordinator, comment="  The fair is on 12–14 May.  "
+    )
+
+    assert stored(submitted).status == Status.SUBMITTED
+    assert open_change_requests(stored(submitted)) == []
+    assert register_of(submitted) == [
+        ("UZ", Kind.APPROVED, 1, 2),
+        ("KZ", Kind.CHANGES_REQUESTED, 1, 2),
+    ]
+    assert (current_number(submitted), versions_of(submitted)[-1]) == (
+        2,
+        (2, Reason.RESUBMITTED, "The fair is on 12–14 May.", coordinator.pk),
+    )
     assert transitions_of(submitted) == [
         *before,
-        (Status.SUBMITTED, Status.SUBMITTED, coordinator.pk, RETURNED),
+        (
+            Status.SUBMITTED,
+            Status.SUBMITTED,
+            coordinator.pk,
+            "Resubmitted: The fair is on 12–14 May.",
+        ),
     ]
-    assert_saved(submitted, changes)
+    assert transition.pk == submitted.transitions.order_by("pk").last().pk
+
+
+def test_resubmitting_needs_a_request_for_changes(submitted, coordinator, uzbekistan, uz_national):
+    programme_decide(
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
+    )
+    before = (fields_of(submitted), transitions_of(submitted), versions_of(submitted))
+
+    with pytest.raises(ValidationError) as refused:
+        programme_resubmit(programme=submitted, actor=coordinator, comment="Nothing asked.")
+
+    assert refused.value.messages == ["No request for changes waits for an answer."]
+    assert (fields_of(submitted), transitions_of(submitted), versions_of(submitted)) == before
+    assert register_of(submitted) == [("UZ", Kind.APPROVED, 1, None)]
+
+
+@pytest.mark.parametrize("comment", ["", "   "], ids=["empty", "blank"])
+def test_resubmitting_says_what_was_changed(
+    comment, submitted, coordinator, kazakhstan, kz_national
+):
+    programme_decide(
+        programme=submitted,
+        country=kazakhstan,
+        decision=Kind.CHANGES_REQUESTED,
+        actor=kz_national,
+        version=1,
+        comment="Add the dates of the fair.",
+    )
+    before = (fields_of(submitted), transitions_of(submitted), versions_of(submitted))
+
+    with pytest.raises(ValidationError) as refused:
+        programme_resubmit(programme=submitted, actor=coordinator, comment=comment)
+
+    assert refused.value.message_dict == {
+        "comment": ["Say what was changed, for the national coordinators."]
+    }
+    assert (fields_of(submitted), transitions_of(submitted), versions_of(submitted)) == before
+
+
+def test_a_request_for_changes_on_paper_dated_the_day_of_the_submission_can_be_answered(
+    submitted, coordinator, uzbekistan
+):
+    """Submitted at 18:00 in Tashkent yesterday; the ministry's letter asking for changes is
+    dated yesterday, so the decision is dated noon of yesterday, before the submission. The
+    request is still the one the coordinators answer by resubmitting."""
+    yesterday = timezone.localdate(timezone=TASHKENT) - datetime.timedelta(days=1)
+    ProgrammeVersion.objects.filter(pk=stored(submitted).current_version.pk).update(
+        created_at=datetime.datetime.combine(yesterday, datetime.time(18), tzinfo=TASHKENT)
+    )
+    request = programme_decide(
+        programme=stored(submitted),
+        country=uzbekistan,
+        decision=Kind.CHANGES_REQUESTED,
+        actor=UserFactory(is_superuser=True, is_staff=True),
+        version=1,
+        comment="Add the dates of the fair.",
+        paper=PaperLetter(registry_number="01/2-455", letter_date=yesterday),
+    )
+
+    assert request.decided_at == datetime.datetime.combine(
+        yesterday, datetime.time(12), tzinfo=TASHKENT
+    )
+    assert open_change_requests(stored(submitted)) == [request]
+    programme_resubmit(programme=submitted, actor=coordinator, comment="Dates added.")
+    assert register_of(submitted) == [("UZ", Kind.CHANGES_REQUESTED, 1, 2)]
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.APPROVED, Status.REJECTED])
+def test_resubmitting_is_for_a_submitted_programme_only(status, draft, coordinator):
+    advance(draft, status)
+    before = (fields_of(draft), transitions_of(draft), versions_of(draft))
+
+    with pytest.raises(ValidationError) as refused:
+        programme_resubmit(programme=draft, actor=coordinator, comment="Changed.")
+
+    assert refused.value.messages == ["Only a submitted programme is resubmitted."]
+    assert (fields_of(draft), transitions_of(draft), versions_of(draft)) == before
+
+
+# ---------- programme_update: active and closed programmes, partners ----------
 
 
 @pytest.mark.parametrize("change", SCOPE_CHANGES)
@@ -1011,23 +1422,38 @@ def test_a_draft_may_drop_to_one_country_while_it_is_worked_on(draft, rows, coor
 # ---------- withdraw, reopen, activate, complete, cancel ----------
 
 
-def test_withdraw_takes_a_submitted_programme_back_to_draft_clearing_decisions(
+def test_withdraw_takes_a_submitted_programme_back_to_draft_keeping_its_decisions(
     submitted, coordinator, uzbekistan, uz_national
 ):
+    """The decisions stay in the register through the withdrawal; submitted again, the
+    programme is a new version that supersedes them."""
     programme_decide(
-        programme=submitted, country=uzbekistan, decision=Decision.APPROVED, actor=uz_national
+        programme=submitted,
+        country=uzbekistan,
+        decision=Kind.APPROVED,
+        actor=uz_national,
+        version=1,
     )
     version = stored(submitted).version
 
     programme_withdraw(programme=submitted, actor=coordinator, comment="A partner changes.")
 
     assert (stored(submitted).status, stored(submitted).version) == (Status.DRAFT, version + 1)
-    assert approvals_of(submitted) == []
+    assert approvals_of(submitted) == [("UZ", Kind.APPROVED, uz_national.pk, "")]
+    assert register_of(submitted) == [("UZ", Kind.APPROVED, 1, None)]
     assert transitions_of(submitted)[-1] == (
         Status.SUBMITTED,
         Status.DRAFT,
         coordinator.pk,
         "A partner changes.",
+    )
+
+    programme_submit(programme=submitted, actor=coordinator, comment="The partner stays.")
+
+    assert register_of(submitted) == [("UZ", Kind.APPROVED, 1, 2)]
+    assert (current_number(submitted), versions_of(submitted)[-1]) == (
+        2,
+        (2, Reason.SUBMITTED, "The partner stays.", coordinator.pk),
     )
 
 
@@ -1046,22 +1472,25 @@ def test_withdraw_takes_back_only_a_submitted_programme(status, draft, coordinat
     assert (fields_of(draft), transitions_of(draft), approvals_of(draft)) == before
 
 
-def test_reopen_takes_a_rejected_programme_back_to_draft_clearing_decisions(draft, coordinator):
+def test_reopen_takes_a_rejected_programme_back_to_draft_keeping_its_decisions(draft, coordinator):
     advance(draft, Status.REJECTED)
-    assert [(code, decision) for code, decision, *_ in approvals_of(draft)] == [
-        ("KZ", Decision.REJECTED)
-    ]
+    assert register_of(draft) == [("KZ", Kind.REJECTED, 1, None)]
 
     programme_reopen(programme=draft, actor=coordinator, comment="Budget halved.")
 
     assert stored(draft).status == Status.DRAFT
-    assert approvals_of(draft) == []
+    assert register_of(draft) == [("KZ", Kind.REJECTED, 1, None)]
     assert transitions_of(draft)[-1] == (
         Status.REJECTED,
         Status.DRAFT,
         coordinator.pk,
         "Budget halved.",
     )
+
+    programme_submit(programme=draft, actor=coordinator, comment="Half the budget.")
+
+    assert (stored(draft).status, current_number(draft)) == (Status.SUBMITTED, 2)
+    assert register_of(draft) == [("KZ", Kind.REJECTED, 1, 2)]
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from institutions.models import Country, Institution
-from programmes.models import Partnership, Programme, ProgrammeTransition
-from programmes.services import PartnerRow, programme_update
+from programmes.models import Decision, Partnership, Programme, ProgrammeTransition
+from programmes.services import PartnerRow, programme_decide, programme_update
 from tests.factories import (
     CountryFactory,
     InstitutionFactory,
@@ -544,7 +544,8 @@ STEPS = {
     "withdraw": (
         Status.SUBMITTED,
         Status.DRAFT,
-        "Withdrawn: the programme is a draft again and its decisions were cleared.",
+        "Withdrawn: the programme is a draft again. Submitted again, it is a new version for "
+        "the countries to decide on.",
     ),
     "reopen": (
         Status.REJECTED,
@@ -577,6 +578,96 @@ def test_each_step_moves_the_programme_records_why_and_says_so(client, world, st
     assert list(
         programme.transitions.values_list("from_status", "to_status", "actor", "comment")
     ) == [(from_status, to_status, world.uz_coordinator.pk, "Agreed at the partners' meeting.")]
+
+
+def changes_requested_by_kazakhstan(world) -> Programme:
+    """A submitted programme on which Kazakhstan asked for changes."""
+    programme = joint_programme(uz=world.uwed, kz=world.kaznu, status=Status.SUBMITTED)
+    programme_decide(
+        programme=programme,
+        country=world.kz,
+        decision=Decision.Kind.CHANGES_REQUESTED,
+        actor=NationalCoordinatorFactory(country=world.kz).user,
+        version=programme.current_version.number,
+        comment="Add the dates of the fair.",
+    )
+    return programme
+
+
+def test_resubmitting_answers_a_request_for_changes_with_a_new_version(client, world):
+    programme = changes_requested_by_kazakhstan(world)
+    signed_in(client, world.uz_coordinator)
+
+    def offered() -> tuple[list[str], list[str]]:
+        context = client.get(detail_url(programme)).context
+        return (
+            [step.name for step in context["steps"]],
+            [step.name for step, _form in context["form_steps"]],
+        )
+
+    before = offered()
+
+    response = client.post(
+        step_url("resubmit", programme), {"comment": "The fair is on 12–14 May."}
+    )
+
+    programme.refresh_from_db()
+    # Resubmitting asks what was changed, in a form of its own.
+    assert before == (["withdraw"], ["resubmit", "cancel"])
+    assert response["Location"] == detail_url(programme)
+    assert messages_of(response) == [
+        "Resubmitted: the national coordinators decide on the new version, and were told."
+    ]
+    assert (programme.status, programme.current_version.number) == (Status.SUBMITTED, 2)
+    assert list(
+        programme.transitions.values_list("from_status", "to_status", "actor", "comment")
+    ) == [
+        (
+            Status.SUBMITTED,
+            Status.SUBMITTED,
+            world.uz_coordinator.pk,
+            "Resubmitted: The fair is on 12–14 May.",
+        )
+    ]
+    # Answered: the step is no longer offered.
+    assert offered() == (["withdraw"], ["cancel"])
+
+
+def test_resubmitting_without_saying_what_changed_is_refused_with_the_reason(client, world):
+    programme = changes_requested_by_kazakhstan(world)
+
+    response = signed_in(client, world.uz_coordinator).post(
+        step_url("resubmit", programme), {"comment": "   "}
+    )
+
+    programme.refresh_from_db()
+    assert messages_of(response) == ["Say what was changed, for the national coordinators."]
+    assert (programme.current_version.number, programme.transitions.count()) == (1, 0)
+
+
+@pytest.mark.parametrize("who", ["uz_national", "viewer"])
+def test_resubmitting_is_for_the_programmes_coordinators(client, world, who):
+    programme = changes_requested_by_kazakhstan(world)
+
+    response = signed_in(client, getattr(world, who)).post(
+        step_url("resubmit", programme), {"comment": "Dates added."}
+    )
+
+    programme.refresh_from_db()
+    assert response.status_code == 403
+    assert (programme.current_version.number, programme.transitions.count()) == (1, 0)
+
+
+def test_resubmitting_without_a_request_for_changes_is_refused_with_403(client, world):
+    programme = joint_programme(uz=world.uwed, kz=world.kaznu, status=Status.SUBMITTED)
+
+    response = signed_in(client, world.uz_coordinator).post(
+        step_url("resubmit", programme), {"comment": "Dates added."}
+    )
+
+    programme.refresh_from_db()
+    assert response.status_code == 403
+    assert (programme.current_version.number, programme.transitions.count()) == (1, 0)
 
 
 @pytest.mark.parametrize("step", STEPS)
@@ -672,7 +763,7 @@ def test_the_programme_page_offers_the_steps_the_reader_may_take(client, world, 
         response = signed_in(client, user).get(detail_url(programme))
         return (
             [step.name for step in response.context["steps"]],
-            response.context["cancel_step"] is not None,
+            [step.name for step, _form in response.context["form_steps"]],
             response.context["can_edit"],
         )
 
@@ -684,12 +775,12 @@ def test_the_programme_page_offers_the_steps_the_reader_may_take(client, world, 
         "partner, approved": offered(world.kz_coordinator, approved),
         "viewer, approved": offered(world.viewer, approved),
     } == {
-        "lead, draft": (["submit"], False, True),
-        "partner, draft": (["submit"], False, True),
-        "national, draft": ([], False, False),
-        "lead, approved": (["activate"], True, True),
-        "partner, approved": ([], False, True),
-        "viewer, approved": ([], False, False),
+        "lead, draft": (["submit"], [], True),
+        "partner, draft": (["submit"], [], True),
+        "national, draft": ([], [], False),
+        "lead, approved": (["activate"], ["cancel"], True),
+        "partner, approved": ([], [], True),
+        "viewer, approved": ([], [], False),
     }
 
 
@@ -746,3 +837,70 @@ def test_the_programme_page_shows_who_changed_what(client, world, draft):
     ]
     assert latest.user == world.uz_coordinator
     assert "Abay: heritage of two peoples" in response.content.decode()
+
+
+# ---------- who changes the partners ----------
+
+
+def test_a_partner_cannot_take_the_lead(client, world, draft):
+    """KazNU is only a partner: its coordinator posts the edit form with KazNU as lead and the
+    lead removed. Nothing changes, and the lead's coordinator still has their draft."""
+    before = partner_rows(draft)
+    data = edit_data(draft, partners=[partner(world.kaznu, Role.LEAD)])
+
+    response = signed_in(client, world.kz_coordinator).post(
+        reverse("programmes:edit", args=[draft.pk]), data
+    )
+
+    assert response.status_code == 200
+    assert partner_rows(draft) == before
+    assert signed_in(client, world.uz_coordinator).get(detail_url(draft)).status_code == 200
+
+
+def test_a_partner_changes_its_own_contribution_and_funding_only(client, world, draft):
+    rows = [
+        partner(world.uwed, Role.LEAD),
+        partner(
+            world.kaznu,
+            contribution="Poets of the steppe",
+            funding_amount="2500.00",
+            funding_currency="USD",
+        ),
+    ]
+    own = signed_in(client, world.kz_coordinator).post(
+        reverse("programmes:edit", args=[draft.pk]), edit_data(draft, partners=rows)
+    )
+    theirs = client.post(
+        reverse("programmes:edit", args=[draft.pk]),
+        edit_data(draft, partners=[partner(world.uwed, Role.LEAD, contribution="Halls"), rows[1]]),
+    )
+
+    assert (own.status_code, theirs.status_code) == (302, 200)
+    assert theirs.context["form"].non_field_errors() == [
+        "Only the lead institution's coordinators change who takes part and who leads; you may "
+        "change your own institution's contribution and funding."
+    ]
+    assert partner_rows(draft) == {
+        ("University of World Economy and Diplomacy", Role.LEAD, "", None, ""),
+        (
+            "Al-Farabi Kazakh National University",
+            Role.PARTNER,
+            "Poets of the steppe",
+            Decimal("2500.00"),
+            "USD",
+        ),
+    }
+
+
+def test_the_leads_coordinator_hands_the_lead_over(client, world, draft):
+    data = edit_data(draft, partners=[partner(world.uwed), partner(world.kaznu, Role.LEAD)])
+
+    response = signed_in(client, world.uz_coordinator).post(
+        reverse("programmes:edit", args=[draft.pk]), data
+    )
+
+    assert response.status_code == 302
+    assert {(name, role) for name, role, *_rest in partner_rows(draft)} == {
+        ("University of World Economy and Diplomacy", Role.PARTNER),
+        ("Al-Farabi Kazakh National University", Role.LEAD),
+    }

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         return _(
             "Load the demo data: the real institutions, agreements, programmes and events of "
             "Uzbek-Kazakh cultural cooperation, and the demo accounts admin, uz.national, "
-            "kz.national, uz.coordinator, kz.coordinator and viewer (password: dostlik-demo; "
+            "uz.deputy, kz.national, uz.coordinator, kz.coordinator and viewer (password: "
+            "dostlik-demo; "
             "development only). Records already there are skipped, so running it again "
             "changes nothing."
         )
