@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "public",
     "reports",
     "reminders",
+    "amendments",
     "desk",
     "demo",
 ]

@@ -41,5 +41,6 @@ urlpatterns = [
     ),
     # Figures per year and country, the balance between countries, and their downloads.
     path("reports/", include("reports.urls")),
+    path("amendments/", include("amendments.urls")),
     path("admin/", admin.site.urls),
 ]

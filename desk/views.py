@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from desk.waiting import waiting_for
 from events.selectors import (
     event_attendance_in_year,
     event_count_between,
@@ -22,7 +23,6 @@ from programmes.selectors import (
     programme_count_under_way,
     programme_list_for_institution,
     programme_list_worked_on,
-    work_waiting,
 )
 
 UPCOMING_EVENTS_SHOWN = 10
@@ -50,7 +50,7 @@ def home(request):
         "events_ahead_days": EVENTS_AHEAD_DAYS,
         "agreements_in_force": agreement_count_in_force(),
         "attendance": event_attendance_in_year(user=user, year=today.year),
-        "waiting": work_waiting(user=user),
+        "waiting": waiting_for(request),
         "year": today.year,
     }
     return render(request, "home.html", context)

@@ -348,6 +348,13 @@ class EventAdmin(
             return self.may_add(user)
         return can_change_event.test(user, obj)
 
+    def may_delete(self, user, obj=None) -> bool:
+        # What the countries approved loses an event only by an amendment: an event of an
+        # approved or active programme is cancelled there, not deleted here.
+        return user.is_superuser and (
+            obj is None or obj.programme.status not in Programme.Status.under_way_states
+        )
+
     def save_model(self, request, obj, form, change):
         # Through the services: a change a calendar shows raises SEQUENCE, and a new event takes
         # its place and time zone from the venue or host when they are left empty.

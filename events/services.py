@@ -12,7 +12,7 @@ from events.models import Event, Venue
 from events.tallies import TALLIED_FIELDS, retally, tally_buckets
 from institutions.models import Country, Institution
 from programmes.models import Programme
-from programmes.services import programme_content_changed
+from programmes.services import programme_content_changed, require_content_open
 from programmes.versions import EVENT_FIELDS, event_part
 
 # Changing only these leaves what a calendar shows as it was, so SEQUENCE stays.
@@ -83,6 +83,7 @@ def event_create(
     is part of its programme's approved content (``programmes.versions``): a submitted programme
     goes before the national coordinators again."""
     _require_partner_host(programme=programme, host_institution=host_institution)
+    require_content_open(programme)
     place = venue or host_institution
     country = country or place.country
     event = Event(
@@ -128,7 +129,8 @@ def event_update(
     ``version``, when given, is the version the editor started from: if the event changed
     since, nothing is saved (``StaleVersion``). A change to the event's part of the approved
     content (its dates, venue, host, whether it goes ahead, its programme) puts a submitted
-    programme before the national coordinators again."""
+    programme before the national coordinators again, and is refused for an approved or active
+    one but as part of an amendment every country approved."""
     unknown = changes.keys() - EVENT_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"event_update cannot change {sorted(unknown)}")
@@ -144,6 +146,9 @@ def event_update(
             setattr(stored, name, changes[name])
         programmes.add(stored.programme)
         content_changed = "programme" in changed or _event_part(stored) != part_before
+        if content_changed:
+            for programme in programmes:
+                require_content_open(programme)
         if {"programme", "host_institution"} & changed:
             _require_partner_host(
                 programme=stored.programme, host_institution=stored.host_institution
@@ -168,6 +173,7 @@ def event_update(
 def event_delete(*, event: Event, actor: User | None) -> None:
     """Delete ``event``; its history keeps who deleted it and what it was. The event leaves its
     programme's approved content, as in ``event_update``."""
+    require_content_open(event.programme)
     event._history_user = actor
     event.delete()
     retally(tally_buckets(event))

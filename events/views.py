@@ -26,6 +26,7 @@ from events.forms import EventForm, WarningsAcknowledgementForm
 from events.models import Event
 from events.permissions import can_add_event, can_change_event
 from events.warnings import EventWarning
+from programmes.forms import AmendmentNoteForm
 from programmes.models import Programme
 from programmes.selectors import programme_get
 
@@ -76,7 +77,7 @@ def _programme_from_query(request) -> Programme:
         raise Http404 from exc
 
 
-def _weigh_warnings(
+def weigh_warnings(
     request, form: EventForm
 ) -> tuple[list[EventWarning], WarningsAcknowledgementForm | None]:
     """The warnings of the event typed in the valid ``form`` and, unless the person already
@@ -121,6 +122,12 @@ def _tell_of_a_new_version(request, event: Event, decided_on: int | None) -> Non
         )
 
 
+def _note_form(programme: Programme) -> AmendmentNoteForm | None:
+    """For an event of an approved or active programme, the question why it changes: the form
+    then posts to the amendments app (``programmes.views.render_programme_form`` says how)."""
+    return AmendmentNoteForm() if programme.status in Programme.Status.under_way_states else None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def event_add(request):
     programme = _programme_from_query(request)
@@ -130,7 +137,7 @@ def event_add(request):
     form = EventForm(data, user=request.user, programme=programme)
     acknowledgement = None
     if form.is_bound and form.is_valid():
-        warnings, acknowledgement = _weigh_warnings(request, form)
+        warnings, acknowledgement = weigh_warnings(request, form)
         if acknowledgement is None:
             decided_on = programme.current_version_id
             try:
@@ -146,7 +153,12 @@ def event_add(request):
     return render(
         request,
         "events/event_form.html",
-        {"form": form, "programme": programme, "acknowledgement": acknowledgement},
+        {
+            "form": form,
+            "programme": programme,
+            "acknowledgement": acknowledgement,
+            "note_form": _note_form(programme),
+        },
     )
 
 
@@ -168,7 +180,7 @@ def event_edit(request, pk: int):
             form.add_error(None, StaleVersion())
             status = 409
         else:
-            warnings, acknowledgement = _weigh_warnings(request, form)
+            warnings, acknowledgement = weigh_warnings(request, form)
         if acknowledgement is None and not form.errors:
             try:
                 services.event_update(
@@ -197,6 +209,7 @@ def event_edit(request, pk: int):
             "programme": event.programme,
             "event": event,
             "acknowledgement": acknowledgement,
+            "note_form": _note_form(event.programme),
         },
         status=status,
     )

@@ -338,6 +338,30 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
+class AmendmentNoteForm(forms.Form):
+    """Why an approved or active programme should change: asked with its edit form and with its
+    events', and needed only when the change touches what the countries approved, which then
+    goes to them as an amendment."""
+
+    note = forms.CharField(
+        label=_("Why this change (for an amendment)"),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "A change of partners, dates, budget, or of an event's dates, place, host or whether "
+            "it goes ahead is proposed to the countries as an amendment: the programme stays as "
+            "approved until every country approves it. Other changes are saved at once."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
 class PaperDecisionForm(DecisionForm):
     """A country's decision as its ministry's letter says it, recorded in the admin by an
     administrator or the country's national coordinator: the site's decision, with the letter's

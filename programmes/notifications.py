@@ -29,7 +29,7 @@ def send_programme_mail(*, subject: str, body: str, recipients: list[str]) -> in
         raise
 
 
-def _queue_after_commit(*, subject: str, body: str, recipients: set[str]) -> None:
+def queue_mail(*, subject: str, body: str, recipients: set[str]) -> None:
     if not recipients:
         return
 
@@ -42,11 +42,11 @@ def _queue_after_commit(*, subject: str, body: str, recipients: set[str]) -> Non
     transaction.on_commit(queue)
 
 
-def _programme_url(programme: Programme) -> str:
+def programme_url(programme: Programme) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("programmes:detail", args=[programme.pk])
 
 
-def _addresses(users_queryset) -> set[str]:
+def addresses_of(users_queryset) -> set[str]:
     return {
         email
         for email in users_queryset.filter(user__is_active=True)
@@ -58,7 +58,7 @@ def _addresses(users_queryset) -> set[str]:
 def programme_submitted(*, programme: Programme, countries: list[Country], again=False) -> None:
     """Tell the national coordinators of the participating countries that a programme waits
     for their decision."""
-    recipients = _addresses(NationalCoordinator.objects.filter(country__in=countries))
+    recipients = addresses_of(NationalCoordinator.objects.filter(country__in=countries))
     subject = (
         _("Dostlik: “%(title)s” changed and waits for your decision again")
         if again
@@ -70,14 +70,14 @@ def programme_submitted(*, programme: Programme, countries: list[Country], again
     ) % {
         "title": programme.title,
         "countries": ", ".join(str(country) for country in countries),
-        "url": _programme_url(programme),
+        "url": programme_url(programme),
     }
-    _queue_after_commit(subject=subject, body=body, recipients=recipients)
+    queue_mail(subject=subject, body=body, recipients=recipients)
 
 
 def programme_decided(*, programme: Programme, approval: Decision) -> None:
     """Tell the coordinators of the programme's partners what a country decided."""
-    recipients = _addresses(
+    recipients = addresses_of(
         Membership.objects.filter(institution__partnerships__programme=programme)
     )
     subject = _("Dostlik: %(country)s decided on “%(title)s”: %(decision)s") % {
@@ -94,6 +94,6 @@ def programme_decided(*, programme: Programme, approval: Decision) -> None:
         "decision": approval.get_decision_display().lower(),
         "comment": approval.comment or _("No comment."),
         "status": programme.get_status_display().lower(),
-        "url": _programme_url(programme),
+        "url": programme_url(programme),
     }
-    _queue_after_commit(subject=subject, body=body, recipients=recipients)
+    queue_mail(subject=subject, body=body, recipients=recipients)

@@ -7,7 +7,7 @@ signed-in user. Every read of programmes goes through ``programme_visibility`` s
 pages, filter choices and other apps (events) apply the same rule.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -114,8 +114,9 @@ def programme_standings(*, programme: Programme) -> list[CountryStanding]:
     latest = {}
     # The decision on the latest version a country decided on; by time only within a version
     # (a decision taken on paper is dated by its letter).
+    # Decisions on an amendment still waiting, or rejected, are the amendment's own.
     for decision in sorted(
-        programme.decisions.all(),
+        (row for row in programme.decisions.all() if row.version.in_force),
         key=lambda row: (row.version.number, row.decided_at, row.pk),
     ):
         latest[decision.country_id] = decision
@@ -254,14 +255,16 @@ def agreement_count_in_force() -> int:
 @dataclass(frozen=True)
 class WorkWaiting:
     """What waits for a person to act: programmes waiting for the decision of a country they
-    decide for, and programmes of their institutions sent back with changes requested."""
+    decide for, programmes of their institutions sent back with changes requested, and the
+    amendments waiting for their decision (the ``desk`` app adds those)."""
 
     decisions: list[Programme]
     change_requests: list[Programme]
+    amendments: list = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return len(self.decisions) + len(self.change_requests)
+        return len(self.decisions) + len(self.change_requests) + len(self.amendments)
 
 
 def work_waiting(*, user: User) -> WorkWaiting:

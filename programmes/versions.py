@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 # The fields of each part of the approved content, in the order differences are told.
@@ -127,7 +128,12 @@ def _words(field: str, value, names: dict) -> str:
     if field == "all_day":
         return _("yes") if value else _("no")
     if field in ("starts_at", "ends_at"):
-        return datetime.datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M UTC")
+        moment = datetime.datetime.fromisoformat(value)
+        return f"{formats.date_format(moment, 'DATETIME_FORMAT')} UTC"
+    if field in ("starts_on", "ends_on"):
+        return formats.date_format(datetime.date.fromisoformat(value), "DATE_FORMAT")
+    if field in ("budget_amount", "funding_amount"):
+        return formats.number_format(Decimal(value), 2, use_l10n=True, force_grouping=True)
     if field == "status":
         return {
             _GOES_AHEAD: _("goes ahead"),

@@ -153,6 +153,7 @@ def version_of(programme: Programme) -> ProgrammeVersion:
             made=ProgrammeVersion.Reason.SUBMITTED,
             fingerprint=fingerprint(content),
             content=content,
+            adopted_at=timezone.now(),
         )
         Programme.objects.filter(pk=programme.pk).update(current_version=version)
         programme.current_version = version

@@ -27,6 +27,7 @@ def first_versions(apps, schema_editor):
             fingerprint=fingerprint(content),
             content=content,
             reason="",
+            adopted_at=django.utils.timezone.now(),
         )
         Programme.objects.using(database).filter(pk=programme.pk).update(current_version=version)
         Decision.objects.using(database).filter(programme=programme).update(version=version)
@@ -49,11 +50,12 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("number", models.PositiveIntegerField(verbose_name="version")),
-                ("made", models.CharField(choices=[("submitted", "Submitted"), ("changed", "Changed after submission"), ("resubmitted", "Resubmitted")], max_length=20, verbose_name="made")),
+                ("made", models.CharField(choices=[("submitted", "Submitted"), ("changed", "Changed after submission"), ("resubmitted", "Resubmitted"), ("proposed", "Proposed as an amendment")], max_length=20, verbose_name="made")),
                 ("fingerprint", models.CharField(max_length=64, verbose_name="fingerprint")),
                 ("content", models.JSONField(verbose_name="approved content")),
                 ("reason", models.TextField(blank=True, help_text="What was changed, or the resubmission's note.", verbose_name="note")),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                ("adopted_at", models.DateTimeField(blank=True, null=True, verbose_name="in force from")),
                 ("created_by", models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="by")),
                 ("programme", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="programmes.programme", verbose_name="programme")),
             ],

@@ -24,6 +24,7 @@ class ProgrammeVersion(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         CHANGED = "changed", _("Changed after submission")
         RESUBMITTED = "resubmitted", _("Resubmitted")
+        PROPOSED = "proposed", _("Proposed as an amendment")
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="versions", verbose_name=_("programme")
@@ -44,6 +45,9 @@ class ProgrammeVersion(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
+    # When it became the programme's current version: at once, but for an amendment's, which
+    # becomes current when every country approved it, and never if one did not.
+    adopted_at = models.DateTimeField(_("in force from"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("programme version")
@@ -62,6 +66,12 @@ class ProgrammeVersion(models.Model):
     def short_fingerprint(self) -> str:
         return self.fingerprint[:8]
 
+    @property
+    def in_force(self) -> bool:
+        """Whether it was ever the programme's current version: an amendment's proposed version
+        is not until every country approved it."""
+        return self.made != self.Reason.PROPOSED or self.adopted_at is not None
+
 
 class DecisionQuerySet(models.QuerySet):
     def standing(self):
@@ -75,10 +85,8 @@ def open_change_requests(programme) -> list["Decision"]:
     last submitted or resubmitted as, or on a later one. Versions are compared, not moments: a
     decision taken on paper is dated by its letter."""
     versions = {version.pk: version for version in programme.versions.all()}
-    answered = max(
-        (v.number for v in versions.values() if v.made != ProgrammeVersion.Reason.CHANGED),
-        default=0,
-    )
+    put_before = (ProgrammeVersion.Reason.SUBMITTED, ProgrammeVersion.Reason.RESUBMITTED)
+    answered = max((v.number for v in versions.values() if v.made in put_before), default=0)
     latest = {}
     for decision in sorted(
         programme.decisions.all(),

@@ -76,8 +76,8 @@ class Programme(TranslatedModel, VersionedModel):
         # The groups of states the rules speak of, kept here so no module keeps its own copy.
         # Can still be worked on; the others are closed.
         open_states = nonmember(frozenset({"draft", "submitted", "approved", "active"}))
-        # Before the national coordinators, or approved by them: a change of scope sends the
-        # programme back for a new decision.
+        # Before the national coordinators, or approved by them: partners from two countries at
+        # least, whatever changes.
         reviewed_states = nonmember(frozenset({"submitted", "approved"}))
         # Being carried out, or about to be.
         under_way_states = nonmember(frozenset({"approved", "active"}))

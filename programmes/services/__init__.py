@@ -9,6 +9,14 @@ from programmes.services.programmes import (
     programme_create,
     programme_update,
 )
+from programmes.services.proposals import (
+    ContentClosed,
+    applying_an_amendment,
+    require_content_open,
+    version_adopt,
+    version_decide,
+    version_propose,
+)
 from programmes.services.workflow import (
     PaperLetter,
     StaleDecision,
@@ -25,6 +33,7 @@ from programmes.services.workflow import (
 )
 
 __all__ = [
+    "ContentClosed",
     "PaperLetter",
     "PartnerRow",
     "ProgrammeSaved",
@@ -32,6 +41,7 @@ __all__ = [
     "agreement_create",
     "agreement_document_add",
     "agreement_document_delete",
+    "applying_an_amendment",
     "partnership_add",
     "programme_activate",
     "programme_cancel",
@@ -45,4 +55,8 @@ __all__ = [
     "programme_transition",
     "programme_update",
     "programme_withdraw",
+    "require_content_open",
+    "version_adopt",
+    "version_decide",
+    "version_propose",
 ]

@@ -17,7 +17,8 @@ from core.exceptions import StaleVersion
 from institutions.models import Institution, Membership
 from programmes.models import Agreement, Partnership, Programme, ProgrammeTransition
 from programmes.selectors import coordinates_the_lead_of
-from programmes.services.workflow import programme_content_changed, programme_transition
+from programmes.services.proposals import require_content_open
+from programmes.services.workflow import programme_content_changed
 from programmes.versions import PROGRAMME_FIELDS
 
 Status = Programme.Status
@@ -231,9 +232,10 @@ def programme_update(
 
     ``version`` is the version the editor started from: if the programme changed since, nothing
     is saved (``StaleVersion``), so no one's work is silently overwritten. A change to the
-    approved content (partners, dates, budget; ``programmes.versions``) of a submitted or
-    approved programme puts it before the national coordinators again as a new version; the
-    partners, dates and budget of an active programme are fixed.
+    approved content (partners, dates, budget; ``programmes.versions``) of a submitted programme
+    puts it before the national coordinators again as a new version; of an approved or active
+    programme it is refused but as part of an amendment every country approved
+    (``programmes.services.proposals``).
     """
     unknown = changes.keys() - PROGRAMME_EDITABLE_FIELDS
     if unknown:
@@ -269,8 +271,8 @@ def programme_update(
     if not changed and not partners_changed:
         return ProgrammeSaved(programme=stored)
     content_changed = bool(changed & set(PROGRAMME_FIELDS)) or partners_changed
-    if content_changed and stored.status == Status.ACTIVE:
-        raise ValidationError(_("The partners, dates and budget of an active programme are fixed."))
+    if content_changed:
+        require_content_open(stored)
     for name in changed:
         setattr(stored, name, changes[name])
     stored.version += 1
@@ -279,16 +281,6 @@ def programme_update(
     stored.save()
     if partners_changed:
         _write_partners(stored, rows)
-    returned = False
-    if content_changed and stored.status == Status.APPROVED:
-        # Approved content that changes is decided on again.
-        programme_transition(
-            programme=stored,
-            to_status=Status.SUBMITTED,
-            actor=actor,
-            comment=_("Changed after approval: the national coordinators decide again."),
-        )
-    if content_changed:
-        returned = programme_content_changed(programme=stored, actor=actor)
+    returned = content_changed and programme_content_changed(programme=stored, actor=actor)
     programme.refresh_from_db()
     return ProgrammeSaved(programme=programme, returned_for_decision=returned)

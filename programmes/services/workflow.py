@@ -134,6 +134,7 @@ def _put_before_the_countries(
         reason=reason,
         created_by=actor,
         created_at=at or timezone.now(),
+        adopted_at=at or timezone.now(),
     )
     stored.decisions.filter(superseded_by__isnull=True).exclude(version=version).update(
         superseded_by=version
@@ -275,11 +276,11 @@ def programme_content_changed(*, programme: Programme, actor: User | None) -> bo
     return True
 
 
-def _check_letter(letter: PaperLetter, stored: Programme, country: Country) -> None:
-    """A letter is dated between the programme's submission of this version and today, on the
-    clock of the country that wrote it."""
+def _check_letter(letter: PaperLetter, version: ProgrammeVersion, country: Country) -> None:
+    """A letter is dated between the day the version was put before the countries and today,
+    on the clock of the country that wrote it."""
     today = timezone.localdate(timezone=_zone(country))
-    submitted = timezone.localdate(stored.current_version.created_at, timezone=_zone(country))
+    submitted = timezone.localdate(version.created_at, timezone=_zone(country))
     if not submitted <= letter.letter_date <= today:
         raise ValidationError(
             {
@@ -296,6 +297,72 @@ def _check_letter(letter: PaperLetter, stored: Programme, country: Country) -> N
 
 def _zone(country: Country) -> zoneinfo.ZoneInfo:
     return zoneinfo.ZoneInfo(country.time_zone)
+
+
+@changes_content
+def record_decision(
+    *,
+    stored: Programme,
+    version: ProgrammeVersion,
+    country: Country,
+    decision: str,
+    actor: User | None,
+    comment: str = "",
+    paper: PaperLetter | None = None,
+    at: datetime.datetime | None = None,
+) -> Decision:
+    """Enter ``country``'s decision on ``version`` of ``stored`` (its row locked by the caller)
+    in the register, with what holds for every decision, on a submission or an amendment:
+    whoever coordinates a partner does not decide, anything but an approval says why, a country
+    decides once on a version, a paper decision is dated by its letter and keeps its scan."""
+    if actor is not None and not actor.is_superuser and coordinates_a_partner_of(actor, stored):
+        raise ValidationError(
+            _(
+                "You coordinate an institution taking part in this programme: another "
+                "national coordinator of your country decides on it."
+            )
+        )
+    if decision != Kind.APPROVED:
+        comment = _require_comment(
+            comment, _("Say why, so that the coordinators know what to change.")
+        )
+    if stored.decisions.filter(version=version, country=country).exists():
+        raise ValidationError(
+            _("%(country)s has already decided on version %(number)s.")
+            % {"country": country, "number": version.number}
+        )
+    record = Decision(
+        programme=stored,
+        version=version,
+        country=country,
+        decision=decision,
+        comment=comment,
+        decided_by=None if paper else actor,
+        decided_at=at or timezone.now(),
+    )
+    if paper is not None:
+        _check_letter(paper, version, country)
+        record.on_paper = True
+        record.registry_number = paper.registry_number.strip()
+        record.letter_date = paper.letter_date
+        record.recorded_by = actor
+        record.decided_at = min(
+            datetime.datetime.combine(paper.letter_date, datetime.time(12), tzinfo=_zone(country)),
+            timezone.now(),
+        )
+    record.full_clean(exclude=["letter"])
+    if paper is not None and paper.scan is not None:
+        kind = documents.check_upload(paper.scan)
+        paper.scan.seek(0)
+        record.letter.save(documents.decision_storage_name(stored.pk, kind), paper.scan, save=False)
+    try:
+        with transaction.atomic():
+            record.save()
+    except Exception:
+        if record.letter:
+            record.letter.delete(save=False)
+        raise
+    return record
 
 
 @changes_content
@@ -333,53 +400,16 @@ def programme_decide(
         raise ValidationError(
             _("%(country)s is not a participant of this programme.") % {"country": country}
         )
-    if actor is not None and not actor.is_superuser and coordinates_a_partner_of(actor, stored):
-        raise ValidationError(
-            _(
-                "You coordinate an institution taking part in this programme: another "
-                "national coordinator of your country decides on it."
-            )
-        )
-    if decision != Kind.APPROVED:
-        comment = _require_comment(
-            comment, _("Say why, so that the coordinators know what to change.")
-        )
-    if stored.decisions.filter(version=current, country=country).exists():
-        raise ValidationError(
-            _("%(country)s has already decided on version %(number)s.")
-            % {"country": country, "number": current.number}
-        )
-    record = Decision(
-        programme=stored,
+    record = record_decision(
+        stored=stored,
         version=current,
         country=country,
         decision=decision,
+        actor=actor,
         comment=comment,
-        decided_by=None if paper else actor,
-        decided_at=at or timezone.now(),
+        paper=paper,
+        at=at,
     )
-    if paper is not None:
-        _check_letter(paper, stored, country)
-        record.on_paper = True
-        record.registry_number = paper.registry_number.strip()
-        record.letter_date = paper.letter_date
-        record.recorded_by = actor
-        record.decided_at = min(
-            datetime.datetime.combine(paper.letter_date, datetime.time(12), tzinfo=_zone(country)),
-            timezone.now(),
-        )
-    record.full_clean(exclude=["letter"])
-    if paper is not None and paper.scan is not None:
-        kind = documents.check_upload(paper.scan)
-        paper.scan.seek(0)
-        record.letter.save(documents.decision_storage_name(stored.pk, kind), paper.scan, save=False)
-    try:
-        with transaction.atomic():
-            record.save()
-    except Exception:
-        if record.letter:
-            record.letter.delete(save=False)
-        raise
     standing = {
         row.country_id: row.decision
         for row in stored.decisions.filter(version=current, superseded_by__isnull=True)
@@ -390,7 +420,7 @@ def programme_decide(
             to_status=Status.REJECTED,
             actor=actor,
             comment=_("Rejected by %(country)s: %(comment)s")
-            % {"country": str(country), "comment": comment},
+            % {"country": str(country), "comment": record.comment},
             at=record.decided_at,
         )
     elif all(standing.get(c.pk) == Kind.APPROVED for c in countries):

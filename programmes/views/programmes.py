@@ -19,6 +19,7 @@ from institutions.selectors import institution_list
 from programmes import selectors, services
 from programmes.filters import ProgrammeFilter
 from programmes.forms import (
+    AmendmentNoteForm,
     DecisionForm,
     NewPartnerFormSet,
     PartnerFormSet,
@@ -156,11 +157,14 @@ def _partner_initial(partnership: Partnership) -> dict:
     }
 
 
-def _render_form(request, *, form, formset, programme=None, status=200):
+def render_programme_form(request, *, form, formset, programme=None, note_form=None, status=200):
+    """The programme form page. ``note_form``, for an approved or active programme, asks why
+    it changes; the page then posts to the amendments app, which saves a change outside the
+    approved content and proposes one inside it as an amendment."""
     return render(
         request,
         "programmes/programme_form.html",
-        {"form": form, "formset": formset, "programme": programme},
+        {"form": form, "formset": formset, "programme": programme, "note_form": note_form},
         status=status,
     )
 
@@ -178,7 +182,7 @@ def programme_create(request):
         formset = NewPartnerFormSet(
             initial=[lead], user=user, institutions=institutions, prefix=PARTNERS_PREFIX
         )
-        return _render_form(request, form=form, formset=formset)
+        return render_programme_form(request, form=form, formset=formset)
     form = ProgrammeForm(request.POST)
     formset = NewPartnerFormSet(
         request.POST, user=user, institutions=institutions, prefix=PARTNERS_PREFIX
@@ -200,7 +204,32 @@ def programme_create(request):
                 % {"title": programme.title},
             )
             return programme_page(programme)
-    return _render_form(request, form=form, formset=formset)
+    return render_programme_form(request, form=form, formset=formset)
+
+
+def programme_edit_forms(request, programme: Programme):
+    """The programme's form and partners formset, bound to the POST if there is one."""
+    partnerships = sorted(
+        programme.partnerships.all(), key=lambda p: (p.role != Partnership.Role.LEAD,)
+    )
+    formset_kwargs = {
+        "user": request.user,
+        "institutions": _partner_institutions(user=request.user, programme=programme),
+        "current_lead": next(
+            (p.institution for p in partnerships if p.role == Partnership.Role.LEAD), None
+        ),
+        "prefix": PARTNERS_PREFIX,
+    }
+    if request.method == "POST":
+        return ProgrammeChangeForm(request.POST), PartnerFormSet(request.POST, **formset_kwargs)
+    form = ProgrammeChangeForm(
+        initial={
+            **model_to_dict(programme, fields=ProgrammeForm.Meta.fields),
+            "version": programme.version,
+        }
+    )
+    formset = PartnerFormSet(initial=[_partner_initial(p) for p in partnerships], **formset_kwargs)
+    return form, formset
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -209,30 +238,12 @@ def programme_edit(request, pk: int):
     programme = visible_programme(request, pk)
     if not can_change_programme.test(user, programme):
         raise PermissionDenied
-    partnerships = sorted(
-        programme.partnerships.all(), key=lambda p: (p.role != Partnership.Role.LEAD,)
-    )
-    formset_kwargs = {
-        "user": user,
-        "institutions": _partner_institutions(user=user, programme=programme),
-        "current_lead": next(
-            (p.institution for p in partnerships if p.role == Partnership.Role.LEAD), None
-        ),
-        "prefix": PARTNERS_PREFIX,
-    }
+    form, formset = programme_edit_forms(request, programme)
+    note_form = AmendmentNoteForm() if programme.status in Status.under_way_states else None
     if request.method != "POST":
-        form = ProgrammeChangeForm(
-            initial={
-                **model_to_dict(programme, fields=ProgrammeForm.Meta.fields),
-                "version": programme.version,
-            }
+        return render_programme_form(
+            request, form=form, formset=formset, programme=programme, note_form=note_form
         )
-        formset = PartnerFormSet(
-            initial=[_partner_initial(p) for p in partnerships], **formset_kwargs
-        )
-        return _render_form(request, form=form, formset=formset, programme=programme)
-    form = ProgrammeChangeForm(request.POST)
-    formset = PartnerFormSet(request.POST, **formset_kwargs)
     status = 200
     if all([form.is_valid(), formset.is_valid()]):
         try:
@@ -275,4 +286,11 @@ def programme_edit(request, pk: int):
                     _("The programme “%(title)s” was saved.") % {"title": saved.programme.title},
                 )
             return programme_page(programme)
-    return _render_form(request, form=form, formset=formset, programme=programme, status=status)
+    return render_programme_form(
+        request,
+        form=form,
+        formset=formset,
+        programme=programme,
+        note_form=note_form,
+        status=status,
+    )

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import User
+from amendments.models import Amendment
 from calendars.models import CalendarFeed
 from calendars.services import feed_create
 from events.models import Event, EventTally, Venue
@@ -38,11 +39,40 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
     ViewerFactory,
+    version_of,
 )
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"accounts", "institutions", "programmes", "events", "calendars", "reminders"}
+OUR_APPS = {
+    "accounts",
+    "institutions",
+    "programmes",
+    "events",
+    "calendars",
+    "reminders",
+    "amendments",
+}
+
+
+def proposed_amendment(title: str) -> Amendment:
+    programme = ProgrammeFactory(title=title)
+    base = version_of(programme)
+    return Amendment.objects.create(
+        programme=programme,
+        base_version=base,
+        version=ProgrammeVersion.objects.create(
+            programme=programme,
+            number=base.number + 1,
+            made=ProgrammeVersion.Reason.PROPOSED,
+            fingerprint=base.fingerprint,
+            content=base.content,
+        ),
+        subject=Amendment.Subject.PROGRAMME,
+        changes={"fields": {}},
+        note="A second venue in Almaty.",
+    )
+
 
 # Each entry makes one row and returns the first column of the changelist as it should read.
 ROWS = {
@@ -80,6 +110,7 @@ ROWS = {
             to_status=Programme.Status.DRAFT,
         ).programme.title
     ],
+    Amendment: lambda: [proposed_amendment("Navoi and Abai: joint research").programme.title],
     Venue: lambda: [VenueFactory(name="Palace of Friendship of Peoples").name],
     Event: lambda: [EventFactory(title="Gala concert of Uzbek creative groups").title],
     CalendarFeed: lambda: [
@@ -98,6 +129,7 @@ ROWS = {
 # Rows written only by the workflow or on their programme's page, and feeds, made by their owners
 # alone: the admin lists them and adds none on their own pages.
 READ_ONLY = {
+    Amendment,
     ProgrammeTransition,
     ProgrammeVersion,
     Decision,

@@ -194,6 +194,7 @@ def test_staff_reach_the_admin_by_their_roles_not_by_groups(coordinator_client, 
         app["app_label"]: [model["object_name"] for model in app["models"]]
         for app in response.context["app_list"]
     } == {
+        "amendments": ["Amendment"],
         "events": ["Event", "Venue"],
         "institutions": ["Country", "Institution"],
         "programmes": [

@@ -14,10 +14,11 @@ from django.utils import timezone
 from events.models import Event
 from events.services import event_update
 from programmes.models import Decision, Partnership, Programme, ProgrammeVersion
-from programmes.services import programme_transition, programme_update
+from programmes.services import programme_update
 from tests.admin import ALMATY, TASHKENT, FormFields, admin_url, form_data
 from tests.factories import (
     DecisionFactory,
+    EventFactory,
     InstitutionFactory,
     MembershipFactory,
     NationalCoordinatorFactory,
@@ -647,77 +648,11 @@ def test_an_administrator_coordinating_a_partner_records_the_countrys_letter(
 # --- Partners and scope through programme_update -----------------------------------------------
 
 
-@pytest.fixture
-def approved(submitted, kazakhstan, uzbekistan):
-    programme_transition(programme=submitted, to_status=Status.APPROVED, actor=None)
-    DecisionFactory(programme=submitted, country=kazakhstan)
-    DecisionFactory(programme=submitted, country=uzbekistan)
-    submitted.refresh_from_db()
-    return submitted
-
-
-def superseded(programme) -> list[tuple]:
-    """(country, version decided on, version that superseded it) of each decision."""
-    return sorted(
-        (d.country.code, d.version.number, d.superseded_by.number if d.superseded_by else None)
-        for d in programme.decisions.all()
-    )
-
-
 def add_partner_row(data: dict[str, list[str]], institution) -> None:
     index = int(data["partnerships-TOTAL_FORMS"][0])
     data["partnerships-TOTAL_FORMS"] = [str(index + 1)]
     data[f"partnerships-{index}-institution"] = [str(institution.pk)]
     data[f"partnerships-{index}-role"] = [Partnership.Role.PARTNER]
-
-
-def test_a_new_partner_after_approval_sends_the_programme_back_for_decision(
-    admin_client, admin_user, approved, kyrgyzstan
-):
-    philharmonic = InstitutionFactory(name="Kyrgyz National Philharmonic", country=kyrgyzstan)
-    url = admin_url(Programme, "change", approved.pk)
-    data = form_data(admin_client.get(url), Programme)
-    add_partner_row(data, philharmonic)
-
-    response = admin_client.post(url, data)
-
-    assert response["Location"] == admin_url(Programme, "changelist")
-    approved.refresh_from_db()
-    assert approved.status == Status.SUBMITTED
-    # The approvals stay in the register, superseded by the new version.
-    assert superseded(approved) == [("KZ", 1, 2), ("UZ", 1, 2)]
-    assert (approved.current_version.number, approved.current_version.made) == (
-        2,
-        ProgrammeVersion.Reason.CHANGED,
-    )
-    assert philharmonic in approved.institutions.all()
-    assert steps_recorded(approved)[-1] == (
-        Status.APPROVED,
-        Status.SUBMITTED,
-        admin_user,
-        "Changed after approval: the national coordinators decide again.",
-    )
-    assert messages_of(response) == [
-        "The partners, dates or budget of “Film programme Tea” changed after it was submitted: "
-        "the national coordinators decide on the new version 2, and were told.",
-        f'The programme “<a href="{url}">Film programme Tea</a>” was changed successfully.',
-    ]
-
-
-def test_a_new_end_date_after_approval_sends_it_back_too(admin_client, approved):
-    url = admin_url(Programme, "change", approved.pk)
-    data = form_data(admin_client.get(url), Programme)
-    data["ends_on"] = ["2026-11-30"]
-
-    admin_client.post(url, data)
-
-    approved.refresh_from_db()
-    assert (approved.ends_on, approved.status, approved.current_version.number) == (
-        datetime.date(2026, 11, 30),
-        Status.SUBMITTED,
-        2,
-    )
-    assert superseded(approved) == [("KZ", 1, 2), ("UZ", 1, 2)]
 
 
 def test_a_stale_page_is_refused_with_the_input_kept(admin_client, admin_user, abay_programme):
@@ -740,21 +675,31 @@ def test_a_stale_page_is_refused_with_the_input_kept(admin_client, admin_user, a
     )
 
 
-def test_a_change_the_service_refuses_is_shown_on_the_form(admin_client, gallery, theatre):
-    active = joint_programme(
-        uz=gallery, kz=theatre, title="Film programme Tea", status=Status.ACTIVE
-    )
-    url = admin_url(Programme, "change", active.pk)
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.ACTIVE])
+def test_a_change_of_what_was_approved_is_refused_on_the_form(
+    admin_client, gallery, theatre, kyrgyzstan, status
+):
+    programme = joint_programme(uz=gallery, kz=theatre, title="Film programme Tea", status=status)
+    philharmonic = InstitutionFactory(name="Kyrgyz National Philharmonic", country=kyrgyzstan)
+    url = admin_url(Programme, "change", programme.pk)
     data = form_data(admin_client.get(url), Programme)
     data["ends_on"] = ["2026-11-30"]
+    add_partner_row(data, philharmonic)
 
     response = admin_client.post(url, data)
 
     assert response.context["adminform"].form.non_field_errors() == [
-        "The partners, dates and budget of an active programme are fixed."
+        f"This programme is {status}: what the countries approved — its partners, dates and "
+        "budget, its events' dates, places, hosts and whether they go ahead — changes only "
+        "through an amendment that every participating country approves."
     ]
-    active.refresh_from_db()
-    assert (active.ends_on, active.version) == (datetime.date(2026, 12, 31), 1)
+    programme.refresh_from_db()
+    assert (programme.ends_on, programme.version, programme.status) == (
+        datetime.date(2026, 12, 31),
+        1,
+        status,
+    )
+    assert philharmonic not in programme.institutions.all()
 
 
 def test_a_stale_event_page_is_refused(admin_client, admin_user, abay_exhibition):
@@ -768,3 +713,19 @@ def test_a_stale_event_page_is_refused(admin_client, admin_user, abay_exhibition
     assert response.context["adminform"].form.non_field_errors() == [STALE]
     abay_exhibition.refresh_from_db()
     assert abay_exhibition.title == "Abay. Heritage of Fraternal Peoples"
+
+
+def test_an_event_of_an_approved_programme_is_not_deleted_in_the_admin(
+    admin_client, gallery, theatre
+):
+    approved = joint_programme(uz=gallery, kz=theatre, status=Status.APPROVED)
+    event = EventFactory(programme=approved, host_institution=gallery)
+
+    page = admin_client.get(admin_url(Event, "delete", event.pk))
+    bulk = admin_client.post(
+        admin_url(Event, "changelist"),
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+
+    assert (page.status_code, bulk.status_code) == (403, 403)
+    assert Event.objects.filter(pk=event.pk).exists()

@@ -29,6 +29,7 @@ from events.selectors import event_get
 from events.services import event_bulk_create, event_update
 from institutions.models import Country, Institution
 from programmes.models import Programme
+from programmes.services import applying_an_amendment
 from tests.factories import (
     CountryFactory,
     EventFactory,
@@ -517,12 +518,14 @@ def test_if_modified_since_answers_304_until_an_event_leaves_the_export(client, 
     unchanged = client.get(
         EXPORT, october_only, headers={"if-modified-since": first["Last-Modified"]}
     )
-    event_update(
-        event=world.events["approved"],
-        actor=None,
-        starts_at=datetime.datetime(2026, 11, 7, 19, tzinfo=ALMATY),
-        ends_at=datetime.datetime(2026, 11, 7, 21, tzinfo=ALMATY),
-    )
+    # An amendment every country approved moves it to November.
+    with applying_an_amendment(world.programmes[Status.APPROVED]):
+        event_update(
+            event=world.events["approved"],
+            actor=None,
+            starts_at=datetime.datetime(2026, 11, 7, 19, tzinfo=ALMATY),
+            ends_at=datetime.datetime(2026, 11, 7, 21, tzinfo=ALMATY),
+        )
 
     moved = client.get(EXPORT, october_only, headers={"if-modified-since": first["Last-Modified"]})
 

@@ -5,6 +5,7 @@ the validators of cheap polling; and the Google Calendar and Outlook links."""
 
 import datetime
 import zoneinfo
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +20,7 @@ from events.selectors import event_list
 from events.services import event_create, event_update, venue_create
 from institutions.models import Institution
 from programmes.models import Programme
+from programmes.services import applying_an_amendment
 from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +52,10 @@ class World:
 
 
 @pytest.fixture
-def world() -> World:
+def world() -> Iterator[World]:
+    """An active programme and its events. Whatever a test changes in them, it changes as an
+    amendment every country approved would: how a change reached an event is not the
+    calendar's business."""
     uz, kz = CountryFactory(code="UZ"), CountryFactory(code="KZ")
     gallery = InstitutionFactory(name="Fine Arts Gallery of Uzbekistan", country=uz)
     kaznu = InstitutionFactory(name="Al-Farabi Kazakh National University", country=kz)
@@ -60,6 +65,11 @@ def world() -> World:
         title="Abay. Heritage of Fraternal Peoples",
         status=Programme.Status.ACTIVE,
     )
+    with applying_an_amendment(programme):
+        yield _events_of(programme, gallery, kaznu, uz)
+
+
+def _events_of(programme: Programme, gallery, kaznu, uz) -> World:
     hall = venue_create(
         name="Fine Arts Gallery of Uzbekistan", city="Tashkent", country=uz, institution=gallery
     )

@@ -118,14 +118,14 @@ def world() -> World:
     uwed = InstitutionFactory(name="University of World Economy and Diplomacy", country=uz)
     kaznu = InstitutionFactory(name="Al-Farabi Kazakh National University", country=kz)
     elsewhere = joint_programme(
-        uz=InstitutionFactory(country=uz), kz=kaznu, status=Programme.Status.ACTIVE
+        uz=InstitutionFactory(country=uz), kz=kaznu, status=Programme.Status.SUBMITTED
     )
     EventFactory(programme=elsewhere, host_institution=kaznu, uid=TAKEN_UID, title="Gala")
     return World(
         uwed=uwed,
         kaznu=kaznu,
         programme=joint_programme(
-            uz=uwed, kz=kaznu, title="Kazakhstan Education Days", status=Programme.Status.ACTIVE
+            uz=uwed, kz=kaznu, title="Kazakhstan Education Days", status=Programme.Status.SUBMITTED
         ),
         draft=joint_programme(uz=uwed, kz=kaznu, status=Programme.Status.DRAFT),
         elsewhere=elsewhere,

@@ -103,6 +103,10 @@ WRITE_NOTHING_SHOWN = {
     "reminders.services.reminder_send": "records that a mail was sent; no page shows it",
     "reminders.services.reminders_send": "the same, for every reminder due",
     "reminders.services.reminders_due": "reads what is due; it writes nothing",
+    "amendments.services.programme_changes": "works out an amendment's changes; writes nothing",
+    "amendments.services.event_changes": "the same, for an event",
+    "programmes.services.proposals.require_content_open": "refuses a change; writes nothing",
+    "programmes.services.proposals.applying_an_amendment": "lets the services it wraps write",
 }
 
 

@@ -32,6 +32,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# What a coordinator is told when an event of a submitted programme changes what is decided on.
+NEW_VERSION = (
+    "The event's dates, place, host or whether it goes ahead are part of what the national "
+    "coordinators decide on: they decide on the programme's new version."
+)
+
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
 
@@ -67,7 +73,7 @@ def world() -> World:
         uwed=uwed,
         kaznu=kaznu,
         programme=joint_programme(
-            uz=uwed, kz=kaznu, title="Kazakhstan Education Days", status=Programme.Status.ACTIVE
+            uz=uwed, kz=kaznu, title="Kazakhstan Education Days", status=Programme.Status.SUBMITTED
         ),
         palace=VenueFactory(name="Palace of the Republic", city="Almaty", country=kz),
         kaznu_coordinator=MembershipFactory(institution=kaznu).user,
@@ -396,7 +402,8 @@ def test_the_acknowledged_overlap_is_saved(client, world):
     assert response["Location"] == reverse("events:detail", args=[lecture.pk])
     assert (lecture.venue, lecture.starts_at) == (world.palace, at(OCTOBER_5, 15))
     assert messages_of(response) == [
-        "The event “Lecture on Abai” was added despite 1 acknowledged warning."
+        "The event “Lecture on Abai” was added despite 1 acknowledged warning.",
+        NEW_VERSION,
     ]
 
 
@@ -440,7 +447,7 @@ def test_an_event_without_warnings_is_saved_at_once(client, world):
     lecture = Event.objects.get(title="Lecture on Abai")
     assert response["Location"] == reverse("events:detail", args=[lecture.pk])
     assert lecture.starts_at == at(OCTOBER_5, 18)
-    assert messages_of(response) == ["The event “Lecture on Abai” was added."]
+    assert messages_of(response) == ["The event “Lecture on Abai” was added.", NEW_VERSION]
 
 
 def test_an_edit_into_an_overlap_waits_for_the_acknowledgement(client, world):
@@ -463,7 +470,8 @@ def test_an_edit_into_an_overlap_waits_for_the_acknowledgement(client, world):
         2,
     )
     assert messages_of(second) == [
-        "The event “Lecture on Abai” was saved despite 1 acknowledged warning."
+        "The event “Lecture on Abai” was saved despite 1 acknowledged warning.",
+        NEW_VERSION,
     ]
 
 
@@ -477,7 +485,7 @@ def test_an_edit_that_only_overlaps_itself_is_saved_at_once(client, world):
     )
 
     stored = Event.objects.get(pk=lecture.pk)
-    assert messages_of(response) == ["The event “Lecture on Abai” was saved."]
+    assert messages_of(response) == ["The event “Lecture on Abai” was saved.", NEW_VERSION]
     assert (stored.ends_at, stored.version) == (at(OCTOBER_5, 19), 2)
 
 

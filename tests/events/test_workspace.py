@@ -28,6 +28,12 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+# What a coordinator is told when an event of a submitted programme changes what is decided on.
+NEW_VERSION = (
+    "The event's dates, place, host or whether it goes ahead are part of what the national "
+    "coordinators decide on: they decide on the programme's new version."
+)
+
 UTC = datetime.UTC
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
@@ -51,7 +57,7 @@ def world() -> World:
     uwed = InstitutionFactory(name="University of World Economy and Diplomacy", country=uz)
     kaznu = InstitutionFactory(name="Al-Farabi Kazakh National University", country=kz)
     programme = joint_programme(
-        uz=uwed, kz=kaznu, title="Kazakhstan Education Days", status=Programme.Status.ACTIVE
+        uz=uwed, kz=kaznu, title="Kazakhstan Education Days", status=Programme.Status.SUBMITTED
     )
     return World(
         uwed=uwed,
@@ -126,7 +132,7 @@ def test_the_host_coordinator_adds_an_event_typed_in_almaty_time(client, world):
     event = Event.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("events:detail", args=[event.pk])
-    assert messages_of(response) == ["The event “Education fair” was added."]
+    assert messages_of(response) == ["The event “Education fair” was added.", NEW_VERSION]
     assert (event.programme, event.host_institution, event.city, event.country.code) == (
         world.programme,
         world.kaznu,

@@ -83,6 +83,7 @@ ADMIN_MODELS: dict[str, ModelPages] = {
     # A feed belongs to its owner, the only one who ever sees its token; superusers read it.
     "calendars.calendarfeed": READ_ONLY,
     "reminders.reminder": READ_ONLY,
+    "amendments.amendment": READ_ONLY,
 }
 # The models whose changelist offers "Export selected rows as CSV" (Django's groups do not).
 EXPORTS = [model for model in ADMIN_MODELS if model != "auth.group"]

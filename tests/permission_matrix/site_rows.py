@@ -62,6 +62,15 @@ def event_create(sample: str | None, *, get, post) -> Row:
     return Row("events:create", sample or "no programme", url, get=get, post=post)
 
 
+def amendment_event_proposal(sample: str, *, post) -> Row:
+    """``/amendments/event/new/?programme=<pk>``: a new event proposed for a programme."""
+
+    def url(world: World) -> str:
+        return reverse("amendments:new_event") + f"?programme={getattr(world, sample).pk}"
+
+    return Row("amendments:new_event", sample, url, get=NOT_THIS_METHOD, post=post)
+
+
 def to(name: str, *samples: str) -> Expect:
     """A redirect to ``name`` of ``samples``: where a POST that did its work leads."""
     return REDIRECT(url_of(name, *samples), f"REDIRECT({name} {' '.join(samples)})")
@@ -561,6 +570,66 @@ ROWS: list[Row] = [
         None,
         get=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
         post=roles(anon=LOGIN, viewer=NF, own=NF, uz=NF, kz=NF, nc_uz=NF, nc_kz=NF, admin=NF),
+    ),
+    # ---- amendments of an approved or active programme: proposed by its partners through its
+    # edit forms, decided by the national coordinators of the countries, read by whoever sees it
+    page("programmes:edit", "approved", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST),
+    page(
+        "events:edit", "approved_public_event", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST
+    ),
+    event_create("approved", get=CHANGE_SUBMITTED_GET, post=CHANGE_SUBMITTED_POST),
+    page("amendments:programme", "approved", get=NOT_THIS_METHOD, post=CHANGE_SUBMITTED_POST),
+    page(
+        "amendments:programme",
+        "submitted",
+        label="submitted: not approved",
+        get=NOT_THIS_METHOD,
+        post=NO_STEP_VISIBLE,
+    ),
+    page("amendments:programme", "draft", get=NOT_THIS_METHOD, post=NO_STEP_DRAFT),
+    page(
+        "amendments:event", "approved_public_event", get=NOT_THIS_METHOD, post=CHANGE_SUBMITTED_POST
+    ),
+    page(
+        "amendments:event",
+        "submitted_event",
+        label="submitted_event: not approved",
+        get=NOT_THIS_METHOD,
+        post=NO_STEP_VISIBLE,
+    ),
+    amendment_event_proposal("approved", post=CHANGE_SUBMITTED_POST),
+    amendment_event_proposal("submitted", post=NO_STEP_VISIBLE),
+    amendment_event_proposal("draft", post=NO_STEP_DRAFT),
+    page("amendments:detail", "amendment", get=SIGNED_IN, post=NOT_THIS_METHOD),
+    page(
+        "amendments:decide",
+        "amendment",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=INVALID,
+            nc_kz=INVALID,
+            admin=FORBID,
+        ),
+    ),
+    page(
+        "amendments:withdraw",
+        "amendment",
+        get=NOT_THIS_METHOD,
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=to("amendments:detail", "amendment"),
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=FORBID,
+            nc_kz=FORBID,
+            admin=to("amendments:detail", "amendment"),
+        ),
     ),
     # ---- the shared calendar: what each reader may see ----
     page("calendars:calendar", get=SIGNED_IN, post=NOT_THIS_METHOD),

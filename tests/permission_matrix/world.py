@@ -19,6 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 
 from accounts.models import User
+from amendments.models import Amendment
+from amendments.services import amendment_propose, programme_changes
 from calendars.models import CalendarFeed
 from calendars.services import feed_create
 from events.models import Event, Venue
@@ -31,7 +33,12 @@ from programmes.models import (
     Programme,
     ProgrammeTransition,
 )
-from programmes.services import agreement_document_add, programme_decide, programme_submit
+from programmes.services import (
+    PartnerRow,
+    agreement_document_add,
+    programme_decide,
+    programme_submit,
+)
 from reminders.models import Reminder
 from tests.factories import (
     AgreementFactory,
@@ -94,6 +101,7 @@ class World:
     feed: CalendarFeed  # the own coordinator's
     feed_token: str  # the secret part of ``feed``'s address
     reminder: Reminder  # a reminder the own coordinator was sent about the submitted event
+    amendment: Amendment  # of ``approved``, proposed by the own coordinator, waiting
 
     def admin_object(self, model_key: str) -> Model:
         """The sample row of the admin pages of ``<app_label>.<model_name>``."""
@@ -115,6 +123,7 @@ class World:
             "events.event": self.draft_event,
             "calendars.calendarfeed": self.feed,
             "reminders.reminder": self.reminder,
+            "amendments.amendment": self.amendment,
         }[model_key]
 
 
@@ -168,7 +177,28 @@ def build_world() -> World:
         version=changes_requested.current_version.number,
         comment="Add the dates of the fair.",
     )
+    amendment = amendment_propose(
+        programme=approved,
+        actor=own_user,
+        note="The fair moves to the autumn.",
+        subject=Amendment.Subject.PROGRAMME,
+        changes=programme_changes(
+            programme=approved,
+            fields={"ends_on": approved.ends_on + datetime.timedelta(days=90)},
+            partners=[
+                PartnerRow(
+                    institution=p.institution,
+                    role=p.role,
+                    contribution=p.contribution,
+                    funding_amount=p.funding_amount,
+                    funding_currency=p.funding_currency,
+                )
+                for p in approved.partnerships.all()
+            ],
+        ),
+    )
     return World(
+        amendment=amendment,
         users=users,
         uz=uz,
         kz=kz,

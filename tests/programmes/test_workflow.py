@@ -929,39 +929,6 @@ def test_a_new_title_keeps_an_approved_programme_approved(approved, coordinator)
 
 
 @pytest.mark.parametrize("change", SCOPE_CHANGES)
-def test_a_change_of_scope_returns_an_approved_programme_for_decision(
-    change, approved, rows, coordinator
-):
-    changes = scope_change(change, rows)
-
-    saved = programme_update(
-        programme=approved, actor=coordinator, version=stored(approved).version, **changes
-    )
-
-    assert saved.returned_for_decision is True
-    assert (stored(approved).status, saved.programme.status) == (
-        Status.SUBMITTED,
-        Status.SUBMITTED,
-    )
-    # The approvals stay in the register, superseded by the new version.
-    assert register_of(approved) == [
-        ("UZ", Kind.APPROVED, 1, 2),
-        ("KZ", Kind.APPROVED, 1, 2),
-    ]
-    assert (current_number(approved), versions_of(approved)[-1]) == (
-        2,
-        (2, Reason.CHANGED, SCOPE_CHANGES[change], coordinator.pk),
-    )
-    assert transitions_of(approved)[-1] == (
-        Status.APPROVED,
-        Status.SUBMITTED,
-        coordinator.pk,
-        RETURNED,
-    )
-    assert_saved(approved, changes)
-
-
-@pytest.mark.parametrize("change", SCOPE_CHANGES)
 def test_a_change_of_scope_supersedes_a_decision_already_taken(
     change, submitted, rows, coordinator, uzbekistan, uz_national
 ):
@@ -1227,10 +1194,26 @@ def test_resubmitting_is_for_a_submitted_programme_only(status, draft, coordinat
 # ---------- programme_update: active and closed programmes, partners ----------
 
 
+CLOSED_CONTENT = (
+    "This programme is %s: what the countries approved — its partners, dates and budget, its "
+    "events' dates, places, hosts and whether they go ahead — changes only through an amendment "
+    "that every participating country approves."
+)
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.ACTIVE])
 @pytest.mark.parametrize("change", SCOPE_CHANGES)
-def test_the_scope_of_an_active_programme_is_fixed(change, draft, rows, coordinator):
-    advance(draft, Status.ACTIVE)
-    before = (fields_of(draft), partners_of(draft), transitions_of(draft), approvals_of(draft))
+def test_the_scope_of_a_programme_under_way_changes_only_by_amendment(
+    change, status, draft, rows, coordinator
+):
+    advance(draft, status)
+    before = (
+        fields_of(draft),
+        partners_of(draft),
+        transitions_of(draft),
+        approvals_of(draft),
+        versions_of(draft),
+    )
 
     with pytest.raises(ValidationError) as refused:
         programme_update(
@@ -1241,14 +1224,13 @@ def test_the_scope_of_an_active_programme_is_fixed(change, draft, rows, coordina
             **scope_change(change, rows),
         )
 
-    assert refused.value.messages == [
-        "The partners, dates and budget of an active programme are fixed."
-    ]
+    assert refused.value.messages == [CLOSED_CONTENT % status]
     assert (
         fields_of(draft),
         partners_of(draft),
         transitions_of(draft),
         approvals_of(draft),
+        versions_of(draft),
     ) == before
 
 

@@ -498,7 +498,9 @@ def test_a_refusal_of_the_service_is_shown_on_the_form(client, world):
     active.refresh_from_db()
     assert response.status_code == 200
     assert response.context["form"].non_field_errors() == [
-        "The partners, dates and budget of an active programme are fixed."
+        "This programme is active: what the countries approved — its partners, dates and "
+        "budget, its events' dates, places, hosts and whether they go ahead — changes only "
+        "through an amendment that every participating country approves."
     ]
     assert (active.ends_on, active.version) == (datetime.date(2026, 12, 31), 1)
 
