@@ -162,5 +162,9 @@ def is_viewer(user) -> bool:
 can_manage_agreement_documents = is_signed_in & (is_administrator | is_party_to_agreement)
 can_read_agreement_documents = can_manage_agreement_documents | (is_signed_in & is_viewer)
 
-# The menu asks this of every page through the ``rules`` template tags (``test_rule``).
+# The register of every decision, per country: for whoever reads on a state's behalf.
+can_read_decision_register = is_signed_in & (is_administrator | is_national_coordinator | is_viewer)
+
+# The menu asks these of every page through the ``rules`` template tags (``test_rule``).
 rules.add_rule("programmes.view_decisions", can_view_decisions)
+rules.add_rule("programmes.read_decision_register", can_read_decision_register)

@@ -12,6 +12,7 @@ whatever it starts with.
 """
 
 import csv
+import datetime
 import io
 import re
 
@@ -33,6 +34,8 @@ NUMBER_FORMATS = {
     CellKind.COUNT: "#,##0",
     CellKind.AMOUNT: "#,##0.00",
     CellKind.PERCENT: "0.0",
+    CellKind.DATE: "yyyy-mm-dd",
+    CellKind.MOMENT: "yyyy-mm-dd hh:mm",
 }
 # Excel's limits on a sheet's name: 31 characters, none of these.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -47,12 +50,20 @@ def neutralised(value: object) -> object:
     return value
 
 
+def csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(sep=" ", timespec="minutes")
+    return neutralised(value)
+
+
 def csv_bytes(table: ReportTable) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralised(label) for label in table.header()])
     for record in table.records():
-        writer.writerow(["" if value is None else neutralised(value) for value in record])
+        writer.writerow([csv_value(value) for value in record])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -5,16 +5,19 @@ A value that cannot be understood (``year=soon``, ``country=XX``, a programme th
 see) makes the form invalid with a message that says which filter is wrong.
 """
 
+import datetime
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from institutions.models import Institution
+from institutions.models import Country, Institution
+from institutions.permissions import role_ids
 from institutions.selectors import country_list
-from programmes.models import Programme
+from programmes.models import Decision, Programme
 from programmes.selectors import programme_choices
-from reports.selectors import BALANCE_YEARS, ReportFilters, earliest_year
+from reports.selectors import BALANCE_YEARS, RegisterFilters, ReportFilters, earliest_year
 
 # Both countries became independent in 1991; nothing the desk records is older.
 MIN_YEAR = 1991
@@ -148,3 +151,116 @@ class BalanceFilterForm(ReportFilterForm):
         super().__init__(data, user=user)
         del self.fields["country"]
         del self.fields["institution"]
+
+
+class DecisionRegisterForm(forms.Form):
+    """The filters of the decision register. A national coordinator who names no country reads
+    their own country's register; ``country=`` (empty) asks for every country."""
+
+    country = CountryCodeField(
+        label=_("Country"),
+        queryset=country_list(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All countries"),
+    )
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("", _("Any decision")), *Decision.Kind.choices],
+        required=False,
+    )
+    standing = forms.ChoiceField(
+        label=_("Standing"),
+        choices=[
+            ("", _("Standing or superseded")),
+            ("standing", _("Standing")),
+            ("superseded", _("Superseded by a newer version")),
+        ],
+        required=False,
+    )
+    taken = forms.ChoiceField(
+        label=_("Taken"),
+        choices=[
+            ("", _("On the site or on paper")),
+            ("site", _("On the site")),
+            ("paper", _("On paper")),
+        ],
+        required=False,
+    )
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        empty_label=_("All programmes"),
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data, *, user: User):
+        if "country" not in data:
+            own = sorted(role_ids(user).country_ids)
+            if len(own) == 1:
+                data = data.copy()
+                data["country"] = Country.objects.get(pk=own[0]).code
+        super().__init__(data)
+        # Only programmes the reader may see that were decided on.
+        self.fields["programme"].queryset = programme_choices(user=user).filter(
+            pk__in=Decision.objects.values("programme")
+        )
+
+    def clean(self):
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The last day comes before the first."))
+        return data
+
+    def filters(self) -> RegisterFilters:
+        data = self.cleaned_data
+        return RegisterFilters(
+            country=data.get("country"),
+            decision=data.get("decision") or "",
+            standing=data.get("standing") or "",
+            taken=data.get("taken") or "",
+            programme=data.get("programme"),
+            since=data.get("since"),
+            until=data.get("until"),
+        )
+
+    def query(self) -> dict[str, str]:
+        """The filters as given, for the download links; the country always, even empty, so
+        a download asks for what the page shows."""
+        query = {}
+        for name in self.fields:
+            value = self.cleaned_data.get(name)
+            if value in (None, ""):
+                if name == "country":
+                    query[name] = ""
+                continue
+            if name == "country":
+                query[name] = value.code
+            elif isinstance(value, datetime.date):
+                query[name] = value.isoformat()
+            else:
+                query[name] = str(getattr(value, "pk", value))
+        return query
+
+    def described(self) -> list[tuple[str, str]]:
+        """Each filter and its value in words, for the "About" sheet of a download."""
+        lines = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if isinstance(field, forms.ModelChoiceField):
+                words = str(value) if value else str(field.empty_label)
+            elif isinstance(field, forms.DateField):
+                words = value.isoformat() if value else "—"
+            else:
+                words = str(dict(field.choices).get(value or "", value))
+            lines.append((str(field.label), words))
+        return lines
+
+    error_lines = ReportFilterForm.error_lines

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import Event
-from programmes.models import Programme
+from multilingual.content import localized
+from programmes.models import Decision, Programme
 from reports.selectors import (
     AgreementCounts,
     AgreementsByCountry,
@@ -37,6 +38,8 @@ class CellKind(StrEnum):
     COUNT = "count"  # a whole number of things
     AMOUNT = "amount"  # money in one currency, two decimals
     PERCENT = "percent"  # a share in per cent, one decimal; None when there is no base
+    DATE = "date"  # a day
+    MOMENT = "moment"  # a day and time in the site's time zone, to the minute
 
 
 NUMERIC = frozenset({CellKind.YEAR, CellKind.COUNT, CellKind.AMOUNT, CellKind.PERCENT})
@@ -336,5 +339,68 @@ def balance_table(figure: Balance, filters: ReportFilters) -> ReportTable:
                 "A currency nobody committed that year has no share."
             ),
             _("Shares are rounded to one decimal and may not add up to exactly 100."),
+        ],
+    )
+
+
+def _decided_by(decision: Decision) -> str:
+    if decision.on_paper:
+        return _("On paper: letter No. %(number)s") % {"number": decision.registry_number}
+    person = decision.decided_by
+    return (person.get_full_name() or person.get_username()) if person else ""
+
+
+def decisions_table(decisions: list[Decision]) -> ReportTable:
+    """The decision register: one row per decision, as the register page lists them."""
+    columns = [
+        Column(_("Decided at"), CellKind.MOMENT),
+        Column(_("Country"), CellKind.TEXT),
+        Column(_("Code"), CellKind.CODE),
+        Column(_("Programme"), CellKind.TEXT),
+        Column(_("Version"), CellKind.COUNT),
+        Column(_("Fingerprint"), CellKind.TEXT),
+        Column(_("Decision"), CellKind.TEXT),
+        Column(_("Comment"), CellKind.TEXT),
+        Column(_("Decided by"), CellKind.TEXT),
+        Column(_("Letter date"), CellKind.DATE),
+        Column(_("Recorded by"), CellKind.TEXT),
+        Column(_("Superseded by version"), CellKind.COUNT),
+    ]
+    rows = [
+        row_of(
+            columns,
+            [
+                timezone.localtime(decision.decided_at).replace(
+                    tzinfo=None, second=0, microsecond=0
+                ),
+                decision.country.name,
+                decision.country.code,
+                localized(decision.programme, "title"),
+                decision.version.number,
+                decision.version.fingerprint,
+                decision.get_decision_display(),
+                decision.comment,
+                _decided_by(decision),
+                decision.letter_date,
+                decision.recorded_by.get_username() if decision.recorded_by else "",
+                decision.superseded_by.number if decision.superseded_by else None,
+            ],
+        )
+        for decision in decisions
+    ]
+    return ReportTable(
+        name="decisions",
+        title=_("Register of decisions"),
+        sheet_title=_("Decisions"),
+        columns=columns,
+        rows=rows,
+        notes=[
+            _(
+                "Every decision a national coordinator took on a programme, newest first. A "
+                "decision stands until a newer version of the programme's approved content is "
+                "put before the countries; it then names the version that superseded it."
+            ),
+            _("Times are in the site's time zone, %(zone)s.")
+            % {"zone": timezone.get_current_timezone_name()},
         ],
     )

@@ -7,22 +7,28 @@ events. Filters that cannot be understood are answered with a message naming the
 on a page, the page itself with the filter panel open and no figures (status 200, as the site's
 lists do); on a download, a plain-text 400. A table or a file format that does not exist is a
 404.
+
+The decision register is for whoever reads on a state's behalf: national coordinators, viewers
+and administrators; anyone else is refused (403).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from accounts.models import User
+from programmes.permissions import can_read_decision_register
 from reports import charts, selectors, tables
 from reports.charts import Chart
 from reports.exports import WRITERS, generated_at
-from reports.forms import BalanceFilterForm, ReportFilterForm
+from reports.forms import BalanceFilterForm, DecisionRegisterForm, ReportFilterForm
 from reports.selectors import ReportFilters
 from reports.tables import ReportTable
 
@@ -167,7 +173,7 @@ def _filename(table: str, filters: ReportFilters, extension: str) -> str:
     return f"dostlik-{table}-{years}{country}.{extension}"
 
 
-def _about(request, form: ReportFilterForm) -> list[tuple[str, str]]:
+def _about(request, form: ReportFilterForm | DecisionRegisterForm) -> list[tuple[str, str]]:
     """What a downloaded file is, for its "About" sheet: the filters in words, who, when."""
     return [
         *form.described(),
@@ -176,7 +182,7 @@ def _about(request, form: ReportFilterForm) -> list[tuple[str, str]]:
     ]
 
 
-def _invalid_filters(form: ReportFilterForm) -> HttpResponse:
+def _invalid_filters(form: ReportFilterForm | DecisionRegisterForm) -> HttpResponse:
     lines = [_("The table cannot be downloaded with these filters:"), *form.error_lines()]
     return HttpResponseBadRequest("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
@@ -194,5 +200,48 @@ def export(request, table: str, extension: str):
     return WRITERS[extension](
         report_table,
         filename=_filename(table, filters, extension),
+        about=_about(request, form),
+    )
+
+
+# ---------- The decision register ----------
+
+REGISTER_PAGE_SIZE = 50
+
+
+def _register_form(request) -> DecisionRegisterForm:
+    if not can_read_decision_register.test(request.user):
+        raise PermissionDenied
+    return DecisionRegisterForm(request.GET, user=request.user)
+
+
+@require_safe
+def decision_register(request):
+    """Every decision on the programmes the reader may see, a page of them at a time; for
+    national coordinators, viewers and administrators."""
+    form = _register_form(request)
+    context = {"form": form}
+    if form.is_valid():
+        decisions = selectors.decision_register(user=request.user, filters=form.filters())
+        page = Paginator(decisions, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+        query = urlencode(form.query())
+        context.update(page=page, export_query=query)
+    return render(request, "reports/decision_register.html", context)
+
+
+@require_safe
+def decision_register_export(request, extension: str):
+    """``/reports/decisions.<csv|xlsx>``: every decision the register's filters select."""
+    form = _register_form(request)
+    if extension not in WRITERS:
+        raise Http404
+    if not form.is_valid():
+        return _invalid_filters(form)
+    filters = form.filters()
+    decisions = selectors.decision_register(user=request.user, filters=filters)
+    country = f"-{filters.country.code.lower()}" if filters.country else ""
+    return WRITERS[extension](
+        tables.decisions_table(list(decisions)),
+        filename=f"dostlik-decisions{country}.{extension}",
         about=_about(request, form),
     )

@@ -25,6 +25,7 @@ from reports.selectors.common import (
     earliest_year,
     share,
 )
+from reports.selectors.register import RegisterFilters, decision_register
 from reports.selectors.year import (
     AgreementCounts,
     AgreementsByCountry,
@@ -55,6 +56,7 @@ __all__ = [
     "EventsByKind",
     "FundingByCountry",
     "ProgrammesByStatus",
+    "RegisterFilters",
     "ReportFilters",
     "StatusCounts",
     "YearReport",
@@ -62,6 +64,7 @@ __all__ = [
     "agreements_by_country",
     "attendance_by_country",
     "balance",
+    "decision_register",
     "earliest_year",
     "events_held_by_kind",
     "funding_by_country",

@@ -13,7 +13,8 @@ countries taking part — an administrator records a decision taken on paper in 
 site's decision answers them 403.
 
 The reports count only what each reader may see, so every signed-in person opens them and
-downloads their tables. The public portal is for anyone, signed in or not, and the same for all:
+downloads their tables; the register of decisions is for national coordinators, viewers and
+administrators. The public portal is for anyone, signed in or not, and the same for all:
 it shows published programmes (approved, active or completed) and their public events; any other
 programme or event is a 404 there, for administrators too — they see it on the desk.
 """
@@ -180,6 +181,21 @@ def the_same_for_everyone(expect: Expect) -> dict[str, Expect]:
         nc_kz=expect,
         admin=expect,
     )
+
+
+def register_export(extension: str, *, get) -> Row:
+    """``/reports/decisions.<extension>``: the decision register as a file."""
+
+    def url(world: World) -> str:
+        return reverse("reports:decisions_export", args=[extension])
+
+    return Row("reports:decisions_export", extension, url, get=get, post=NOT_THIS_METHOD)
+
+
+# The decision register: for those who read on a state's behalf.
+READS_REGISTER = roles(
+    anon=LOGIN, viewer=OK, own=FORBID, uz=FORBID, kz=FORBID, nc_uz=OK, nc_kz=OK, admin=OK
+)
 
 
 def switch_language(world: World) -> dict:
@@ -756,6 +772,40 @@ ROWS: list[Row] = [
             admin=XLSX,
         ),
         post=NOT_THIS_METHOD,
+    ),
+    page("reports:decisions", get=READS_REGISTER, post=NOT_THIS_METHOD),
+    register_export(
+        "csv",
+        get=roles(
+            anon=LOGIN,
+            viewer=CSV_FILE,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=CSV_FILE,
+            nc_kz=CSV_FILE,
+            admin=CSV_FILE,
+        ),
+    ),
+    register_export(
+        "xlsx",
+        get=roles(
+            anon=LOGIN,
+            viewer=XLSX,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=XLSX,
+            nc_kz=XLSX,
+            admin=XLSX,
+        ),
+    ),
+    # A file format the register is not written in: refused before it is looked for.
+    register_export(
+        "pdf",
+        get=roles(
+            anon=LOGIN, viewer=NF, own=FORBID, uz=FORBID, kz=FORBID, nc_uz=NF, nc_kz=NF, admin=NF
+        ),
     ),
     # A table the reports do not have.
     report_export(
