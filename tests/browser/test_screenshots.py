@@ -4,6 +4,7 @@ screenshots``), the pictures are saved there for the README."""
 
 import io
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import translation
 from accounts.models import User
 from events.models import Event
 from programmes.models import Programme
+from programmes.services import programme_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -63,6 +65,27 @@ def test_the_reports_show_each_countrys_part(demo, signed_in):
     page.goto("/reports/balance/")
     assert page.locator("table").count() >= 1
     keep(page, "balance")
+
+
+def test_the_decision_panel_shows_what_changed_since_a_country_decided(demo, signed_in):
+    programme = Programme.objects.get(title="Navoi and Abai: joint research in the humanities")
+    lead = programme.partnerships.get(role="lead").institution
+    programme_update(
+        programme=programme,
+        actor=lead.memberships.first().user,
+        version=programme.version,
+        budget_amount=Decimal("45000.00"),
+    )
+    page = signed_in("kz.national", DEMO_PASSWORD)
+
+    page.goto(f"/programmes/{programme.pk}/")
+    panel = page.locator("section[aria-labelledby=decisions-heading]")
+    uzbekistan = " ".join(panel.locator("[data-country=UZ]").inner_text().split())
+
+    assert "Current version 3 differs:" in uzbekistan
+    assert "40,000.00" in uzbekistan and "45,000.00" in uzbekistan
+    if SCREENSHOTS:
+        panel.screenshot(path=str(Path(SCREENSHOTS) / "decision-difference.png"))
 
 
 def test_the_public_portal_shows_public_events_to_anyone(demo, browser_page):
