@@ -1,6 +1,6 @@
 """Scoped reads of agreements and programmes.
 
-Who sees what (DESIGN.md): a *draft* programme, with its events, is seen only by coordinators
+Who sees what: a *draft* programme, with its events, is seen only by coordinators
 of its partner institutions, national coordinators of those institutions' countries and
 superusers; once it leaves draft, every signed-in user sees it. Agreements are visible to every
 signed-in user. Every read of programmes goes through ``programme_visibility`` so lists, detail

@@ -168,7 +168,7 @@ NOT_DRAFTS = {
     "cancelled",
 }
 EVERYTHING = NOT_DRAFTS | {"draft", "other_draft"}
-# What each role's export holds: drafts only for those who work on them (DESIGN.md).
+# What each role's export holds: drafts only for those who work on them.
 SEES = {
     "viewer": NOT_DRAFTS,
     "own": NOT_DRAFTS | {"draft"},

@@ -9,7 +9,7 @@ from tests.fuzz.cases import ROWS, Case, opens
 from tests.fuzz.html import Form, Page, read_page
 from tests.permission_matrix.world import World
 
-# Names the site reads from every list's query string (DESIGN.md), and those Django's admin
+# Names the site reads from every list's query string, and those Django's admin
 # reads on its changelists and forms: offered on every page, whether it shows them or not.
 CONTRACT = ("country", "institution", "programme", "kind", "status", "from", "to", "q", "page")
 ADMIN_NAMES = ("q", "o", "p", "e", "all", "_popup", "_to_field", "_changelist_filters")

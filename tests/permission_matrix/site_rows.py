@@ -5,12 +5,15 @@ Columns (``world.ROLES``): anon · viewer · own (coordinator of the lead, UZ) �
 coordinators) · admin (superuser). POSTs carry an empty body: a form the person may use answers
 ``INVALID``, a step they may take redirects to the page it changed.
 
-Who sees what (DESIGN.md): a draft, with its events, is seen by the coordinators of its partners,
+Who sees what: a draft, with its events, is seen by the coordinators of its partners,
 the national coordinators of their countries and administrators, and is a 404 for everyone else;
 a submitted programme is seen by every signed-in user. Changing is for the partners' coordinators
 (and administrators) while the programme is open; deciding, for the national coordinators of the
 countries taking part — an administrator records a decision taken on paper in the admin, so the
-site's decision answers them 403.
+site's decision answers them 403. Within the programme form, who takes part and who leads is for
+the lead's coordinators and administrators; a partner's coordinator changes only its own
+institution's contribution and funding (``tests/programmes/test_workspace.py``). An approved or
+active programme changes what the countries approved only by an amendment (``amendments:*``).
 
 The reports count only what each reader may see, so every signed-in person opens them and
 downloads their tables; the register of decisions is for national coordinators, viewers and
