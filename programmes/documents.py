@@ -22,6 +22,10 @@ from django.utils.translation import gettext as _
 
 # How many bytes of the file the signatures need.
 HEAD_BYTES = 8
+# What a DOCX or ODT holds at most: a few dozen parts, and a few times its own size unpacked
+# (text compresses, images do not). An archive that says it holds more is not a document.
+ZIP_MAX_MEMBERS = 2_000
+ZIP_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -51,18 +55,28 @@ def accepted_labels() -> str:
 
 
 def _zip_kind(upload: UploadedFile) -> DocumentType | None:
-    """DOCX or ODT, from the parts of the archive; None for any other or a broken archive."""
+    """DOCX or ODT, from the parts of the archive; None for any other or a broken archive.
+
+    Nothing is unpacked but the first bytes of an ODT's ``mimetype``, so an archive that would
+    inflate to gigabytes (a "zip bomb") costs no more than its own size; one that says it holds
+    more parts or more bytes than a document does is refused unread."""
     upload.seek(0)
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
+            members = archive.infolist()
+            if len(members) > ZIP_MAX_MEMBERS or (
+                sum(member.file_size for member in members) > ZIP_MAX_UNPACKED_BYTES
+            ):
+                return None
+            names = {member.filename for member in members}
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 return DOCX
             if "mimetype" in names and "content.xml" in names:
-                mimetype = archive.read("mimetype")[:100].strip()
+                with archive.open("mimetype") as part:
+                    mimetype = part.read(len(ODT.content_type) + 2).strip()
                 if mimetype == ODT.content_type.encode():
                     return ODT
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, KeyError, ValueError):
         return None
     return None
 

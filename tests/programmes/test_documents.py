@@ -7,11 +7,15 @@ administrators; anyone else gets a 404 for its address.
 """
 
 import io
+import os
 import re
+import subprocess
+import sys
 import zipfile
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -364,3 +368,61 @@ def test_the_admin_lists_an_agreements_documents_with_their_download_address(wor
     download = reverse("programmes:agreement_document", args=[world.agreement.pk, document.pk])
     assert response.status_code == 200
     assert response.content.count(f'<a href="{download}">treaty</a> (treaty.pdf)'.encode()) == 1
+
+
+# A "zip bomb": an ODT whose ``mimetype`` part inflates to far more than the upload itself.
+MEASURE_PEAK = """
+import resource, sys
+import django
+django.setup()
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from programmes.documents import check_upload
+
+answers = []
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+for path in sys.argv[1:]:
+    with open(path, "rb") as bomb:
+        upload = SimpleUploadedFile("agreement.odt", bomb.read())
+    try:
+        check_upload(upload)
+    except ValidationError as refused:
+        answers.append(refused.code)
+    else:
+        answers.append("accepted")
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(" ".join(answers), (after - before) // 1024)
+"""
+
+
+def bomb(path, unpacked_mib: int):
+    """An ODT of a few hundred KiB whose ``mimetype`` unpacks to ``unpacked_mib`` MiB."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("mimetype", "w") as part:
+            zeros = bytes(1024 * 1024)
+            for _ in range(unpacked_mib):
+                part.write(zeros)
+        archive.writestr("content.xml", "<office:document-content/>")
+    return path
+
+
+def test_a_zip_bomb_is_refused_without_unpacking_it(tmp_path):
+    # One within the bound on the unpacked size, read no further than its first bytes, and one
+    # that says it unpacks to more, refused unread.
+    within = bomb(tmp_path / "within.odt", 150)
+    beyond = bomb(tmp_path / "beyond.odt", 300)
+
+    measured = subprocess.run(
+        [sys.executable, "-c", MEASURE_PEAK, str(within), str(beyond)],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.test_settings"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answers, peak_growth_mib = measured.stdout.split()[:2], int(measured.stdout.split()[2])
+
+    assert (within.stat().st_size < 400_000, beyond.stat().st_size < 400_000) == (True, True)
+    assert answers == ["type", "type"]
+    # Unpacking either would take 150 or 300 MiB; reading the archives takes a few.
+    assert peak_growth_mib < 20
