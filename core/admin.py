@@ -27,21 +27,10 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_input import AdminInputMixin, RowKeysMixin
 from core.caching import content_changed
 from core.forms import add_service_error
-
-# A spreadsheet treats a cell that starts with one of these as a formula (OWASP "CSV
-# injection"); tab and carriage return are listed too, as some spreadsheets strip them first.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from core.spreadsheets import neutralise_formula
 
 # Excel only reads a CSV file as UTF-8 (Cyrillic and Uzbek Latin names) when it starts with a BOM.
 UTF8_BOM = "\ufeff"
-
-
-def neutralise_formula(text: str) -> str:
-    """Make a spreadsheet show ``text`` as text: a leading quote stops it being run as a
-    formula."""
-    if text.startswith(FORMULA_TRIGGERS):
-        return f"'{text}"
-    return text
 
 
 def csv_cell(value, field: models.Field | None) -> str:

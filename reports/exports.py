@@ -5,10 +5,9 @@ numbers: counts and years as integers, amounts as decimals with two places, shar
 with one; a share that has no base (nothing counted) is an empty cell, never a zero.
 
 CSV is written in UTF-8 with a byte-order mark, which is how Excel recognises UTF-8 (Cyrillic
-and the Uzbek ʻ survive). A text cell starting with ``=``, ``+``, ``-``, ``@`` (or a tab or a
-carriage return) gets a leading apostrophe, so a spreadsheet never runs it as a formula
-(OWASP "CSV injection"). In XLSX every text cell is stored as text, so it cannot be a formula
-whatever it starts with.
+and the Uzbek ʻ survive). Text that a spreadsheet in any language would run as a formula is
+neutralised (``core.spreadsheets``). In XLSX every text cell is stored as text, so it cannot be a
+formula whatever it holds.
 """
 
 import csv
@@ -24,11 +23,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import neutralise_formula
 from reports.tables import CellKind, ReportTable
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMATS = {
     CellKind.YEAR: "0",
     CellKind.COUNT: "#,##0",
@@ -45,9 +44,7 @@ HEADER_FILL = PatternFill("solid", fgColor="E7EEF7")
 
 def neutralised(value: object) -> object:
     """A text cell that a spreadsheet would read as a formula, made plain text."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return neutralise_formula(value) if isinstance(value, str) else value
 
 
 def csv_value(value: object) -> object:
