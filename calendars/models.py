@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_single_line
+
 
 class CalendarFeed(models.Model):
     """A named subscription: a calendar app fetches the events its owner may see, filtered.
@@ -15,7 +17,7 @@ class CalendarFeed(models.Model):
         related_name="calendar_feeds",
         verbose_name=_("owner"),
     )
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_single_line])
     filters = models.JSONField(
         _("filters"),
         default=dict,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.models import VersionedModel
-from core.validators import validate_time_zone
+from core.validators import validate_single_line, validate_time_zone
 from institutions.models import Country, Institution
 from multilingual.content import translation_errors
 from multilingual.models import TranslatedModel
@@ -53,7 +53,7 @@ def _zone_or_none(name: str) -> zoneinfo.ZoneInfo | None:
 
 
 class Venue(models.Model):
-    name = models.CharField(_("name"), max_length=255)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_single_line])
     institution = models.ForeignKey(
         Institution,
         on_delete=models.SET_NULL,
@@ -63,8 +63,10 @@ class Venue(models.Model):
         verbose_name=_("institution"),
         help_text=_("The institution that runs this venue, if any."),
     )
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    city = models.CharField(_("city"), max_length=100)
+    address = models.CharField(
+        _("address"), max_length=300, blank=True, validators=[validate_single_line]
+    )
+    city = models.CharField(_("city"), max_length=100, validators=[validate_single_line])
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="venues", verbose_name=_("country")
     )
@@ -119,7 +121,7 @@ class Event(TranslatedModel, VersionedModel):
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="events", verbose_name=_("programme")
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     host_institution = models.ForeignKey(
@@ -136,7 +138,7 @@ class Event(TranslatedModel, VersionedModel):
         related_name="events",
         verbose_name=_("venue"),
     )
-    city = models.CharField(_("city"), max_length=100)
+    city = models.CharField(_("city"), max_length=100, validators=[validate_single_line])
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="events", verbose_name=_("country")
     )

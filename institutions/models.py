@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_time_zone
+from core.validators import validate_single_line, validate_time_zone
 from multilingual.models import TranslatedModel
 
 
@@ -26,7 +26,9 @@ class Country(models.Model):
     code = models.CharField(
         _("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2, e.g. UZ.")
     )
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, validators=[validate_single_line]
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, validators=[validate_time_zone], help_text=_("IANA name.")
     )
@@ -73,13 +75,15 @@ class Institution(TranslatedModel):
         CIVIL_SOCIETY = "civil_society", _("Civil-society organisation")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=255)
-    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    name = models.CharField(_("name"), max_length=255, validators=[validate_single_line])
+    short_name = models.CharField(
+        _("short name"), max_length=50, blank=True, validators=[validate_single_line]
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = models.ForeignKey(
         Country, on_delete=models.PROTECT, related_name="institutions", verbose_name=_("country")
     )
-    city = models.CharField(_("city"), max_length=100)
+    city = models.CharField(_("city"), max_length=100, validators=[validate_single_line])
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)

@@ -14,6 +14,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.validators import single_line
 from institutions.models import Country, Membership, NationalCoordinator
 from programmes.models import Decision, Programme
 
@@ -23,7 +24,8 @@ logger = logging.getLogger(__name__)
 @task
 def send_programme_mail(*, subject: str, body: str, recipients: list[str]) -> int:
     try:
-        return send_mail(subject, body, None, recipients)
+        # A subject is one line whatever the titles in it hold: a line break would lose the mail.
+        return send_mail(single_line(subject), body, None, recipients)
     except Exception:
         logger.exception("Could not send the mail %r to %s", subject, ", ".join(recipients))
         raise

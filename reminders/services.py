@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.validators import single_line
 from events.models import Event
 from institutions.models import Country, Membership, NationalCoordinator
 from programmes.models import Agreement, Programme
@@ -80,7 +81,7 @@ class DueReminder:
 @task
 def send_reminder_mail(*, subject: str, body: str, recipient: str) -> int:
     try:
-        return send_mail(subject, body, None, [recipient])
+        return send_mail(single_line(subject), body, None, [recipient])
     except Exception:
         logger.exception(
             "Could not send the reminder %r to %s; it is recorded and will not be retried",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.validators import validate_single_line
 from institutions.models import Institution
 
 # An agreement whose end falls within this many days is "expiring".
@@ -51,9 +52,11 @@ class Agreement(models.Model):
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    reference = models.CharField(_("reference number"), max_length=100, blank=True)
+    reference = models.CharField(
+        _("reference number"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     summary = models.TextField(_("summary"), blank=True)
     signed_on = models.DateField(_("signed on"))
     valid_from = models.DateField(_("valid from"))
@@ -124,7 +127,9 @@ class AgreementParty(models.Model):
         related_name="agreement_parties",
         verbose_name=_("institution"),
     )
-    signatory = models.CharField(_("signed by"), max_length=200, blank=True)
+    signatory = models.CharField(
+        _("signed by"), max_length=200, blank=True, validators=[validate_single_line]
+    )
 
     class Meta:
         verbose_name = _("party")
@@ -152,7 +157,7 @@ class AgreementDocument(models.Model):
         related_name="documents",
         verbose_name=_("agreement"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_single_line])
     file = models.FileField(_("file"), max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_single_line
 from institutions.models import Country
 from programmes.models.programmes import Programme
 
@@ -145,7 +146,9 @@ class Decision(models.Model):
     # A decision taken on paper: the ministry's letter, recorded in the admin by whoever keeps
     # the records; ``decided_by`` is then empty.
     on_paper = models.BooleanField(_("taken on paper"), default=False)
-    registry_number = models.CharField(_("registry number"), max_length=100, blank=True)
+    registry_number = models.CharField(
+        _("registry number"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     letter_date = models.DateField(_("letter date"), null=True, blank=True)
     letter = models.FileField(_("scanned letter"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(

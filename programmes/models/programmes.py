@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import VersionedModel
+from core.validators import validate_single_line
 from institutions.models import Institution
 from multilingual.models import TranslatedModel
 from programmes.models.agreements import Agreement
@@ -102,7 +103,7 @@ class Programme(TranslatedModel, VersionedModel):
             }
         )
 
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300, validators=[validate_single_line])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     summary = models.TextField(_("summary"), blank=True)
     agreement = models.ForeignKey(
@@ -199,7 +200,11 @@ class Partnership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.PARTNER)
     contribution = models.CharField(
-        _("contribution"), max_length=300, blank=True, help_text=_("What this partner brings.")
+        _("contribution"),
+        max_length=300,
+        blank=True,
+        help_text=_("What this partner brings."),
+        validators=[validate_single_line],
     )
     funding_amount = models.DecimalField(
         _("funding"), max_digits=16, decimal_places=2, null=True, blank=True
