@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from core.ratelimits import login_rate_limit
 from core.views import healthz
 
 admin.site.site_header = _("Dostlik administration")
@@ -42,5 +43,7 @@ urlpatterns = [
     # Figures per year and country, the balance between countries, and their downloads.
     path("reports/", include("reports.urls")),
     path("amendments/", include("amendments.urls")),
+    # The admin's sign-in counts against the same limit per address as the site's.
+    path("admin/login/", login_rate_limit(admin.site.login)),
     path("admin/", admin.site.urls),
 ]

@@ -204,6 +204,20 @@ class TestRateLimits:
         )
         assert other.status_code == 200
 
+    def test_every_sign_in_door_counts_against_one_limit_per_address(self, client, guards_on):
+        guards_on.RATELIMIT_RATES = {**guards_on.RATELIMIT_RATES, "login": "3/h"}
+        doors = [None, reverse("admin:login"), None, reverse("admin:login")]
+
+        statuses = [
+            sign_in(
+                client, username=f"nobody{n}", password=WRONG_PASSWORD, address=ATTACKER, url=url
+            ).status_code
+            for n, url in enumerate(doors)
+        ]
+
+        assert reverse("admin:login") == "/admin/login/"
+        assert statuses == [200, 200, 200, 429]
+
     def test_the_429_answer_is_short_and_plain(self, client, guards_on):
         guards_on.RATELIMIT_RATES = {**guards_on.RATELIMIT_RATES, "login": "1/h"}
         sign_in(client, username="nobody", password=WRONG_PASSWORD, address=ATTACKER)
@@ -229,6 +243,27 @@ class TestRateLimits:
         assert statuses == [200, 200, 429]
         # Counted per feed: another feed fetched from the same address is unaffected.
         assert quiet_status == 200
+
+    def test_guessing_feed_tokens_is_limited_per_address(
+        self, client, guards_on, django_assert_num_queries
+    ):
+        guards_on.RATELIMIT_RATES = {**guards_on.RATELIMIT_RATES, "feed-unknown": "3/h"}
+        real = calendar_services.feed_create(owner=UserFactory(), name="Concerts")
+
+        def fetch(token: str, address: str) -> int:
+            url = reverse("calendars:feed", kwargs={"token": token})
+            return client.get(url, REMOTE_ADDR=address).status_code
+
+        guesses = [fetch(f"guess{n}", ATTACKER) for n in range(4)]
+        with django_assert_num_queries(0):
+            assert fetch("guess-again", ATTACKER) == 429
+
+        assert guesses == [404, 404, 404, 429]
+        # Another address has its own count, and a real feed is served there.
+        assert (fetch("guess", COORDINATOR_OFFICE), fetch(real.token, COORDINATOR_OFFICE)) == (
+            404,
+            200,
+        )
 
 
 @pytest.mark.django_db
