@@ -307,6 +307,8 @@ RATELIMIT_IP_META_KEY = "core.ratelimits.client_address"
 RATELIMIT_RATES = {
     "login": env.str("RATELIMIT_LOGIN", default="10/m"),  # sign-in POSTs per address
     "feed": env.str("RATELIMIT_FEED", default="120/m"),  # fetches per calendar feed
+    # fetches of feeds that do not exist, per address
+    "feed-unknown": env.str("RATELIMIT_FEED_UNKNOWN", default="60/m"),
 }
 RATELIMIT_VIEW = "core.ratelimits.rate_limited"
 # With the cache down, let requests through (sign-ins are still guarded by django-axes) rather

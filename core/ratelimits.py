@@ -14,10 +14,13 @@ in front.
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django_ratelimit import ALL
+from django_ratelimit.core import get_usage
 from django_ratelimit.decorators import ratelimit
 
 LOGIN = "login"
 FEED = "feed"
+FEED_UNKNOWN = "feed-unknown"
 
 
 def rate_for(group: str, request) -> str | None:
@@ -53,6 +56,19 @@ def feed_token(group: str, request) -> str:
 
 login_rate_limit = ratelimit(group=LOGIN, key="ip", rate=rate_for, method="POST")
 feed_rate_limit = ratelimit(group=FEED, key=feed_token, rate=rate_for, method=ratelimit.ALL)
+
+
+def unknown_feeds_exhausted(request) -> bool:
+    """Whether the client's address already asked for as many feeds that do not exist as its
+    limit allows. Guessing tokens costs a query each, so misses are limited per address,
+    whatever limit a real feed has; a refused guess costs no query."""
+    usage = get_usage(request, group=FEED_UNKNOWN, key="ip", rate=rate_for, method=ALL)
+    return usage is not None and usage["count"] >= usage["limit"]
+
+
+def count_unknown_feed(request) -> None:
+    """Count one request for a feed that does not exist against the client's address."""
+    get_usage(request, group=FEED_UNKNOWN, key="ip", rate=rate_for, method=ALL, increment=True)
 
 
 def rate_limited(request, exception) -> HttpResponse:

@@ -15,8 +15,10 @@ from django.http import HttpRequest, HttpResponse
 
 logger = logging.getLogger("dostlik.requests")
 
-FEED_TOKEN = re.compile(r"(/calendar/feeds/)[^/\s\"'?#]+(\.ics)")
-REDACTED = r"\1<redacted>\2"
+# Any segment under /calendar/feeds/, whatever its case or extension: a client may ask for
+# ``<token>.ICS``, ``<token>`` or ``/CALENDAR/FEEDS/<token>``, and each is logged as it came.
+FEED_TOKEN = re.compile(r"(/calendar/feeds/)([^/\s\"'?#]+?)(\.ics)?(?=[/\s\"'?#]|$)", re.IGNORECASE)
+REDACTED = r"\1<redacted>\3"
 
 
 def redact(text: str) -> str:

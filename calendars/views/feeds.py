@@ -46,7 +46,12 @@ from calendars.forms import FeedForm
 from calendars.ical import calendar_bytes, feed_validators
 from calendars.models import CalendarFeed
 from core.forms import add_service_error
-from core.ratelimits import feed_rate_limit
+from core.ratelimits import (
+    count_unknown_feed,
+    feed_rate_limit,
+    rate_limited,
+    unknown_feeds_exhausted,
+)
 
 # Raise when what a feed file holds changes shape, so calendar apps fetch it again in full.
 FEED_FORMAT = 1
@@ -130,9 +135,12 @@ def _feed_cache_key(feed: CalendarFeed) -> str:
 @require_safe
 @feed_rate_limit
 def feed_file(request, token: str):
+    if unknown_feeds_exhausted(request):
+        return rate_limited(request, None)
     try:
         feed = feed_by_token(token=token)
     except CalendarFeed.DoesNotExist:
+        count_unknown_feed(request)
         raise Http404 from None
     cache_key = _feed_cache_key(feed)
     # The events are read only when the validators are not cached or the file not on disk.

@@ -252,6 +252,30 @@ def test_a_404_for_an_unknown_token_writes_the_token_nowhere(client, caplog, log
     assert _request_lines(written) == [("GET", "/calendar/feeds/<redacted>.ics", "404", "-")]
 
 
+@pytest.mark.parametrize(
+    ("path", "logged"),
+    [
+        ("/calendar/feeds/{token}.ICS", "/calendar/feeds/<redacted>.ICS"),
+        ("/calendar/feeds/{token}", "/calendar/feeds/<redacted>"),
+        ("/CALENDAR/FEEDS/{token}.ics", "/CALENDAR/FEEDS/<redacted>.ics"),
+        ("/calendar/feeds/{token}/x.ics", "/calendar/feeds/<redacted>/x.ics"),
+    ],
+    ids=["upper-case extension", "no extension", "upper-case path", "a deeper path"],
+)
+def test_a_token_in_any_form_of_a_feed_address_is_written_nowhere(
+    client, caplog, log_output, path, logged
+):
+    token = secrets.token_urlsafe(32)
+    with caplog.at_level(logging.INFO):
+        response = client.get(path.format(token=token))
+    written = log_output.getvalue()
+    captured = "\n".join([r.getMessage() for r in caplog.records] + [caplog.text] + [written])
+
+    assert response.status_code == 404
+    assert token not in captured
+    assert _request_lines(written) == [("GET", logged, "404", "-")]
+
+
 def test_the_filter_redacts_arguments_and_tracebacks_of_any_logger(log_output):
     token = secrets.token_urlsafe(32)
     try:
