@@ -20,6 +20,7 @@ from demo import content
 from demo.programmes import programmes as programme_specs
 from demo.specs import DecisionSpec, EventSpec, ProgrammeSpec
 from events.models import Event, Venue, all_day_bounds
+from events.permissions import hostable_institution_ids
 from events.services import event_create, venue_create
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from institutions.services import (
@@ -235,8 +236,12 @@ class _DemoLoader:
         else:
             starts_at = datetime.datetime.combine(spec.day, spec.starts, tzinfo=zone)
             ends_at = datetime.datetime.combine(spec.day, spec.ends, tzinfo=zone)
+        # Entered by the programme's author where they may host it, else by the administrator.
+        writer = self.users[actor]
+        if host.pk not in hostable_institution_ids(writer, programme):
+            writer = self.users["admin"]
         return event_create(
-            actor=self.users[actor],
+            actor=writer,
             programme=programme,
             title=spec.title,
             kind=spec.kind,

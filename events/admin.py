@@ -35,7 +35,7 @@ from programmes.admin.programmes import (
     ProgrammeVersionInline,
     ReadOnlyInline,
 )
-from programmes.models import Partnership, Programme
+from programmes.models import Programme
 from programmes.selectors import programme_visibility
 
 # Left empty on a new event, these come from the venue, else from the host (as the service does).
@@ -185,7 +185,6 @@ class EventAdminForm(VersionedModelForm):
     def clean(self):
         cleaned_data = super().clean()
         self.check_may_add_to_programme(cleaned_data)
-        self.check_host_is_partner(cleaned_data)
         self.read_times(cleaned_data)
         return cleaned_data
 
@@ -204,23 +203,6 @@ class EventAdminForm(VersionedModelForm):
                 "programme",
                 gettext("You cannot add events to the programme “%(programme)s”.")
                 % {"programme": programme},
-            )
-
-    def check_host_is_partner(self, cleaned_data) -> None:
-        programme = cleaned_data.get("programme")
-        host = cleaned_data.get("host_institution")
-        if (
-            programme is not None
-            and host is not None
-            and not Partnership.objects.filter(programme=programme, institution=host).exists()
-        ):
-            self.add_error(
-                "host_institution",
-                gettext(
-                    "%(institution)s is not a partner of the programme “%(programme)s”. Choose "
-                    "one of its partners as host, or add %(institution)s to the programme first."
-                )
-                % {"institution": host, "programme": programme},
             )
 
     def event_time_zone(self, cleaned_data) -> str | None:

@@ -9,6 +9,7 @@ from accounts.models import User
 from core.caching import changes_content
 from core.exceptions import StaleVersion
 from events.models import Event, Venue
+from events.permissions import hostable_institution_ids
 from events.tallies import TALLIED_FIELDS, retally, tally_buckets
 from institutions.models import Country, Institution
 from programmes.models import Programme
@@ -33,11 +34,32 @@ def _event_part(event: Event) -> dict:
     )
 
 
-def _require_partner_host(*, programme: Programme, host_institution: Institution) -> None:
-    """An event is hosted by one of its programme's partners, whoever writes it."""
+def _require_allowed_host(
+    *, programme: Programme, host_institution: Institution, actor: User | None
+) -> None:
+    """An event is hosted by one of its programme's partners, whoever writes it; a coordinator
+    names only a partner they may host at (``hostable_institution_ids``): any partner for the
+    lead's coordinators and administrators, else their own. The site and the admin both ask
+    here."""
     if host_institution.pk not in {p.institution_id for p in programme.partnerships.all()}:
         raise ValidationError(
-            {"host_institution": _("The host must be a partner of the programme.")}
+            {
+                "host_institution": _(
+                    "%(institution)s is not a partner of the programme “%(programme)s”. Choose "
+                    "one of its partners as host, or add %(institution)s to the programme first."
+                )
+                % {"institution": host_institution, "programme": programme}
+            }
+        )
+    if actor is not None and host_institution.pk not in hostable_institution_ids(actor, programme):
+        raise ValidationError(
+            {
+                "host_institution": _(
+                    "You may name %(institution)s as host only if you coordinate it or the "
+                    "programme's lead."
+                )
+                % {"institution": host_institution}
+            }
         )
 
 
@@ -82,7 +104,7 @@ def event_create(
     """Create an event. Place and time zone default to the venue's, else the host's. A new event
     is part of its programme's approved content (``programmes.versions``): a submitted programme
     goes before the national coordinators again."""
-    _require_partner_host(programme=programme, host_institution=host_institution)
+    _require_allowed_host(programme=programme, host_institution=host_institution, actor=actor)
     require_content_open(programme)
     place = venue or host_institution
     country = country or place.country
@@ -150,8 +172,8 @@ def event_update(
             for programme in programmes:
                 require_content_open(programme)
         if {"programme", "host_institution"} & changed:
-            _require_partner_host(
-                programme=stored.programme, host_institution=stored.host_institution
+            _require_allowed_host(
+                programme=stored.programme, host_institution=stored.host_institution, actor=actor
             )
         if changed - _UNSEEN_BY_CALENDARS:
             stored.sequence += 1

@@ -11,6 +11,7 @@ from tests.factories import (
     CountryFactory,
     EventFactory,
     InstitutionFactory,
+    MembershipFactory,
     VenueFactory,
     joint_programme,
 )
@@ -46,8 +47,9 @@ def programme(uz_university, kz_university):
 
 
 @pytest.fixture
-def actor(django_user_model):
-    return django_user_model.objects.create_user(username="uz.coordinator")
+def actor(uz_university):
+    """A coordinator of the lead."""
+    return MembershipFactory(user__username="uz.coordinator", institution=uz_university).user
 
 
 def create_fair(**overrides):
@@ -173,7 +175,10 @@ def test_event_create_refuses_a_host_that_is_not_a_partner(programme):
         create_fair(actor=None, programme=programme, host_institution=outsider)
 
     assert refused.value.message_dict == {
-        "host_institution": ["The host must be a partner of the programme."]
+        "host_institution": [
+            f"{outsider} is not a partner of the programme “{programme}”. Choose one of its "
+            f"partners as host, or add {outsider} to the programme first."
+        ]
     }
     assert Event.objects.count() == 0
 
@@ -391,6 +396,28 @@ def test_event_update_refuses_an_end_before_the_start(event):
     assert (event.ends_at, event.sequence) == (ends_at, 0)
 
 
+def test_a_partners_coordinator_hosts_only_at_their_own_institution(
+    programme, uz_university, kz_university
+):
+    partner = MembershipFactory(institution=kz_university).user
+    theirs = create_fair(actor=None, programme=programme, host_institution=kz_university)
+
+    with pytest.raises(ValidationError) as created:
+        create_fair(actor=partner, programme=programme, host_institution=uz_university)
+    with pytest.raises(ValidationError) as moved:
+        event_update(event=theirs, actor=partner, host_institution=uz_university)
+
+    refusal = {
+        "host_institution": [
+            f"You may name {uz_university} as host only if you coordinate it or the "
+            "programme's lead."
+        ]
+    }
+    assert (created.value.message_dict, moved.value.message_dict) == (refusal, refusal)
+    theirs.refresh_from_db()
+    assert (Event.objects.count(), theirs.host_institution) == (1, kz_university)
+
+
 def test_event_update_refuses_a_host_that_is_not_a_partner(event):
     outsider = InstitutionFactory(country=CountryFactory(code="KG"))
     host = event.host_institution
@@ -399,7 +426,10 @@ def test_event_update_refuses_a_host_that_is_not_a_partner(event):
         event_update(event=event, actor=None, host_institution=outsider)
 
     assert refused.value.message_dict == {
-        "host_institution": ["The host must be a partner of the programme."]
+        "host_institution": [
+            f"{outsider} is not a partner of the programme “{event.programme}”. Choose one of "
+            f"its partners as host, or add {outsider} to the programme first."
+        ]
     }
     event.refresh_from_db()
     assert (event.host_institution, event.sequence) == (host, 0)
