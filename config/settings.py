@@ -309,6 +309,8 @@ RATELIMIT_RATES = {
     "feed": env.str("RATELIMIT_FEED", default="120/m"),  # fetches per calendar feed
     # fetches of feeds that do not exist, per address
     "feed-unknown": env.str("RATELIMIT_FEED_UNKNOWN", default="60/m"),
+    # searches of the public portal, per address
+    "public-search": env.str("RATELIMIT_PUBLIC_SEARCH", default="60/m"),
 }
 RATELIMIT_VIEW = "core.ratelimits.rate_limited"
 # With the cache down, let requests through (sign-ins are still guarded by django-axes) rather

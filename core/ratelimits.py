@@ -21,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 LOGIN = "login"
 FEED = "feed"
 FEED_UNKNOWN = "feed-unknown"
+SEARCH = "public-search"
 
 
 def rate_for(group: str, request) -> str | None:
@@ -69,6 +70,13 @@ def unknown_feeds_exhausted(request) -> bool:
 def count_unknown_feed(request) -> None:
     """Count one request for a feed that does not exist against the client's address."""
     get_usage(request, group=FEED_UNKNOWN, key="ip", rate=rate_for, method=ALL, increment=True)
+
+
+def search_limited(request) -> bool:
+    """Count a search of the public portal against the client's address; whether it is over
+    its limit. Anyone may search without signing in, so each address has its share."""
+    usage = get_usage(request, group=SEARCH, key="ip", rate=rate_for, method=ALL, increment=True)
+    return usage is not None and usage["should_limit"]
 
 
 def rate_limited(request, exception) -> HttpResponse:

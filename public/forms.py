@@ -3,12 +3,31 @@ that may be named in a query is a published one, so no drop-down or error can sp
 title of an internal record."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from institutions.models import Country
 from programmes.models import Programme
 from public.selectors import published
+
+# Each word of a search is looked for in several fields: a few words find anything a person
+# looks for, and a hundred would only cost the database.
+MAX_SEARCH_WORDS = 6
+
+
+class SearchField(forms.CharField):
+    """The words of a search, each once, at most ``MAX_SEARCH_WORDS`` of them."""
+
+    def clean(self, value):
+        words = list(dict.fromkeys(super().clean(value).split()))
+        if len(words) > MAX_SEARCH_WORDS:
+            raise ValidationError(
+                _("Search with at most %(count)s words."),
+                code="too_many_words",
+                params={"count": MAX_SEARCH_WORDS},
+            )
+        return " ".join(words)
 
 
 class PublicEventSearchForm(forms.Form):
@@ -24,7 +43,7 @@ class PublicEventSearchForm(forms.Form):
         (ALL, _("All dates")),
     ]
 
-    q = forms.CharField(
+    q = SearchField(
         label=_("Search"),
         required=False,
         max_length=200,
@@ -62,7 +81,7 @@ class PublicEventSearchForm(forms.Form):
 class PublicProgrammeSearchForm(forms.Form):
     """``q`` over title and summary, ``country`` of a partner and ``kind``."""
 
-    q = forms.CharField(
+    q = SearchField(
         label=_("Search"),
         required=False,
         max_length=200,

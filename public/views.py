@@ -27,6 +27,7 @@ from django.views.decorators.http import require_safe
 
 from calendars.ical import calendar_bytes, event_location
 from calendars.responses import calendar_cache_key, calendar_file_response
+from core.ratelimits import rate_limited, search_limited
 from events.models import Event
 from events.selectors import event_local_days
 from multilingual.content import localized
@@ -133,6 +134,8 @@ def home(request):
 @require_safe
 def programme_list(request):
     form = PublicProgrammeSearchForm(request.GET)
+    if request.GET.get("q") and search_limited(request):
+        return rate_limited(request, None)
     programmes = public_programme_list()
     if form.is_valid():
         data = form.cleaned_data
@@ -205,6 +208,8 @@ def programme_detail(request, pk: int):
 @require_safe
 def event_list(request):
     form = PublicEventSearchForm(request.GET)
+    if request.GET.get("q") and search_limited(request):
+        return rate_limited(request, None)
     events = public_event_list().none()
     when = PublicEventSearchForm.UPCOMING
     if form.is_valid():

@@ -218,6 +218,23 @@ class TestRateLimits:
         assert reverse("admin:login") == "/admin/login/"
         assert statuses == [200, 200, 200, 429]
 
+    def test_public_searches_are_limited_per_address(self, client, guards_on):
+        guards_on.RATELIMIT_RATES = {**guards_on.RATELIMIT_RATES, "public-search": "2/h"}
+
+        def search(name: str, address: str, **query) -> int:
+            return client.get(reverse(name), query, REMOTE_ADDR=address).status_code
+
+        statuses = [
+            search("public:events", ATTACKER, q="abay"),
+            search("public:programmes", ATTACKER, q="abay"),
+            search("public:events", ATTACKER, q="abay"),
+        ]
+
+        assert statuses == [200, 200, 429]
+        # Browsing without a search is not counted; another address has its own share.
+        assert search("public:events", ATTACKER) == 200
+        assert search("public:events", COORDINATOR_OFFICE, q="abay") == 200
+
     def test_the_429_answer_is_short_and_plain(self, client, guards_on):
         guards_on.RATELIMIT_RATES = {**guards_on.RATELIMIT_RATES, "login": "1/h"}
         sign_in(client, username="nobody", password=WRONG_PASSWORD, address=ATTACKER)

@@ -194,6 +194,28 @@ def test_programmes_are_searched_over_title_and_summary(client, world):
     assert [p.title for p in by_title.context["page_obj"]] == ["Kazakhstan Education Days"]
 
 
+@pytest.mark.parametrize("name", ["public:events", "public:programmes"])
+def test_a_search_of_many_words_is_refused_with_a_reason_and_reads_nothing(
+    client, world, name, django_assert_max_num_queries
+):
+    words = " ".join("abcdefghij")
+
+    with django_assert_max_num_queries(3):
+        response = client.get(reverse(name), {"q": words})
+
+    assert response.context["form"].errors == {"q": ["Search with at most 6 words."]}
+    assert list(response.context["page_obj"]) == []
+
+
+def test_a_word_given_twice_is_searched_once(client, world):
+    response = client.get(reverse("public:events"), {"q": "lecture lecture everyone"})
+
+    assert response.context["form"].cleaned_data["q"] == "lecture everyone"
+    assert [event.title for event in response.context["page_obj"]] == [
+        "Silk Road heritage school: opening lecture"
+    ]
+
+
 def test_programmes_filter_by_a_partners_country(client, world):
     response = client.get(reverse("public:programmes"), {"country": "KG"})
 
