@@ -1,8 +1,11 @@
+from django.db import transaction
+
 from accounts.models import User
 from core.caching import changes_content
 
 
 @changes_content
+@transaction.atomic
 def user_create(
     *,
     username: str,

@@ -64,6 +64,7 @@ def _require_allowed_host(
 
 
 @changes_content
+@transaction.atomic
 def venue_create(
     *,
     name: str,
@@ -79,6 +80,7 @@ def venue_create(
 
 
 @changes_content
+@transaction.atomic
 def event_create(
     *,
     actor: User | None,
@@ -131,10 +133,9 @@ def event_create(
         event.uid = uid
     event.full_clean()
     event._history_user = actor
-    with transaction.atomic():
-        event.save()
-        retally(tally_buckets(event))
-        programme_content_changed(programme=programme, actor=actor)
+    event.save()
+    retally(tally_buckets(event))
+    programme_content_changed(programme=programme, actor=actor)
     return event
 
 

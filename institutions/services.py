@@ -2,12 +2,15 @@
 
 import logging
 
+from django.db import transaction
+
 from accounts.models import User
 from core.caching import changes_content
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 
 
 @changes_content
+@transaction.atomic
 def country_create(*, code: str, name: str, time_zone: str) -> Country:
     country = Country(code=code.upper(), name=name, time_zone=time_zone)
     country.full_clean()
@@ -16,6 +19,7 @@ def country_create(*, code: str, name: str, time_zone: str) -> Country:
 
 
 @changes_content
+@transaction.atomic
 def institution_create(
     *,
     name: str,
@@ -46,6 +50,7 @@ audit_log = logging.getLogger("dostlik.audit")
 
 
 @changes_content
+@transaction.atomic
 def membership_add(
     *, user: User, institution: Institution, actor: User | None = None
 ) -> Membership:
@@ -66,6 +71,7 @@ def membership_add(
 
 
 @changes_content
+@transaction.atomic
 def membership_remove(*, membership: Membership, actor: User | None) -> None:
     """End ``membership``: its user no longer coordinates the institution, and loses at once
     what that role let them change (roles are read afresh on every request)."""
@@ -81,6 +87,7 @@ def membership_remove(*, membership: Membership, actor: User | None) -> None:
 
 
 @changes_content
+@transaction.atomic
 def national_coordinator_add(*, user: User, country: Country) -> NationalCoordinator:
     """Let ``user`` decide on programmes on behalf of ``country``."""
     role = NationalCoordinator(user=user, country=country)
@@ -90,6 +97,7 @@ def national_coordinator_add(*, user: User, country: Country) -> NationalCoordin
 
 
 @changes_content
+@transaction.atomic
 def viewer_add(
     *, user: User, country: Country | None = None, institution: Institution | None = None
 ) -> Viewer:

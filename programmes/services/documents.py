@@ -12,6 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 @changes_content
+@transaction.atomic
 def agreement_document_add(
     *, actor: User | None, agreement: Agreement, upload: UploadedFile, title: str = ""
 ) -> AgreementDocument:
@@ -49,6 +50,7 @@ def agreement_document_add(
 
 
 @changes_content
+@transaction.atomic
 def agreement_document_delete(*, actor: User | None, document: AgreementDocument) -> None:
     """Remove the document's record, and its file once the removal is committed."""
     file = document.file

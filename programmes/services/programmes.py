@@ -192,6 +192,7 @@ def programme_create(
 
 
 @changes_content
+@transaction.atomic
 def partnership_add(
     *,
     actor: User | None,

@@ -300,6 +300,7 @@ def _zone(country: Country) -> zoneinfo.ZoneInfo:
 
 
 @changes_content
+@transaction.atomic
 def record_decision(
     *,
     stored: Programme,
@@ -443,6 +444,7 @@ def programme_decide(
 
 
 @changes_content
+@transaction.atomic
 def programme_activate(
     *, programme: Programme, actor: User | None, comment: str = "", at=None
 ) -> ProgrammeTransition:
@@ -453,6 +455,7 @@ def programme_activate(
 
 
 @changes_content
+@transaction.atomic
 def programme_complete(
     *, programme: Programme, actor: User | None, comment: str = "", at=None
 ) -> ProgrammeTransition:
@@ -463,6 +466,7 @@ def programme_complete(
 
 
 @changes_content
+@transaction.atomic
 def programme_cancel(
     *, programme: Programme, actor: User | None, comment: str, at=None
 ) -> ProgrammeTransition:
