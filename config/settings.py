@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A body above its URL's limit is refused before the CSRF check reads it (core/uploads.py).
+    "core.uploads.RequestBodyLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The language a signed-in person chose wins over LocaleMiddleware's guess (the language
@@ -257,6 +259,9 @@ CALENDAR_FILES_DIR = env.path(
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 AGREEMENT_DOCUMENT_MAX_BYTES = env.int("AGREEMENT_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# The largest request body any URL takes (core/uploads.py): the largest upload, a document or a
+# decision's letter, and the rest of its form. URLs that take less say so themselves.
+REQUEST_BODY_MAX_BYTES = AGREEMENT_DOCUMENT_MAX_BYTES + 64 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -358,6 +363,7 @@ LOGGING = {
     "filters": {
         "redact_feed_tokens": {"()": "core.request_log.RedactFeedTokens"},
         "one_line_while_cache_is_down": {"()": "core.cache_log.OneLineWhileCacheIsDown"},
+        "one_line_while_database_is_down": {"()": "core.outage_log.OneLineWhileDatabaseIsDown"},
     },
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
@@ -373,5 +379,8 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "dostlik.cache": {"filters": ["one_line_while_cache_is_down"], "propagate": True},
+        # One filter for both, so the two loggers share its every-ten-seconds warning.
+        "django.request": {"filters": ["one_line_while_database_is_down"], "propagate": True},
+        "core.outage": {"filters": ["one_line_while_database_is_down"], "propagate": True},
     },
 }

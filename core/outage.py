@@ -12,15 +12,14 @@ import sys
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.signals import got_request_exception
-from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
+from core.outage_log import is_outage
+
 logger = logging.getLogger(__name__)
 
-# Errors that mean "the database cannot be reached", as opposed to a bad query of ours.
-OUTAGE_ERRORS = (OperationalError, InterfaceError)
 # Seconds a client is asked to wait before trying again.
 RETRY_AFTER_SECONDS = 30
 # Set on a request whose handling failed because the database could not be reached.
@@ -38,17 +37,6 @@ def database_outage_response(request) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
-
-
-def is_outage(exception: BaseException | None) -> bool:
-    """The error, or one it was raised from or while handling, is an unreachable database."""
-    seen = set()
-    while exception is not None and id(exception) not in seen:
-        if isinstance(exception, OUTAGE_ERRORS):
-            return True
-        seen.add(id(exception))
-        exception = exception.__cause__ or exception.__context__
-    return False
 
 
 def mark_outage(sender, request=None, **kwargs):
@@ -85,5 +73,5 @@ class DatabaseOutageMiddleware:
     def process_exception(self, request, exception):
         if not is_outage(exception):
             return None
-        logger.warning("Database unavailable while serving %s: %s", request.path, exception)
+        logger.warning("Database unavailable: %s", exception, exc_info=exception)
         return database_outage_response(request)

@@ -27,6 +27,7 @@ from calendars.imports import (
     plan_take,
     read_upload,
 )
+from core.uploads import body_limit
 from events.forms import host_choices
 from events.models import Event
 from programmes.models import Programme
@@ -57,6 +58,7 @@ def _render_form(request, *, form: ImportUploadForm, programme: Programme):
     )
 
 
+@body_limit(MAX_BYTES)
 @require_http_methods(["GET", "HEAD", "POST"])
 def calendar_import(request, pk: int):
     programme = _changeable_programme(request, pk)

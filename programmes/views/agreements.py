@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.uploads import body_limit
 from programmes import documents, selectors, services
 from programmes.filters import AgreementFilter
 from programmes.forms import AgreementDocumentForm
@@ -68,6 +69,7 @@ def agreement_detail(request, pk: int):
     return _render_agreement(request, _agreement(request, pk))
 
 
+@body_limit(settings.AGREEMENT_DOCUMENT_MAX_BYTES)
 @require_POST
 def agreement_document_upload(request, pk: int):
     """A form with errors is the agreement page again, status 200, and nothing is stored."""

@@ -173,6 +173,16 @@ def test_pages_answer_503_while_the_database_is_down_and_recover_when_it_returns
             assert_outage_page(monitor.get("/public/"))
             # Signed in: the session is read from the database before any view runs.
             assert_outage_page(visitor.get("/"))
+            for _again in range(5):
+                assert_outage_page(visitor.get("/"))
+                assert_outage_page(monitor.get("/public/"))
+            written = (tmp_path / "server.log").read_text()
+            # A line per failed request and one warning naming the error: no traceback.
+            assert (
+                "Traceback" in written,
+                "Internal Server Error" in written,
+                written.count("Database unavailable, answering 503"),
+            ) == (False, False, 1)
 
             postgres.start()
 
