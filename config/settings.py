@@ -224,6 +224,8 @@ if _redis_url := env.str("REDIS_URL", default=""):
                 "IGNORE_EXCEPTIONS": True,
                 "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.5),
                 "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.5),
+                # After a call times out, the process leaves Redis alone for a few seconds.
+                "REDIS_CLIENT_CLASS": "core.cache_breaker.PausingRedis",
             },
         }
     }

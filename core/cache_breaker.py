@@ -1,0 +1,41 @@
+"""Redis that does not answer is asked again only after a pause.
+
+Each cache call waits up to ``REDIS_TIMEOUT`` for Redis, and a page makes about ten: with Redis
+hung (not down, which fails at once, but stopped or overloaded) every signed-in request took
+about five seconds. This client for django-redis (``REDIS_CLIENT_CLASS``) remembers, for the
+whole process, a call that failed to connect or timed out: for ``PAUSE_SECONDS`` afterwards
+every call fails at once without touching the network, which django-redis treats as a miss
+(``IGNORE_EXCEPTIONS``), and the app serves from the database. The first call after the pause
+tries Redis again, and, if it answers, everything goes on as before.
+"""
+
+import threading
+import time
+
+import redis
+
+PAUSE_SECONDS = 10.0
+
+_lock = threading.Lock()
+_paused_until = 0.0
+
+
+def paused() -> bool:
+    return time.monotonic() < _paused_until
+
+
+def _pause() -> None:
+    global _paused_until
+    with _lock:
+        _paused_until = time.monotonic() + PAUSE_SECONDS
+
+
+class PausingRedis(redis.Redis):
+    def execute_command(self, *args, **options):
+        if paused():
+            raise redis.ConnectionError("Redis is not asked for a while after it failed.")
+        try:
+            return super().execute_command(*args, **options)
+        except (redis.ConnectionError, redis.TimeoutError):
+            _pause()
+            raise
