@@ -206,10 +206,10 @@ STORAGES = {
 # One cache shared by every worker process and app server: what is cached is valid until a
 # write anywhere moves the content version (core/caching.py), so a cache of each process's own
 # would serve one worker's stale pages after another worker's write.
-# With REDIS_URL set, Redis is that cache and also holds the sessions (cached_db: read from
-# Redis, kept in the database too, so emptying or restarting Redis signs nobody out). Redis down
-# or slow is a cache miss, logged, not an error: pages, feeds and sign-in carry on from the
-# database (tests/production/test_redis_outage.py).
+# With REDIS_URL set, Redis is that cache. Redis down or slow is a cache miss, logged, not an
+# error: pages, feeds and sign-in carry on from the database (tests/production/
+# test_redis_outage.py). Sessions stay in the database either way: a sign-out that could not
+# reach a cache would leave the session there, alive again once the cache returned.
 # Without REDIS_URL the database holds the cache (its table is made by migrate, core/apps.py):
 # right for one server with several workers, and for development; Redis takes the load off the
 # database on a busy site.
@@ -231,7 +231,6 @@ if _redis_url := env.str("REDIS_URL", default=""):
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     DJANGO_REDIS_LOGGER = "dostlik.cache"
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {

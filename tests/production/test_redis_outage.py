@@ -1,11 +1,12 @@
 """Redis down: the app serves on from the database and loses no change.
 
-Redis holds the cache, the rate-limit counters and a copy of the sessions; the database holds
-everything that matters. This test starts a Redis of its own on its own port and a gunicorn
+Redis holds the cache and the rate-limit counters; the database holds everything that matters,
+sessions included. This test starts a Redis of its own on its own port and a gunicorn
 server with DEBUG off using it, signs in, then stops Redis: the signed-in person carries on, a
 change saved meanwhile is in the database and in the feed, a new sign-in works, and the log says
 in one line that the cache is unavailable, with no traceback. When Redis returns, the server
-uses it again without a restart.
+uses it again without a restart, once its pause after a failure is over; and a sign-out made
+while Redis hung stays a sign-out when it answers again.
 
 Like the two-server test it runs outside pytest-django's test database and skips, saying why,
 without PostgreSQL, gunicorn or the redis-server program; CI turns a skip into a failure.
@@ -15,6 +16,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -23,6 +25,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from core.cache_breaker import PAUSE_SECONDS
 from tests.production.servers import (
     GUNICORN,
     SETUP,
@@ -164,6 +167,29 @@ def test_with_redis_down_people_carry_on_and_no_change_is_lost(tmp_path):
         assert _signed_in_as(browser, base) == 200
         assert _signed_in_as(newcomer, base) == 200
         assert feed_titles(browser, base, made["token"])[1] == ["Evening of maqom without Redis"]
+
+        # Redis hangs (it keeps what it holds) while someone signs out: once it answers again,
+        # and the workers ask it again, the old cookie still opens nothing.
+        time.sleep(PAUSE_SECONDS + 1)
+        assert _signed_in_as(browser, base) == 200
+        kept = new_browser()
+        for cookie in browser.jar:
+            kept.jar.set_cookie(cookie)
+        redis_server.send_signal(signal.SIGSTOP)
+        try:
+            token = next(c.value for c in browser.jar if c.name == "csrftoken")
+            status, headers, _ = fetch(
+                browser, f"{base}/accounts/logout/", {"csrfmiddlewaretoken": token}
+            )
+            assert status == 302
+        finally:
+            redis_server.send_signal(signal.SIGCONT)
+        time.sleep(PAUSE_SECONDS + 1)
+        # Someone who kept the cookie from before the sign-out is not let in either.
+        assert _signed_in_as(kept, base) == "302 to /accounts/login/?next=/"
+        assert _signed_in_as(newcomer, base) == 200
+        # The pause over, the server caches in Redis again, without a restart.
+        assert feed_titles(newcomer, base, made["token"])[1] == ["Evening of maqom without Redis"]
         keys = redis.Redis(host="127.0.0.1", port=redis_port, socket_timeout=1).keys("*")
         assert keys != []
 
