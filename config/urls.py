@@ -44,6 +44,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("amendments/", include("amendments.urls")),
     # The admin's sign-in counts against the same limit per address as the site's.
-    path("admin/login/", login_rate_limit(admin.site.login)),
+    path("admin/login/", login_rate_limit(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
 ]
