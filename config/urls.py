@@ -1,14 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from core.ratelimits import login_rate_limit
 from core.views import healthz
-
-admin.site.site_header = _("Dostlik administration")
-admin.site.site_title = _("Dostlik admin")
-admin.site.index_title = _("Records of the cultural cooperation desk")
 
 urlpatterns = [
     path("", include("desk.urls")),
@@ -43,7 +37,5 @@ urlpatterns = [
     # Figures per year and country, the balance between countries, and their downloads.
     path("reports/", include("reports.urls")),
     path("amendments/", include("amendments.urls")),
-    # The admin's sign-in counts against the same limit per address as the site's.
-    path("admin/login/", login_rate_limit(admin.site.login), name="admin_login"),
     path("admin/", admin.site.urls),
 ]

@@ -175,20 +175,6 @@ SITE_WIDE = [
             admin=REDIRECT("/admin/"),
         ),
     ),
-    # The same page, as the site serves it first: behind the sign-in limit of every door.
-    site_row(
-        "admin_login",
-        get=roles(
-            anon=OK,
-            viewer=OK,
-            own=OK,
-            uz=OK,
-            kz=OK,
-            nc_uz=OK,
-            nc_kz=OK,
-            admin=REDIRECT("/admin/"),
-        ),
-    ),
     # Signing out is a POST; the admin sends a signed-in non-staff user to its index.
     site_row(
         "admin:logout",
