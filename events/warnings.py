@@ -79,18 +79,13 @@ class Warnings(list):
 
 
 class _OverlapWarnings:
-    """Clashes named in the active language, its texts translated once for many events."""
+    """Clashes named in the active language, its text translated once for many events."""
 
     def __init__(self):
-        self.unreadable = _("Another event is booked at the same venue at the same time.")
-        self.readable = _("“%(title)s” is at the same venue at the same time.")
+        self.text = _("“%(title)s” is at the same venue at the same time.")
 
-    def __call__(self, title: str, readable: bool) -> EventWarning:
-        """A clash names the other event only to a reader who may see it: a draft of other
-        institutions is still worth knowing about, but its title is not theirs to read."""
-        if not readable:
-            return EventWarning("overlap", self.unreadable)
-        return EventWarning("overlap", self.readable % {"title": title})
+    def __call__(self, title: str) -> EventWarning:
+        return EventWarning("overlap", self.text % {"title": title})
 
 
 def event_warnings(
@@ -105,38 +100,37 @@ def event_warnings(
     status: str = Event.Status.PLANNED,
     exclude_pk: int | None = None,
 ) -> list[EventWarning]:
-    """What a coordinator should know before saving an event with these details: the events at
-    the same venue at the same time, then the public holidays of the countries taking part (the
-    programme's partners' and the event's own) on the event's local days. A cancelled event
+    """What a coordinator should know before saving an event with these details: the events
+    ``reader`` may see at the same venue at the same time, then the public holidays of the
+    countries taking part (the programme's partners' and the event's own) on the event's local
+    days. A cancelled event
     holds no venue, so it overlaps nothing; ``exclude_pk`` is the event being edited, which
     does not overlap itself. The same as ``warnings_for_events`` gives for a stored event."""
     warnings = []
     if venue is not None and status != Event.Status.CANCELLED:
         overlap_warning = _OverlapWarnings()
         moment = (exclude_pk or 0, venue.pk, starts_at, ends_at)
-        warnings += [
-            overlap_warning(title, readable)
-            for _event, _count, title, readable in _clashes([moment], reader)
-        ]
+        warnings += [overlap_warning(title) for _event, _count, title in _clashes([moment], reader)]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
     first, last = local_days(starts_at, ends_at, zoneinfo.ZoneInfo(time_zone))
     return warnings + _HolidayWarnings(_country_names())(codes, first, last)
 
 
-# The events not cancelled at the venue of each of some events while it runs, earliest first:
-# those of the whole stretch the events cover (through the span index on PostgreSQL, which
-# holds their venues), matched with each event at its venue, numbered and counted for each.
-# A month's clashes are looked for among the few thousand events of its weeks: a search of the
-# index for each of its events would cost more than reading them. Only the titles shown are
-# read from the table.
+# The events not cancelled at the venue of each of some events while it runs, earliest first,
+# among those the reader may see: those of the whole stretch the events cover (through the span
+# index on PostgreSQL, which holds their venues), matched with each event at its venue, numbered
+# and counted for each. An event the reader may not see makes no warning at all, or its times
+# could be told apart by moving one's own event until the warning goes. A month's clashes are
+# looked for among the few thousand events of its weeks: a search of the index for each of its
+# events would cost more than reading them. Only the titles shown are read from the table.
 CLASHES = """
 WITH nearby AS (
-    SELECT id, venue_id, starts_at, ends_at, programme_id FROM {table}
-    WHERE {overlaps} AND status <> %s AND venue_id IS NOT NULL
+    SELECT id, venue_id, starts_at, ends_at FROM {table}
+    WHERE {overlaps} AND status <> %s AND venue_id IS NOT NULL AND {visible}
 ),
 spans (event, venue, starts, ends) AS (VALUES {spans}),
 clashes AS (
-    SELECT spans.event, nearby.id, nearby.programme_id,
+    SELECT spans.event, nearby.id,
         ROW_NUMBER() OVER (
             PARTITION BY spans.event ORDER BY nearby.starts_at, nearby.id
         ) AS place,
@@ -146,7 +140,7 @@ clashes AS (
         AND nearby.starts_at < spans.ends AND nearby.ends_at > spans.starts
         AND nearby.id <> spans.event
 )
-SELECT nearby.event, nearby.clashes, other.title, CASE WHEN {readable} THEN 1 ELSE 0 END
+SELECT nearby.event, nearby.clashes, other.title
 FROM clashes nearby JOIN {table} other ON other.id = nearby.id
 {limit}
 ORDER BY nearby.event, nearby.place
@@ -154,8 +148,8 @@ ORDER BY nearby.event, nearby.place
 
 
 def _clashes(spans: Sequence[tuple], reader: User, limit: int | None = None) -> list[tuple]:
-    """(event pk, its number of clashes, title, readable by ``reader``) of the first ``limit``
-    (else all) events not cancelled at a venue while one of ``spans`` runs there, earliest
+    """(event pk, its number of clashes, title) of the first ``limit`` (else all) events not
+    cancelled that ``reader`` may see at a venue while one of ``spans`` runs there, earliest
     first, for each ``(event pk, venue pk, start, end)`` of ``spans`` (the event itself left
     out; 0 for an event not yet saved). One query: written out, since a condition of hundreds
     of spans costs the ORM more to build than the database to answer."""
@@ -170,27 +164,25 @@ def _clashes(spans: Sequence[tuple], reader: User, limit: int | None = None) -> 
     if connection.vendor == "postgresql":  # VALUES does not tell PostgreSQL the type
         row = "(%s, %s, %s::timestamptz, %s::timestamptz)"
     params.append(Event.Status.CANCELLED.value)
+    visible, visible_params = _visible_sql(reader, connection)
+    params += visible_params
     for event_id, venue_id, start, end in spans:
         params += [event_id, venue_id, adapt(start), adapt(end)]
-    readable, readable_params = _readable_sql(reader, connection)
     sql = CLASHES.format(
         table=connection.ops.quote_name(Event._meta.db_table),
         overlaps=overlaps,
+        visible=visible,
         spans=", ".join([row] * len(spans)),
-        readable=readable,
         limit="" if limit is None else "WHERE nearby.place <= %s",
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *readable_params, *([] if limit is None else [limit])])
-        return [
-            (event, count, title, bool(readable))
-            for event, count, title, readable in cursor.fetchall()
-        ]
+        cursor.execute(sql, [*params, *([] if limit is None else [limit])])
+        return cursor.fetchall()
 
 
-def _readable_sql(reader: User, connection) -> tuple[str, list]:
-    """SQL of a row of events ``reader`` may see (``programme_visibility``), and its
-    parameters."""
+def _visible_sql(reader: User, connection) -> tuple[str, list]:
+    """SQL of an event row whose programme ``reader`` may see (``programme_visibility``), and
+    its parameters."""
     condition = programme_visibility(user=reader)
     if not condition:  # an administrator sees everything
         return "1 = 1", []
@@ -204,7 +196,7 @@ def _readable_sql(reader: User, connection) -> tuple[str, list]:
         )
     except EmptyResultSet:  # no one signed in
         return "1 = 0", []
-    return f"nearby.programme_id IN ({visible})", list(params)
+    return f"programme_id IN ({visible})", list(params)
 
 
 def warnings_for_events(
@@ -223,8 +215,8 @@ def warnings_for_events(
     ]
     overlap_warning = _OverlapWarnings()
     clashes, counts = defaultdict(list), {}
-    for event_id, count, title, readable in _clashes(spans, reader, limit):
-        clashes[event_id].append(overlap_warning(title, readable))
+    for event_id, count, title in _clashes(spans, reader, limit):
+        clashes[event_id].append(overlap_warning(title))
         counts[event_id] = count
     codes = _country_codes_by_programme({event.programme_id for event in events})
     holiday_warnings = _HolidayWarnings(_country_names())

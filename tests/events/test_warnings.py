@@ -148,7 +148,8 @@ def test_an_event_at_the_same_venue_at_the_same_time_is_flagged(world):
     assert warnings == [OVERLAP_WITH_CONCERT]
 
 
-def test_a_clash_with_a_draft_the_reader_may_not_see_names_no_event(world):
+def test_a_draft_the_reader_may_not_see_makes_no_warning(world):
+    """Else the draft's times could be found by moving one's own event until the warning goes."""
     draft = joint_programme(
         uz=InstitutionFactory(country=world.uz),
         kz=InstitutionFactory(country=world.kz),
@@ -165,9 +166,7 @@ def test_a_clash_with_a_draft_the_reader_may_not_see_names_no_event(world):
 
     warnings = warnings_at(world, at(OCTOBER_5, 15), at(OCTOBER_5, 17), venue=world.palace)
 
-    assert warnings == [
-        EventWarning("overlap", "Another event is booked at the same venue at the same time.")
-    ]
+    assert warnings == []
 
 
 def test_no_overlap_at_another_venue_back_to_back_or_with_a_cancelled_event(world):
