@@ -191,3 +191,17 @@ def test_the_status_always_follows_the_decisions_on_the_current_version(
         assert after.version == programme.version + sum(RAISES[o] for o in outcomes), outcomes
         if not with_a_budget_change:
             assert (outcomes, after.status) == (["approved", "approved"], Status.APPROVED)
+
+
+def test_a_decision_sent_twice_at_once_is_recorded_once(request, world):
+    """A double-click: the same decision arrives twice at the same instant. One is recorded, the
+    other refused with the service's message; never a database error."""
+    if _ran_on_postgresql_elsewhere(request):
+        return
+    for _round in range(ROUNDS):
+        programme = _submitted_programme(world)
+        twice = _decision(programme, world["uz"], world["uz_national"])
+
+        outcomes = _at_once(twice, twice)
+
+        assert (sorted(outcomes), programme.decisions.count()) == (["approved", "refused"], 1)
