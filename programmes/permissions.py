@@ -117,22 +117,27 @@ can_view_programme = is_signed_in & (
 )
 can_create_programme = is_signed_in & (is_administrator | is_coordinator)
 can_change_programme = is_signed_in & works_on_it & is_open
-can_submit_programme = is_signed_in & works_on_it & is_draft
-can_withdraw_programme = is_signed_in & works_on_it & is_submitted
-can_reopen_programme = is_signed_in & works_on_it & is_rejected
-can_resubmit_programme = is_signed_in & works_on_it & is_submitted & has_changes_requested
-can_activate_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_approved
-can_complete_programme = is_signed_in & (is_administrator | coordinates_the_lead) & is_active
-can_cancel_programme = (
-    is_signed_in & (is_administrator | coordinates_the_lead) & is_open & ~is_draft
-)
+# Who takes the workflow's steps, whatever the status: the partners' coordinators take a
+# programme through approval, the lead's take it on from there. Each step then asks for its
+# status; a person who takes a step that the status no longer allows (someone else took it a
+# moment before) is told so, not refused.
+takes_approval_steps = is_signed_in & works_on_it
+takes_lead_steps = is_signed_in & (is_administrator | coordinates_the_lead)
+can_submit_programme = takes_approval_steps & is_draft
+can_withdraw_programme = takes_approval_steps & is_submitted
+can_reopen_programme = takes_approval_steps & is_rejected
+can_resubmit_programme = takes_approval_steps & is_submitted & has_changes_requested
+can_activate_programme = takes_lead_steps & is_approved
+can_complete_programme = takes_lead_steps & is_active
+can_cancel_programme = takes_lead_steps & is_open & ~is_draft
 # Deciding is for the national coordinator of a country taking part, but not on a programme of
 # an institution they coordinate themselves: another national coordinator of the country
 # decides on that one. An administrator records a decision taken on paper through the Django
 # admin, naming the country.
-can_decide_programme = (
-    is_signed_in & is_national_coordinator_of_a_participant & ~coordinates_a_partner & is_submitted
+decides_on_programme = (
+    is_signed_in & is_national_coordinator_of_a_participant & ~coordinates_a_partner
 )
+can_decide_programme = decides_on_programme & is_submitted
 # A decision taken on paper is recorded in the admin: by an administrator for any participating
 # country, by a national coordinator for their own, as they may decide on the site.
 can_record_decision = is_signed_in & ((is_administrator & is_submitted) | can_decide_programme)

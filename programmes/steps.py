@@ -25,6 +25,8 @@ from programmes.permissions import (
     can_resubmit_programme,
     can_submit_programme,
     can_withdraw_programme,
+    takes_approval_steps,
+    takes_lead_steps,
 )
 
 
@@ -42,6 +44,8 @@ class WorkflowStep:
     """One step of a programme's workflow, as the site and the admin offer it."""
 
     name: str
+    # Who takes the step in some status, and whether this person may take it now.
+    who: Predicate
     may: Predicate
     # Called as service(programme=, actor=, comment=).
     service: Callable
@@ -70,6 +74,7 @@ WORKFLOW_STEPS = {
     for step in (
         WorkflowStep(
             name="submit",
+            who=takes_approval_steps,
             may=can_submit_programme,
             service=services.programme_submit,
             label=_("Submit for approval"),
@@ -85,6 +90,7 @@ WORKFLOW_STEPS = {
         ),
         WorkflowStep(
             name="withdraw",
+            who=takes_approval_steps,
             may=can_withdraw_programme,
             service=services.programme_withdraw,
             label=_("Withdraw to draft"),
@@ -99,6 +105,7 @@ WORKFLOW_STEPS = {
         ),
         WorkflowStep(
             name="resubmit",
+            who=takes_approval_steps,
             may=can_resubmit_programme,
             service=services.programme_resubmit,
             form_class=ResubmitForm,
@@ -122,6 +129,7 @@ WORKFLOW_STEPS = {
         ),
         WorkflowStep(
             name="reopen",
+            who=takes_approval_steps,
             may=can_reopen_programme,
             service=services.programme_reopen,
             label=_("Reopen as a draft"),
@@ -134,6 +142,7 @@ WORKFLOW_STEPS = {
         ),
         WorkflowStep(
             name="activate",
+            who=takes_lead_steps,
             may=can_activate_programme,
             service=services.programme_activate,
             label=_("Start the programme"),
@@ -146,6 +155,7 @@ WORKFLOW_STEPS = {
         ),
         WorkflowStep(
             name="complete",
+            who=takes_lead_steps,
             may=can_complete_programme,
             service=services.programme_complete,
             label=_("Mark as completed"),
@@ -158,6 +168,7 @@ WORKFLOW_STEPS = {
         ),
         WorkflowStep(
             name="cancel",
+            who=takes_lead_steps,
             may=can_cancel_programme,
             service=services.programme_cancel,
             form_class=CancelForm,

@@ -20,6 +20,7 @@ from programmes.models import Decision, Programme
 from programmes.permissions import (
     can_decide_programme,
     can_view_decisions,
+    decides_on_programme,
 )
 from programmes.steps import WORKFLOW_STEPS, WorkflowStep
 from programmes.views.programmes import (
@@ -35,12 +36,26 @@ Kind = Decision.Kind
 # ---------- the workflow ----------
 
 
+def _not_now(request, programme: Programme):
+    """The answer to a step or decision that the programme's status no longer allows, sent by
+    someone who may take it in another: another person took a step a moment before, or this is
+    the second click. Nothing to do; the page shows where the programme stands."""
+    messages.error(
+        request,
+        _("Nothing was done: the programme is “%(status)s” now.")
+        % {"status": programme.get_status_display()},
+    )
+    return programme_page(programme)
+
+
 def _workflow_view(step: WorkflowStep):
     @require_POST
     def take_step(request, pk: int):
         programme = visible_programme(request, pk)
         if not step.may.test(request.user, programme):
-            raise PermissionDenied
+            if not step.who.test(request.user, programme):
+                raise PermissionDenied
+            return _not_now(request, programme)
         form = step.form_class(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(form.errors["comment"]))
@@ -97,7 +112,9 @@ def programme_decide(request, pk: int):
     user = request.user
     programme = visible_programme(request, pk)
     if not can_decide_programme.test(user, programme):
-        raise PermissionDenied
+        if not decides_on_programme.test(user, programme):
+            raise PermissionDenied
+        return _not_now(request, programme)
     form = DecisionForm(request.POST, countries=deciding_countries(user, programme))
     if form.is_valid():
         try:

@@ -238,10 +238,23 @@ def workflow(
     allowed = allowed or step_by_partners(allowed_on)
     rows = [page(name, allowed_on, get=NOT_THIS_METHOD, post=allowed)]
     rows += [
-        page(name, sample, get=NOT_THIS_METHOD, post=line, label=label)
+        page(name, sample, get=NOT_THIS_METHOD, post=told_why(sample, line), label=label)
         for label, (sample, line) in refused.items()
     ]
     return rows
+
+
+def told_why(
+    sample: str, line: dict[str, Expect], *, takers: tuple[str, ...] = ("own", "admin")
+) -> dict[str, Expect]:
+    """``line``, where those who take the step in another status (``takers``: for the workflow's
+    steps the partners' coordinator and the administrator) are sent back to the programme, told
+    where it stands, as is whoever clicks a moment after someone else took the step."""
+    back = to("programmes:detail", sample)
+    return {
+        role: back if role in takers and expect is FORBID else expect
+        for role, expect in line.items()
+    }
 
 
 ROWS: list[Row] = [
@@ -563,8 +576,19 @@ ROWS: list[Row] = [
             admin=FORBID,
         ),
     ),
-    page("programmes:decide", "draft", get=NOT_THIS_METHOD, post=NO_STEP_DRAFT),
-    page("programmes:decide", "other_draft", get=NOT_THIS_METHOD, post=NO_STEP_OTHER_DRAFT),
+    # A decision on a programme withdrawn a moment before: its national coordinators are told.
+    page(
+        "programmes:decide",
+        "draft",
+        get=NOT_THIS_METHOD,
+        post=told_why("draft", NO_STEP_DRAFT, takers=("nc_uz", "nc_kz")),
+    ),
+    page(
+        "programmes:decide",
+        "other_draft",
+        get=NOT_THIS_METHOD,
+        post=told_why("other_draft", NO_STEP_OTHER_DRAFT, takers=("nc_uz", "nc_kz")),
+    ),
     # ---- events: seen with their programme, changed by its partners ----
     page("events:list", get=SIGNED_IN, post=NOT_THIS_METHOD),
     page("events:detail", "draft_event", get=SEES_DRAFT, post=NOT_THIS_METHOD),

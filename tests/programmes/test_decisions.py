@@ -303,8 +303,9 @@ def test_deciding_is_refused_to_all_but_the_national_coordinators_of_a_submitted
         "coordinator": 403,
         "viewer": 403,
         "administrator": 403,
-        "national, draft": 403,
-        "national, approved": 403,
+        # Withdrawn or decided a moment before: sent back to the programme, told so.
+        "national, draft": 302,
+        "national, approved": 302,
         "outsider, draft": 404,
         "national, get": 405,
     }
@@ -491,6 +492,39 @@ def test_the_queue_runs_as_many_queries_for_many_programmes_as_for_one(
         response = client.get(url)
 
     assert len(response.context["waiting"]) == 9
+
+
+def test_a_step_taken_again_a_moment_later_says_where_the_programme_stands(client, world):
+    """The second click on "Submit", or a partner submitting a moment after another: the
+    programme is no longer a draft, which is said, not answered 403."""
+    draft = joint_programme(uz=world.uwed, kz=world.kaznu, title="Joint film programme")
+    url = reverse("programmes:submit", args=[draft.pk])
+    signed_in(client, world.uz_coordinator).post(url)
+    client.get(detail_url(draft))  # the first step's message, read
+    version = Programme.objects.get(pk=draft.pk).version
+
+    again = client.post(url)
+
+    assert (again.status_code, again["Location"], messages_of(again)) == (
+        302,
+        detail_url(draft),
+        ["Nothing was done: the programme is “Submitted” now."],
+    )
+    assert Programme.objects.get(pk=draft.pk).version == version
+
+
+def test_a_decision_sent_after_the_programme_was_decided_says_where_it_stands(client, world):
+    approved = joint_programme(uz=world.uwed, kz=world.kaznu, status=Status.APPROVED)
+
+    response = signed_in(client, world.uz_national).post(
+        decide_url(approved), {"version": 1, "decision": "rejected", "comment": "Too late."}
+    )
+
+    assert (response["Location"], messages_of(response)) == (
+        detail_url(approved),
+        ["Nothing was done: the programme is “Approved” now."],
+    )
+    assert Decision.objects.count() == 0
 
 
 # ---------- mail ----------

@@ -660,7 +660,7 @@ def test_resubmitting_is_for_the_programmes_coordinators(client, world, who):
     assert (programme.current_version.number, programme.transitions.count()) == (1, 0)
 
 
-def test_resubmitting_without_a_request_for_changes_is_refused_with_403(client, world):
+def test_resubmitting_without_a_request_for_changes_does_nothing_and_says_so(client, world):
     programme = joint_programme(uz=world.uwed, kz=world.kaznu, status=Status.SUBMITTED)
 
     response = signed_in(client, world.uz_coordinator).post(
@@ -668,7 +668,10 @@ def test_resubmitting_without_a_request_for_changes_is_refused_with_403(client, 
     )
 
     programme.refresh_from_db()
-    assert response.status_code == 403
+    assert (response["Location"], messages_of(response)) == (
+        detail_url(programme),
+        ["Nothing was done: the programme is “Submitted” now."],
+    )
     assert (programme.current_version.number, programme.transitions.count()) == (1, 0)
 
 
@@ -718,12 +721,15 @@ def test_only_the_leads_coordinator_starts_completes_or_cancels(client, world, s
     assert programme.status == STEPS[step][0]
 
 
-def test_a_step_from_the_wrong_status_is_refused_with_403(client, world, draft):
+def test_a_step_from_the_wrong_status_does_nothing_and_says_where_it_stands(client, world, draft):
     response = signed_in(client, world.uz_coordinator).post(step_url("activate", draft))
 
     draft.refresh_from_db()
-    assert response.status_code == 403
-    assert draft.status == Status.DRAFT
+    assert (response["Location"], messages_of(response)) == (
+        detail_url(draft),
+        ["Nothing was done: the programme is “Draft” now."],
+    )
+    assert (draft.status, draft.transitions.count()) == (Status.DRAFT, 0)
 
 
 def test_submitting_with_partners_of_one_country_is_refused_with_the_reason(client, world):
