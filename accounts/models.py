@@ -34,3 +34,23 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class FormSubmission(models.Model):
+    """A form that created something, by the token it carried (``accounts.once``): the same
+    form sent again — a retry after a lost answer, a second click — leads to what the first
+    made instead of making it twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    token = models.UUIDField()
+    # Where the first sending led: the page of what it created.
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="form_submission_once")
+        ]
+
+    def __str__(self):
+        return f"{self.token} → {self.url}"

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.once import AlreadySent, already_sent, created_once
 from amendments import selectors, services
 from amendments.forms import AmendmentDecisionForm
 from amendments.models import Amendment
@@ -251,13 +253,17 @@ def event_propose(request):
                 _note_needed(note_form)
             else:
                 try:
-                    amendment = services.amendment_propose(
-                        programme=programme,
-                        actor=user,
-                        note=note_form.cleaned_data["note"],
-                        subject=Subject.EVENT,
-                        changes=services.event_changes(event=None, fields=form.event_fields()),
-                    )
+                    with created_once(request) as created:
+                        amendment = services.amendment_propose(
+                            programme=programme,
+                            actor=user,
+                            note=note_form.cleaned_data["note"],
+                            subject=Subject.EVENT,
+                            changes=services.event_changes(event=None, fields=form.event_fields()),
+                        )
+                        created(reverse("amendments:detail", args=[amendment.pk]))
+                except AlreadySent as sent:
+                    return already_sent(request, sent)
                 except ValidationError as error:
                     form.add_service_error(error)
                 else:

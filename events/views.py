@@ -14,11 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.once import AlreadySent, already_sent, created_once
 from core.exceptions import StaleVersion
 from events import selectors, services
 from events.filters import EventFilter
@@ -141,9 +143,13 @@ def event_add(request):
         if acknowledgement is None:
             decided_on = programme.current_version_id
             try:
-                event = services.event_create(
-                    actor=request.user, programme=programme, **form.event_fields()
-                )
+                with created_once(request) as created:
+                    event = services.event_create(
+                        actor=request.user, programme=programme, **form.event_fields()
+                    )
+                    created(reverse("events:detail", args=[event.pk]))
+            except AlreadySent as sent:
+                return already_sent(request, sent)
             except ValidationError as exc:
                 form.add_service_error(exc)
             else:

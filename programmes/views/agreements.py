@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.once import AlreadySent, already_sent, created_once
 from core.uploads import body_limit
 from programmes import documents, selectors, services
 from programmes.filters import AgreementFilter
@@ -79,12 +81,16 @@ def agreement_document_upload(request, pk: int):
     form = AgreementDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            document = services.agreement_document_add(
-                actor=request.user,
-                agreement=agreement,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-            )
+            with created_once(request) as created:
+                document = services.agreement_document_add(
+                    actor=request.user,
+                    agreement=agreement,
+                    upload=form.cleaned_data["file"],
+                    title=form.cleaned_data["title"],
+                )
+                created(reverse("programmes:agreement_detail", args=[agreement.pk]))
+        except AlreadySent as sent:
+            return already_sent(request, sent)
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -8,9 +8,11 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from accounts.once import AlreadySent, already_sent, created_once
 from core.exceptions import StaleVersion
 from core.forms import add_service_error
 from institutions.models import Country, Institution
@@ -189,9 +191,13 @@ def programme_create(request):
     )
     if all([form.is_valid(), formset.is_valid()]):
         try:
-            programme = services.programme_create(
-                actor=user, partners=formset.partner_rows(), **form.programme_fields()
-            )
+            with created_once(request) as created:
+                programme = services.programme_create(
+                    actor=user, partners=formset.partner_rows(), **form.programme_fields()
+                )
+                created(reverse("programmes:detail", args=[programme.pk]))
+        except AlreadySent as sent:
+            return already_sent(request, sent)
         except ValidationError as error:
             add_service_error(form, error)
         else:

@@ -2,6 +2,7 @@
 become instants, what a stale edit does, and the change history on event and agreement pages."""
 
 import datetime
+import re
 import zoneinfo
 from dataclasses import dataclass
 
@@ -267,6 +268,57 @@ def test_adding_to_a_draft_one_may_not_see_answers_404(client, world):
     ]
 
     assert [response.status_code for response in responses] == [404, 404, 404]
+
+
+# ---------- sent twice ----------
+
+
+def form_token_of(response) -> str:
+    """The token the page's form carries (``accounts.once``)."""
+    tokens = re.findall(r'name="form_token" value="([^"]*)"', response.content.decode())
+    assert len(tokens) == 1, tokens
+    return tokens[0]
+
+
+def test_an_event_form_sent_twice_adds_one_event_and_leads_to_it_again(client, world):
+    """The browser lost the answer and sends the form again: the event is not added twice."""
+    client.force_login(world.kaznu_coordinator)
+    token = form_token_of(client.get(add_url(world.programme)))
+    data = new_event_data(world.kaznu, form_token=token)
+    first = client.post(add_url(world.programme), data)
+    client.get(first["Location"])  # its message, read
+
+    again = client.post(add_url(world.programme), data)
+
+    event = Event.objects.get(title="Education fair")
+    assert (first["Location"], again["Location"]) == (
+        reverse("events:detail", args=[event.pk]),
+        reverse("events:detail", args=[event.pk]),
+    )
+    assert messages_of(again) == ["This form had been sent already: here is what it made, once."]
+
+
+def test_a_form_shown_again_with_errors_keeps_its_token_and_each_new_form_has_its_own(
+    client, world
+):
+    client.force_login(world.kaznu_coordinator)
+    shown = [form_token_of(client.get(add_url(world.programme))) for _ in range(2)]
+
+    corrected = client.post(
+        add_url(world.programme), new_event_data(world.kaznu, title="", form_token=shown[0])
+    )
+
+    assert (form_token_of(corrected), shown[0] != shown[1]) == (shown[0], True)
+    assert Event.objects.filter(programme=world.programme).count() == 0
+
+
+def test_the_same_token_from_another_person_is_another_form(client, world):
+    token = "8a1f0c43-4a9e-4d55-b3f4-1f0e2c6d7a10"
+    for coordinator in (world.kaznu_coordinator, world.lead_coordinator):
+        client.force_login(coordinator)
+        client.post(add_url(world.programme), new_event_data(world.kaznu, form_token=token))
+
+    assert Event.objects.filter(title="Education fair").count() == 2
 
 
 # ---------- editing ----------

@@ -13,6 +13,7 @@ import secrets
 import subprocess
 import sys
 import threading
+import uuid
 from decimal import Decimal
 
 import psycopg
@@ -20,6 +21,8 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from programmes.models import Decision, Partnership, Programme
 from programmes.selectors import participating_countries
@@ -37,11 +40,13 @@ from tests.factories import (
     NationalCoordinatorFactory,
 )
 from tests.production.servers import postgres_url
+from tests.programmes.test_workspace import partner, partners_data, programme_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROUNDS = 12
 Kind = Decision.Kind
+Role = Partnership.Role
 Status = Programme.Status
 
 
@@ -205,3 +210,26 @@ def test_a_decision_sent_twice_at_once_is_recorded_once(request, world):
         outcomes = _at_once(twice, twice)
 
         assert (sorted(outcomes), programme.decisions.count()) == (["approved", "refused"], 1)
+
+
+def test_a_form_sent_twice_at_once_creates_once(request, world):
+    """Two copies of one "new programme" form (its token the same) at the same instant: one
+    programme, and both answers lead to it."""
+    if _ran_on_postgresql_elsewhere(request):
+        return
+    for round_ in range(ROUNDS):
+        data = (
+            programme_data(title=f"Round {round_}")
+            | partners_data([partner(world["uwed"], Role.LEAD), partner(world["kaznu"])])
+            | {"form_token": str(uuid.uuid4())}
+        )
+
+        def send(data=data):
+            client = Client()
+            client.force_login(world["coordinator"])
+            return client.post(reverse("programmes:create"), data)["Location"]
+
+        outcomes = _at_once(send, send)
+
+        created = Programme.objects.get(title=f"Round {round_}")
+        assert outcomes == [reverse("programmes:detail", args=[created.pk])] * 2

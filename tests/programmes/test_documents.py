@@ -224,6 +224,21 @@ def test_a_file_above_the_limit_is_refused(world, settings):
     assert AgreementDocument.objects.count() == 0
 
 
+def test_a_document_sent_twice_is_stored_once(world):
+    client = client_for(world.party_coordinator)
+    token = "0f9a3b52-7c1e-4f6d-9a28-3d5b6e7f8a90"
+
+    answers = [
+        upload(client, world.agreement, "treaty.pdf", PDF_BYTES, form_token=token)["Location"]
+        for _ in range(2)
+    ]
+
+    assert (answers, AgreementDocument.objects.count()) == (
+        [reverse("programmes:agreement_detail", args=[world.agreement.pk])] * 2,
+        1,
+    )
+
+
 def test_a_post_without_a_file_asks_for_one(world):
     response = client_for(world.party_coordinator).post(
         reverse("programmes:agreement_document_upload", args=[world.agreement.pk]),

@@ -213,6 +213,22 @@ def test_a_coordinator_creates_a_draft_with_its_partners(client, world):
     ]
 
 
+def test_a_programme_form_sent_twice_creates_one_programme(client, world):
+    page = signed_in(client, world.uz_coordinator).get(reverse("programmes:create"))
+    token = re.search(r'name="form_token" value="([^"]+)"', page.content.decode()).group(1)
+    data = (
+        programme_data(title="Not twice")
+        | partners_data([partner(world.uwed, Role.LEAD), partner(world.kaznu)])
+        | {"form_token": token}
+    )
+    client.post(reverse("programmes:create"), data)
+
+    again = client.post(reverse("programmes:create"), data)
+
+    programme = Programme.objects.get()
+    assert (programme.title, again["Location"]) == ("Not twice", detail_url(programme))
+
+
 def test_the_new_programme_page_offers_the_coordinators_institution_as_lead(client, world):
     response = signed_in(client, world.uz_coordinator).get(reverse("programmes:create"))
 
