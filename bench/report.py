@@ -223,11 +223,11 @@ READING = """\
   (`calendars/calendar_files.py`), sent as a file, with `sendfile`, as the static file is. A
   full fetch also notes the fetch (one conditional UPDATE, which writes at most once in five
   minutes).
-- *Cold*: the data changed, so the feed's ETag is computed again (one aggregate over its events
-  and a digest of the names of hosts, venues and countries, which a VEVENT shows) and the feed is
-  made again: one narrow read of every event's version and names gives each VEVENT's cache key;
-  the VEVENTs come from the cache; only the event that changed is loaded and serialised. It grows
-  with the feed (the narrow read, the cache read, the aggregate).
+- *Cold*: the data changed, so the feed's ETag is computed again (one narrow read of a digest
+  of what each event shows, which the database computes from the event's row and the rows it
+  names) and the feed is made again: the same narrow read gives each VEVENT's cache key; the
+  VEVENTs come from the cache; only the event that changed is loaded and serialised. It grows
+  with the feed (the two narrow reads, the cache read).
 - *Empty cache*: every VEVENT serialised with `icalendar`, as django-ical does on every fetch.
 - Month calendar: the page's body is cached until the content changes, for each reader,
   query, language, time zone and day; the frame around it (menu, sign-out form) is rendered on

@@ -6,7 +6,8 @@ a SEQUENCE that rises with each change, DTSTAMP, cancelled events kept with STAT
 all-day events as dates with an exclusive DTEND, the calendar's name and refresh interval.
 
 Calendar apps poll feeds for ever, so each event's VEVENT is serialised once and cached under a
-key made of everything it shows (a changed event has a new key: nothing is ever cleared); a feed
+key made of a digest of everything it shows, which the database computes (a changed event has a
+new key, however it was changed: nothing is ever cleared); a feed
 joins the cached blocks instead of serialising every event again, and loads only the events
 whose block is not cached. A calendar's ETag and Last-Modified are cached until the content
 changes (``core.caching``); a whole feed unchanged since is sent from a file on the server's disk
@@ -16,28 +17,28 @@ changes (``core.caching``); a whole feed unchanged since is sent from a file on 
 import datetime
 import functools
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from urllib.parse import quote, urlencode
 
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Max, QuerySet, Sum, Value
+from django.db.models import F, Func, QuerySet, TextField, Value
+from django.db.models.functions import MD5, Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from core.caching import cached
-from events.models import Event, Venue
+from events.models import Event
 from events.selectors import event_local_days
-from institutions.models import Country, Institution
 from programmes.models import Programme
 
 PRODID = "-//Dostlik//Shared calendar of joint cultural programmes//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 ONE_SECOND = datetime.timedelta(seconds=1)
 # Raise when what a VEVENT holds changes, so cached blocks of the old shape are not reused.
-_VEVENT_FORMAT = 3
+_VEVENT_FORMAT = 4
 # A serialised VEVENT is kept this long after it was written; a feed polled more rarely than
 # that serialises it again. Bounded, so the versions an edit leaves behind expire.
 VEVENT_CACHE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
@@ -118,23 +119,56 @@ def vevent(event: Event) -> icalendar.Event:
     return component
 
 
-# What a cached VEVENT is made of, read without loading the event: the version and the moment
-# of change of the event and of its programme (every change to either moves them, so they stand
-# for the titles, times, status and texts), and the names it shows of rows that keep no version.
-_KEY_FIELDS = (
-    "pk",
-    "version",
+# What a VEVENT shows, as columns of the event and of the rows it names: the database digests
+# them with every read of a calendar's events (``_shown``), and the digest names the cached
+# block. A change to any of them makes a new key, whoever wrote it: a service, the admin, or
+# an UPDATE typed by hand that moves no version.
+_SHOWN_FIELDS = (
+    "uid",
+    "sequence",
+    "created_at",
     "updated_at",
-    "programme_id",
-    "programme__version",
-    "programme__updated_at",
+    "title",
+    "description",
+    "kind",
+    "status",
+    "visibility",
+    "all_day",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "city",
+    "programme__title",
+    "programme__status",
     "host_institution__name",
     "venue__name",
     "country__name",
 )
-# What a calendar needs of each event besides its block: the zone its VEVENT is written in.
-_ROW_FIELDS = (*_KEY_FIELDS, "all_day", "time_zone")
-_ALL_DAY, _TIME_ZONE = len(_KEY_FIELDS), len(_KEY_FIELDS) + 1
+class _Joined(Func):
+    """Its expressions as text joined by "|" in one flat expression: ``Concat`` nests a pair
+    of parentheses per field, deeper than SQLite's parser goes."""
+
+    arg_joiner = " || '|' || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
+
+    def __init__(self, *fields: str):
+        super().__init__(
+            *(
+                Coalesce(Cast(F(field), TextField()), Value("", output_field=TextField()))
+                for field in fields
+            )
+        )
+
+
+def _shown() -> MD5:
+    """The digest of ``_SHOWN_FIELDS``, computed by the database for each event."""
+    return MD5(_Joined(*_SHOWN_FIELDS))
+
+
+# What a calendar reads of each event before loading any: the key of its block, and the zone
+# its VEVENT is written in.
+_ROW_FIELDS = ("pk", "vevent_digest", "all_day", "time_zone")
 
 
 def _key_context() -> str:
@@ -143,53 +177,15 @@ def _key_context() -> str:
     return repr((_VEVENT_FORMAT, language, settings.SITE_URL))
 
 
-def _key(context: str, made_of: tuple) -> str:
-    """The cache key of a VEVENT made of ``made_of`` (the values of ``_KEY_FIELDS``). Moments
-    are written out, so the same moment read in another time zone gives the same key."""
-    written = tuple(
-        value.isoformat() if isinstance(value, datetime.datetime) else value for value in made_of
-    )
-    digest = hashlib.sha256(f"{context}{written!r}".encode()).hexdigest()[:40]
-    return f"ical:vevent:{made_of[0]}:{digest}"
+def _key(context: str, pk: int, digest: str) -> str:
+    """The cache key of the VEVENT of event ``pk`` showing what ``digest`` sums up."""
+    name = hashlib.sha256(f"{context}|{digest}".encode()).hexdigest()[:40]
+    return f"ical:vevent:{pk}:{name}"
 
 
-def _made_of(event: Event) -> tuple:
-    """``_KEY_FIELDS`` of a loaded event (with its programme, host, venue and country)."""
-    return (
-        event.pk,
-        event.version,
-        event.updated_at,
-        event.programme_id,
-        event.programme.version,
-        event.programme.updated_at,
-        event.host_institution.name,
-        event.venue.name if event.venue_id else None,
-        event.country.name,
-    )
-
-
-def _vevent_key(event: Event) -> str:
-    """A key naming everything the VEVENT is made of. Besides the event's own version it covers
-    what lives on other rows (the programme's version, the host's, venue's and country's names),
-    so renaming a host is never answered from a stale block."""
-    return _key(_key_context(), _made_of(event))
-
-
-def vevent_blocks(events: Sequence[Event]) -> list[bytes]:
-    """Each event's serialised VEVENT, from the cache where this version was serialised before."""
-    context = _key_context()
-    keys = [_key(context, _made_of(event)) for event in events]
-    cached = cache.get_many(keys)
-    missing = {}
-    blocks = []
-    for key, event in zip(keys, events, strict=True):
-        block = cached.get(key)
-        if block is None:
-            block = missing[key] = vevent(event).to_ical()
-        blocks.append(block)
-    if missing:
-        cache.set_many(missing, timeout=VEVENT_CACHE_TIMEOUT)
-    return blocks
+def _rows(events: QuerySet[Event]) -> list[tuple]:
+    """``_ROW_FIELDS`` of ``events``, in their order: one read, nothing loaded."""
+    return list(events.annotate(vevent_digest=_shown()).values_list(*_ROW_FIELDS))
 
 
 def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
@@ -197,31 +193,35 @@ def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
 
     The keys come from one narrow read of ``events``; only the events whose block is not cached
     are loaded and serialised, so a feed of many events that changed in one costs the narrow
-    read, the cache and one event. An event gone between the two reads is left out."""
+    read, the cache and one event. An event changed between the two reads is cached under the
+    key of what was loaded, which the next read finds; an event gone by then is left out."""
     context = _key_context()
-    rows = list(events.values_list(*_ROW_FIELDS))
-    keys = [_key(context, row[:_ALL_DAY]) for row in rows]
+    rows = _rows(events)
+    keys = [_key(context, pk, digest) for pk, digest, _all_day, _zone in rows]
     cached = cache.get_many(keys)
     missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in cached]
     made = {}
     if missing:
-        for event in Event.objects.filter(pk__in=missing).select_related(
-            "programme", "host_institution", "venue", "country"
-        ):
-            # The key of what was loaded, which is what the block holds.
-            made[event.pk] = (_vevent_key(event), vevent(event).to_ical())
-        cache.set_many(dict(made.values()), timeout=VEVENT_CACHE_TIMEOUT)
+        loaded = (
+            Event.objects.filter(pk__in=missing)
+            .annotate(vevent_digest=_shown())
+            .select_related("programme", "host_institution", "venue", "country")
+        )
+        fresh = {}
+        for event in loaded:
+            made[event.pk] = fresh[_key(context, event.pk, event.vevent_digest)] = vevent(
+                event
+            ).to_ical()
+        cache.set_many(fresh, timeout=VEVENT_CACHE_TIMEOUT)
     blocks = []
     zones = set()
-    for row, key in zip(rows, keys, strict=True):
-        block = cached.get(key)
+    for (pk, _digest, all_day, zone), key in zip(rows, keys, strict=True):
+        block = cached.get(key) or made.get(pk)
         if block is None:
-            if row[0] not in made:
-                continue
-            block = made[row[0]][1]
+            continue
         blocks.append(block)
-        if not row[_ALL_DAY]:
-            zones.add(row[_TIME_ZONE])
+        if not all_day:
+            zones.add(zone)
     return blocks, zones
 
 
@@ -235,12 +235,13 @@ def calendar_bytes(
 ) -> bytes:
     """A whole calendar: header, a VTIMEZONE for every TZID the events use, the events.
     All-day events are dates without a zone, so they need no VTIMEZONE. Events given as a
-    queryset are loaded only where their VEVENT is not cached (``_queryset_blocks``)."""
+    queryset are loaded only where their VEVENT is not cached (``_queryset_blocks``); events
+    given loaded (a few: one event's or one programme's file) are serialised."""
     if isinstance(events, QuerySet):
         blocks, zones = _queryset_blocks(events)
     else:
         events = list(events)
-        blocks = vevent_blocks(events)
+        blocks = [vevent(event).to_ical() for event in events]
         zones = {event.time_zone for event in events if not event.all_day}
     header = icalendar.Calendar()
     header.add("prodid", PRODID)
@@ -263,17 +264,6 @@ def calendar_bytes(
             b"END:VCALENDAR\r\n",
         ]
     )
-
-
-def _names_digest() -> str:
-    """A digest of the names VEVENTs show from rows that keep no version (hosts, venues,
-    countries), read in one query: part of every calendar's ETag (``feed_validators``)."""
-    tables = [
-        model.objects.order_by().annotate(table=Value(label)).values_list("table", "pk", "name")
-        for label, model in (("institution", Institution), ("venue", Venue), ("country", Country))
-    ]
-    names = sorted(tables[0].union(*tables[1:], all=True))
-    return hashlib.sha256(repr(names).encode()).hexdigest()
 
 
 def _first_seen(*, cache_key: str, etag: str) -> datetime.datetime:
@@ -301,13 +291,15 @@ def _first_seen(*, cache_key: str, etag: str) -> datetime.datetime:
 def feed_validators(
     events: QuerySet[Event] | Callable[[], QuerySet[Event]], *, cache_key: str = ""
 ) -> tuple[str, datetime.datetime]:
-    """An ETag and a Last-Modified for a feed of ``events``, from one aggregate query: a new,
-    changed, removed or newly hidden event changes them. ``cache_key`` covers what else shapes the
-    feed (its name, filters and reader, the language) and should name one feed for one reader,
-    as the moment a feed last changed is remembered under it.
+    """An ETag and a Last-Modified for a feed of ``events``, from one read of the digest of what
+    each event shows: a new, changed, removed or newly hidden event changes them. ``cache_key``
+    covers what else shapes the feed (its name, filters and reader, the language) and should
+    name one feed for one reader, as the moment a feed last changed is remembered under it.
 
     They are cached until the content changes (``core.caching``): a calendar app polling an
-    unchanged feed costs no query here. ``events`` may be given as a function that
+    unchanged feed costs no query here. A change made outside the app, which moves no content
+    version, is in them once the cached ones expire (``CACHE_TIMEOUT``), or at once after
+    ``manage.py retally``. ``events`` may be given as a function that
     returns them, called only when they are read."""
     return cached(
         f"ical:validators|{_VEVENT_FORMAT}|{settings.SITE_URL}|{cache_key}",
@@ -316,31 +308,14 @@ def feed_validators(
 
 
 def _validators(events: QuerySet[Event], *, cache_key: str) -> tuple[str, datetime.datetime]:
-    summary = events.order_by().aggregate(
-        count=Count("pk"),
-        ids=Sum("pk"),
-        # With the sum of ids, tells apart two sets of events of the same size and sum, as when
-        # one role is taken away and another given at once.
-        id_squares=Sum(F("pk") * F("pk")),
-        versions=Sum("version"),
-        changed=Max("updated_at"),
-        programmes=Sum("programme__version"),
-        programmes_changed=Max("programme__updated_at"),
-    )
-    # The names VEVENTs show from rows that keep no version: renaming a host, a venue or a
-    # country changes the feeds that show it.
-    names = cached("ical:names", _names_digest)
-    fingerprint = "|".join(
-        str(value)
-        for value in (_VEVENT_FORMAT, settings.SITE_URL, cache_key, names, *summary.values())
-    )
-    etag = f'"{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"'
-    changes = [
-        summary["changed"],
-        summary["programmes_changed"],
-        _first_seen(cache_key=cache_key, etag=etag),
-    ]
-    return etag, max(moment for moment in changes if moment is not None)
+    rows = _rows(events.order_by("pk"))
+    # From what each event shows (``_shown``), computed afresh from the rows whenever the
+    # validators are: a change that moved no version (an UPDATE typed by hand) changes them too.
+    fingerprint = hashlib.sha256(f"{_VEVENT_FORMAT}|{settings.SITE_URL}|{cache_key}".encode())
+    for pk, digest, _all_day, _zone in rows:
+        fingerprint.update(f"|{pk}:{digest}".encode())
+    etag = f'"{fingerprint.hexdigest()[:32]}"'
+    return etag, _first_seen(cache_key=cache_key, etag=etag)
 
 
 # ---------- links that open an event in Google Calendar or Outlook on the web ----------

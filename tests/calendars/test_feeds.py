@@ -399,9 +399,9 @@ def test_feeds_of_10_and_of_1000_events_cost_the_same_queries(world):
             assert fetch(new_feed.token, if_none_match=response["ETag"]).status_code == 304
         unchanged[size] = len(queries)
 
-    # The feed, the aggregate of its ETag, the names a kept feed is checked against, the keys
-    # of its events' VEVENTs, the events not cached yet, and noting the fetch.
-    assert full == {"10": 6, "1000": 6}
+    # The feed, the digests of its ETag, the keys of its events' VEVENTs, the events not cached
+    # yet, and noting the fetch.
+    assert full == {"10": 5, "1000": 5}
     # None: the feed its token opens and its validators are cached until the content changes.
     assert unchanged == {"10": 0, "1000": 0}
 

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import icalendar
 import pytest
 from django.core.cache import cache
+from django.db.models import QuerySet
 
 from calendars import ical
 from core.caching import content_changed
@@ -116,10 +117,16 @@ def _events_of(programme: Programme, gallery, kaznu, uz) -> World:
     )
 
 
-def loaded(*events: Event) -> list[Event]:
-    """The events as a feed reads them: through the selector, with what a VEVENT shows."""
+def selected(*events: Event) -> QuerySet[Event]:
+    """The events as a feed reads them: through the selector, as a queryset."""
     admin = UserFactory(is_superuser=True)
-    return list(event_list(user=admin).filter(pk__in=[event.pk for event in events]))
+    return event_list(user=admin).filter(pk__in=[event.pk for event in events])
+
+
+def loaded(*events: Event) -> list[Event]:
+    """The events as one event's or one programme's file has them: loaded, with what a VEVENT
+    shows."""
+    return list(selected(*events))
 
 
 def parse(*events: Event, name: str = "Dostlik — shared calendar") -> icalendar.Calendar:
@@ -316,11 +323,11 @@ def serialised(monkeypatch) -> list[int]:
 
 def test_a_second_render_of_unchanged_events_serialises_none_of_them(world, serialised):
     events = (world.abay, world.lecture, world.concert)
-    first = ical.calendar_bytes(loaded(*events), name="All")
+    first = ical.calendar_bytes(selected(*events), name="All")
     assert sorted(serialised) == sorted(event.pk for event in events)
 
     serialised.clear()
-    second = ical.calendar_bytes(loaded(*events), name="All")
+    second = ical.calendar_bytes(selected(*events), name="All")
 
     assert serialised == []
     assert second == first
@@ -328,11 +335,11 @@ def test_a_second_render_of_unchanged_events_serialises_none_of_them(world, seri
 
 def test_after_a_change_only_the_changed_event_is_serialised_again(world, serialised):
     events = (world.abay, world.lecture, world.concert)
-    ical.calendar_bytes(loaded(*events), name="All")
+    ical.calendar_bytes(selected(*events), name="All")
     serialised.clear()
 
     event_update(event=world.lecture, actor=None, description="With readings in two languages.")
-    calendar = icalendar.Calendar.from_ical(ical.calendar_bytes(loaded(*events), name="All"))
+    calendar = icalendar.Calendar.from_ical(ical.calendar_bytes(selected(*events), name="All"))
 
     assert serialised == [world.lecture.pk]
     assert vevent_of(calendar, world.lecture)["SEQUENCE"] == 1
@@ -340,12 +347,12 @@ def test_after_a_change_only_the_changed_event_is_serialised_again(world, serial
 
 def test_renaming_the_host_serialises_its_events_again(world, serialised):
     """The host's name is on another row than the event: its change still reaches the feed."""
-    ical.calendar_bytes(loaded(world.lecture, world.concert), name="All")
+    ical.calendar_bytes(selected(world.lecture, world.concert), name="All")
     serialised.clear()
 
     Institution.objects.filter(pk=world.kaznu.pk).update(name="Al-Farabi University")
     calendar = icalendar.Calendar.from_ical(
-        ical.calendar_bytes(loaded(world.lecture, world.concert), name="All")
+        ical.calendar_bytes(selected(world.lecture, world.concert), name="All")
     )
 
     assert serialised == [world.concert.pk]

@@ -271,7 +271,9 @@ def test_the_retally_command_says_how_many_rows_it_wrote(world):
 
     call_command("retally", stdout=output)
 
-    assert output.getvalue() == "Wrote 8 event tally rows.\n"
+    assert output.getvalue() == (
+        "Wrote 8 event tally rows. Every cached page and calendar is made again from the records.\n"
+    )
     assert tallied() == counted_from_events()
 
 
