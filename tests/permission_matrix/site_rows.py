@@ -244,13 +244,18 @@ def workflow(
     return rows
 
 
+def is_told_why(expect: Expect) -> bool:
+    """Whether ``expect`` is a step refused for its status (``told_why``): no page offers it."""
+    return expect.abbreviation.startswith("TOLD_WHY(")
+
+
 def told_why(
     sample: str, line: dict[str, Expect], *, takers: tuple[str, ...] = ("own", "admin")
 ) -> dict[str, Expect]:
     """``line``, where those who take the step in another status (``takers``: for the workflow's
     steps the partners' coordinator and the administrator) are sent back to the programme, told
     where it stands, as is whoever clicks a moment after someone else took the step."""
-    back = to("programmes:detail", sample)
+    back = REDIRECT(url_of("programmes:detail", sample), f"TOLD_WHY(programmes:detail {sample})")
     return {
         role: back if role in takers and expect is FORBID else expect
         for role, expect in line.items()
