@@ -7,6 +7,11 @@ whole process, a call that failed to connect or timed out: for ``PAUSE_SECONDS``
 every call fails at once without touching the network, which django-redis treats as a miss
 (``IGNORE_EXCEPTIONS``), and the app serves from the database. The first call after the pause
 tries Redis again, and, if it answers, everything goes on as before.
+
+A change made while Redis did not answer could not move the content version
+(``core.caching``): what was cached before it would be served again once Redis is back. So the
+first call that reaches Redis after a failure moves the version before anything else, and
+every value cached before the outage is computed again.
 """
 
 import threading
@@ -14,10 +19,14 @@ import time
 
 import redis
 
+from core.caching import content_version_moved
+
 PAUSE_SECONDS = 10.0
 
 _lock = threading.Lock()
 _paused_until = 0.0
+# A call failed since the version was last moved.
+_unsure = False
 
 
 def paused() -> bool:
@@ -25,14 +34,29 @@ def paused() -> bool:
 
 
 def _pause() -> None:
-    global _paused_until
+    global _paused_until, _unsure
     with _lock:
         _paused_until = time.monotonic() + PAUSE_SECONDS
+        _unsure = True
+
+
+def _back() -> None:
+    """Redis may answer again: move the content version first (once; if Redis fails again
+    meanwhile, the next call that reaches it tries again)."""
+    global _unsure
+    with _lock:
+        if not _unsure:
+            return
+        _unsure = False
+    content_version_moved()
 
 
 class PausingRedis(redis.Redis):
     def execute_command(self, *args, **options):
         if paused():
+            raise redis.ConnectionError("Redis is not asked for a while after it failed.")
+        _back()
+        if paused():  # moving the version failed: Redis is still away
             raise redis.ConnectionError("Redis is not asked for a while after it failed.")
         try:
             return super().execute_command(*args, **options)

@@ -53,6 +53,12 @@ def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def content_version_moved() -> None:
+    """Everything cached is stale, now, whatever transaction runs: for the cache client, once the
+    cache answers again after a failure (``core.cache_breaker``)."""
+    _new_version()
+
+
 def content_changed() -> None:
     """Everything cached is stale: now, and again once the current transaction commits (asked
     once per transaction however many writes it makes; robust, so a callback before it that

@@ -14,6 +14,7 @@ from django.core.cache import caches
 from django.test import override_settings
 
 from core import cache_breaker
+from core.caching import cached, content_changed
 from tests.production.servers import free_port
 from tests.production.test_redis_outage import REDIS_SERVER, _start_redis
 
@@ -32,6 +33,22 @@ def hung_redis():
         server.wait(timeout=10)
 
 
+def redis_caches(url: str) -> dict:
+    """CACHES with the Redis at ``url``, its client as in production, short timeouts."""
+    return {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.3,
+                "SOCKET_TIMEOUT": 0.3,
+                "REDIS_CLIENT_CLASS": "core.cache_breaker.PausingRedis",
+            },
+        }
+    }
+
+
 @pytest.fixture
 def sent(monkeypatch):
     """The commands the client sent to Redis (redis-py's connection, counted)."""
@@ -44,24 +61,13 @@ def sent(monkeypatch):
 
     monkeypatch.setattr(redis.connection.AbstractConnection, "send_command", counting)
     monkeypatch.setattr(cache_breaker, "_paused_until", 0.0)
+    monkeypatch.setattr(cache_breaker, "_unsure", False)
     return commands
 
 
 def test_a_hung_redis_is_asked_once_then_left_alone_for_a_while(hung_redis, sent, monkeypatch):
     server, url = hung_redis
-    cache_settings = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": url,
-            "OPTIONS": {
-                "IGNORE_EXCEPTIONS": True,
-                "SOCKET_CONNECT_TIMEOUT": 0.3,
-                "SOCKET_TIMEOUT": 0.3,
-                "REDIS_CLIENT_CLASS": "core.cache_breaker.PausingRedis",
-            },
-        }
-    }
-    with override_settings(CACHES=cache_settings):
+    with override_settings(CACHES=redis_caches(url)):
         cache = caches.create_connection("default")
         cache.set("greeting", "salom")
         server.send_signal(signal.SIGSTOP)
@@ -77,3 +83,21 @@ def test_a_hung_redis_is_asked_once_then_left_alone_for_a_while(hung_redis, sent
     # After the SET made before the hang, the one GET that waited for the timeout.
     assert sent[sent.index("SET") + 1 : commands_while_hung] == ["GET"]
     assert answered_after == "salom"
+
+
+@pytest.mark.django_db
+def test_a_change_made_while_redis_hung_is_seen_once_it_answers(hung_redis, monkeypatch):
+    """The change could not move the content version; the first call that reaches Redis again
+    moves it, so what was cached before the change is not served after it."""
+    server, url = hung_redis
+    monkeypatch.setattr(cache_breaker, "_paused_until", 0.0)
+    monkeypatch.setattr(cache_breaker, "_unsure", False)
+    with override_settings(CACHES=redis_caches(url)):
+        before = cached("calendar page", lambda: "before the change")
+        server.send_signal(signal.SIGSTOP)
+        content_changed()  # a service's write, while Redis does not answer
+        monkeypatch.setattr(cache_breaker, "_paused_until", 0.0)
+        server.send_signal(signal.SIGCONT)
+        after = cached("calendar page", lambda: "after the change")
+
+    assert (before, after) == ("before the change", "after the change")
