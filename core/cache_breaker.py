@@ -44,6 +44,8 @@ def _back() -> None:
     """Redis may answer again: move the content version first (once; if Redis fails again
     meanwhile, the next call that reaches it tries again)."""
     global _unsure
+    if not _unsure:  # read without the lock: the usual case costs nothing
+        return
     with _lock:
         if not _unsure:
             return
