@@ -144,6 +144,8 @@ _SHOWN_FIELDS = (
     "venue__name",
     "country__name",
 )
+
+
 class _Joined(Func):
     """Its expressions as text joined by "|" in one flat expression: ``Concat`` nests a pair
     of parentheses per field, deeper than SQLite's parser goes."""
