@@ -1,12 +1,13 @@
 """A form that creates something creates it once, however often it is sent.
 
 A browser that lost the answer to a POST sends it again; a person who clicks twice sends it
-twice. Each such form carries a token made when the form was shown (``{% form_token %}``,
-kept when the form comes back with errors); the view creates inside ``created_once``, which
-records the token with the page of what was created in the same transaction. A form sent
-again with a token already recorded raises ``AlreadySent`` with that page, and nothing is
-created: the second of two copies arriving at the same instant waits for the first's
-transaction on the token's unique constraint, then finds it. A form without a valid token
+twice. Each such form carries a token made when the form was shown (``{% form_token_field %}``,
+kept when the form comes back with errors); the view checks and creates inside
+``created_once``, which claims the token first and records with it the page of what was
+created, in one transaction. A form sent again with a token already recorded raises
+``AlreadySent`` with that page, and nothing is created: the second of two copies arriving at
+the same instant waits on the first's claim (the token's unique constraint) before doing
+anything, then finds it. A form without a valid token
 (an old page, a script) is created as before. Tokens are kept for a day.
 """
 
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import FormSubmission
+from core.db_router import reading_the_primary
 
 FIELD = "form_token"
 KEPT_FOR = datetime.timedelta(days=1)
@@ -51,29 +53,47 @@ def form_token(request) -> str:
 
 
 def _earlier(request, token: uuid.UUID) -> str | None:
-    return (
-        FormSubmission.objects.filter(
-            user=request.user, token=token, created_at__gte=timezone.now() - KEPT_FOR
+    """Where the form with ``token`` led when it was sent before, read on the primary database
+    (a replica a moment behind would not have it yet)."""
+    with reading_the_primary():
+        return (
+            FormSubmission.objects.filter(
+                user=request.user, token=token, created_at__gte=timezone.now() - KEPT_FOR
+            )
+            .values_list("url", flat=True)
+            .first()
         )
-        .values_list("url", flat=True)
-        .first()
-    )
 
 
 @contextmanager
 def created_once(request) -> Iterator[Callable[[str], None]]:
     """Create inside this block and call what it gives with the URL of what was created. Raises
-    ``AlreadySent`` instead, before the block runs, if this form was sent before; the block's
-    writes and the record of the token commit together."""
+    ``AlreadySent`` instead if this form was sent before.
+
+    The token is claimed first, in the block's transaction: a second copy of the form sent at
+    the same instant waits on the claim until the first commits, before doing anything, then
+    finds what the first made. A block that creates nothing (a form shown again with a warning)
+    gives its claim back."""
     token = token_of(request)
     if token is None:
         yield lambda url: None
         return
     if (url := _earlier(request, token)) is not None:
         raise AlreadySent(url)
+    made: list[str] = []
     try:
         with transaction.atomic():
-            yield lambda url: FormSubmission.objects.create(user=request.user, token=token, url=url)
+            # A claim older than KEPT_FOR no longer counts: the token may be used again.
+            FormSubmission.objects.filter(
+                user=request.user, token=token, created_at__lt=timezone.now() - KEPT_FOR
+            ).delete()
+            claim = FormSubmission.objects.create(user=request.user, token=token, url="")
+            yield made.append
+            if made:
+                claim.url = made[0]
+                claim.save(update_fields=["url"])
+            else:
+                claim.delete()
     except IntegrityError:
         # The same form, sent at the same instant, committed first: what it made stands.
         if (url := _earlier(request, token)) is not None:

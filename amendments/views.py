@@ -247,27 +247,28 @@ def event_propose(request):
     note_form = AmendmentNoteForm(request.POST)
     acknowledgement = None
     if all([form.is_valid(), note_form.is_valid()]):
-        _warnings, acknowledgement = weigh_warnings(request, form)
-        if acknowledgement is None:
-            if not note_form.cleaned_data["note"]:
-                _note_needed(note_form)
-            else:
-                try:
-                    with created_once(request) as created:
-                        amendment = services.amendment_propose(
-                            programme=programme,
-                            actor=user,
-                            note=note_form.cleaned_data["note"],
-                            subject=Subject.EVENT,
-                            changes=services.event_changes(event=None, fields=form.event_fields()),
-                        )
-                        created(reverse("amendments:detail", args=[amendment.pk]))
-                except AlreadySent as sent:
-                    return already_sent(request, sent)
-                except ValidationError as error:
-                    form.add_service_error(error)
-                else:
-                    return _proposed(request, amendment)
+        amendment = None
+        try:
+            # As on the event form: warnings once the form is known to be new.
+            with created_once(request) as created:
+                _warnings, acknowledgement = weigh_warnings(request, form)
+                if acknowledgement is None and not note_form.cleaned_data["note"]:
+                    _note_needed(note_form)
+                elif acknowledgement is None:
+                    amendment = services.amendment_propose(
+                        programme=programme,
+                        actor=user,
+                        note=note_form.cleaned_data["note"],
+                        subject=Subject.EVENT,
+                        changes=services.event_changes(event=None, fields=form.event_fields()),
+                    )
+                    created(reverse("amendments:detail", args=[amendment.pk]))
+        except AlreadySent as sent:
+            return already_sent(request, sent)
+        except ValidationError as error:
+            form.add_service_error(error)
+        if amendment is not None:
+            return _proposed(request, amendment)
     return _render_event_form(
         request, form=form, programme=programme, note_form=note_form, ack=acknowledgement
     )

@@ -139,23 +139,26 @@ def event_add(request):
     form = EventForm(data, user=request.user, programme=programme)
     acknowledgement = None
     if form.is_bound and form.is_valid():
-        warnings, acknowledgement = weigh_warnings(request, form)
-        if acknowledgement is None:
-            decided_on = programme.current_version_id
-            try:
-                with created_once(request) as created:
+        decided_on = programme.current_version_id
+        event = None
+        try:
+            # Warnings are weighed once the form is known to be new: a copy sent a moment
+            # after the first would be warned of the first.
+            with created_once(request) as created:
+                warnings, acknowledgement = weigh_warnings(request, form)
+                if acknowledgement is None:
                     event = services.event_create(
                         actor=request.user, programme=programme, **form.event_fields()
                     )
                     created(reverse("events:detail", args=[event.pk]))
-            except AlreadySent as sent:
-                return already_sent(request, sent)
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(request, _added_message(event, warnings))
-                _tell_of_a_new_version(request, event, decided_on)
-                return redirect("events:detail", event.pk)
+        except AlreadySent as sent:
+            return already_sent(request, sent)
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        if event is not None:
+            messages.success(request, _added_message(event, warnings))
+            _tell_of_a_new_version(request, event, decided_on)
+            return redirect("events:detail", event.pk)
     return render(
         request,
         "events/event_form.html",

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import FormSubmission, User
 from core.exceptions import StaleVersion
 from events.models import Event, all_day_bounds
 from events.services import event_update
@@ -310,6 +311,21 @@ def test_a_form_shown_again_with_errors_keeps_its_token_and_each_new_form_has_it
 
     assert (form_token_of(corrected), shown[0] != shown[1]) == (shown[0], True)
     assert Event.objects.filter(programme=world.programme).count() == 0
+
+
+def test_a_token_older_than_a_day_may_be_used_again(client, world):
+    client.force_login(world.kaznu_coordinator)
+    data = new_event_data(world.kaznu, form_token="5d2c7b1e-3f4a-4b6c-8d9e-0a1b2c3d4e5f")
+    client.post(add_url(world.programme), data)
+    FormSubmission.objects.update(created_at=timezone.now() - datetime.timedelta(days=2))
+
+    again = client.post(add_url(world.programme), data)
+
+    events = Event.objects.filter(title="Education fair").order_by("pk")
+    assert (events.count(), again["Location"]) == (
+        2,
+        reverse("events:detail", args=[events.last().pk]),
+    )
 
 
 def test_the_same_token_from_another_person_is_another_form(client, world):
