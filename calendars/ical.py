@@ -147,20 +147,23 @@ _SHOWN_FIELDS = (
 
 
 class _Joined(Func):
-    """Its expressions as text joined by "|" in one flat expression: ``Concat`` nests a pair
-    of parentheses per field, deeper than SQLite's parser goes."""
+    """Its fields as text, each followed by the unit separator (a control character, which no
+    title or name may hold: text moved from one field to the next still changes the whole),
+    in one flat expression: ``Concat`` nests a pair of parentheses per field, deeper than
+    SQLite's parser goes."""
 
-    arg_joiner = " || '|' || "
+    arg_joiner = " || "
     template = "(%(expressions)s)"
     output_field = TextField()
 
     def __init__(self, *fields: str):
-        super().__init__(
-            *(
-                Coalesce(Cast(F(field), TextField()), Value("", output_field=TextField()))
-                for field in fields
-            )
-        )
+        parts = []
+        for field in fields:
+            parts += [
+                Coalesce(Cast(F(field), TextField()), Value("", output_field=TextField())),
+                Value("\x1f", output_field=TextField()),
+            ]
+        super().__init__(*parts)
 
 
 def _shown() -> MD5:

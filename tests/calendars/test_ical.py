@@ -415,6 +415,17 @@ def test_a_feed_is_made_again_after_an_edit_and_after_a_host_is_renamed(world):
     assert ical.feed_validators(programme_events(world), cache_key="feed 1")[0] != etag_before
 
 
+def test_text_moved_from_one_field_to_the_next_changes_the_etag(world):
+    """SQL typed by hand that moves a word from the title to the description, moving no
+    version: the feed shows something else, so its ETag must be another."""
+    Event.objects.filter(pk=world.lecture.pk).update(title="Concert|", description="Abay")
+    before = ical.feed_validators(programme_events(world), cache_key="feed 1")[0]
+    Event.objects.filter(pk=world.lecture.pk).update(title="Concert", description="|Abay")
+    content_changed()
+
+    assert ical.feed_validators(programme_events(world), cache_key="feed 1")[0] != before
+
+
 def test_validators_stay_while_nothing_changes(world):
     first = ical.feed_validators(programme_events(world), cache_key="feed 1")
     second = ical.feed_validators(programme_events(world), cache_key="feed 1")
