@@ -23,10 +23,13 @@ from core.caching import content_version_moved
 
 PAUSE_SECONDS = 10.0
 
-_lock = threading.Lock()
+# Reentrant: the thread that moves the version calls the cache, which may fail and pause.
+_lock = threading.RLock()
 _paused_until = 0.0
 # A call failed since the version was last moved.
 _unsure = False
+# Set in the thread moving the version, whose own call to the cache must not move it again.
+_moving = threading.local()
 
 
 def paused() -> bool:
@@ -40,26 +43,33 @@ def _pause() -> None:
         _unsure = True
 
 
-def _back() -> None:
-    """Redis may answer again: move the content version first (once; if Redis fails again
-    meanwhile, the next call that reaches it tries again)."""
+def _back() -> bool:
+    """Whether the cache may be asked: after a failure, once the content version is moved,
+    before anything else is asked. The other threads of the process wait meanwhile, so none
+    reads a value cached before the outage; if the version could not be moved, the call is
+    answered as a miss and the next one tries again."""
     global _unsure
-    if not _unsure:  # read without the lock: the usual case costs nothing
-        return
+    if not _unsure or getattr(_moving, "now", False):  # the usual case costs one read
+        return True
     with _lock:
         if not _unsure:
-            return
-        _unsure = False
-    content_version_moved()
+            return True
+        _moving.now = True
+        try:
+            moved = content_version_moved()
+        finally:
+            _moving.now = False
+        if moved:
+            _unsure = False
+        return moved
 
 
 class PausingRedis(redis.Redis):
     def execute_command(self, *args, **options):
         if paused():
             raise redis.ConnectionError("Redis is not asked for a while after it failed.")
-        _back()
-        if paused():  # moving the version failed: Redis is still away
-            raise redis.ConnectionError("Redis is not asked for a while after it failed.")
+        if not _back():
+            raise redis.ConnectionError("Redis answers, but the content version did not move.")
         try:
             return super().execute_command(*args, **options)
         except (redis.ConnectionError, redis.TimeoutError):

@@ -49,14 +49,15 @@ def content_version() -> str | None:
     return version
 
 
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+def _new_version() -> bool:
+    """Whether the cache took the new version (an unreachable cache ignores it)."""
+    return bool(cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None))
 
 
-def content_version_moved() -> None:
+def content_version_moved() -> bool:
     """Everything cached is stale, now, whatever transaction runs: for the cache client, once the
-    cache answers again after a failure (``core.cache_breaker``)."""
-    _new_version()
+    cache answers again after a failure (``core.cache_breaker``). Whether the cache took it."""
+    return _new_version()
 
 
 def content_changed() -> None:
