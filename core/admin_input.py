@@ -105,7 +105,8 @@ class ChangeList(main.ChangeList):
     """Django's changelist, refusing as an invalid lookup — the admin's own notice — the
     filters typed into its address that it would otherwise fail on: a value with a NUL character
     (no stored text holds one, and PostgreSQL cannot compare text with it), a date hierarchy's
-    last year (``?starts_on__year=9999``: Django computes the period's end past the calendar),
+    last year (``?starts_on__year=9999``: Django computes the period's end past the calendar) or
+    a year before the first (``?starts_on__year=-2147483649``, which SQLite cannot hold),
     and numbers or moments SQLite cannot compare (past 64 bits; before year 1 once in UTC)."""
 
     def get_filters(self, request):
@@ -117,7 +118,7 @@ class ChangeList(main.ChangeList):
                 year = int(self.params.get(f"{self.date_hierarchy}__year", ""))
             except ValueError:
                 year = None  # none, or one Django refuses itself
-            if year is not None and year >= datetime.MAXYEAR:
+            if year is not None and not datetime.MINYEAR <= year < datetime.MAXYEAR:
                 raise IncorrectLookupParameters(f"year {year} is out of range")
         return super().get_filters(request)
 

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from events.models import Event
 from programmes.models import Agreement, Partnership, Programme
@@ -260,3 +261,17 @@ def test_programme_list_queries_do_not_grow_with_rows(
         response = admin_client.get(url)
 
     assert len(response.context["cl"].result_list) == 30
+
+
+@pytest.mark.parametrize("year", ["9999", "0", "-2147483649"])
+def test_a_year_outside_the_calendar_is_refused_as_an_invalid_filter(admin_client, year):
+    """Typed into the address of a list with a date hierarchy: the admin's own notice, never a
+    server error."""
+    response = admin_client.get(
+        f"{reverse('admin:calendars_calendarfeed_changelist')}?created_at__year={year}"
+    )
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        f"{reverse('admin:calendars_calendarfeed_changelist')}?e=1",
+    )
