@@ -30,6 +30,8 @@ run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py load_demo
+	@# The mail queue's worker (core/mail.py) beside the server, stopped with it.
+	DEBUG=1 $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The production stack on http://127.0.0.1:$(PORT): gunicorn (gunicorn.conf.py), whitenoise's
@@ -53,6 +55,8 @@ serve: export GUNICORN_BIND ?= 127.0.0.1:$(PORT)
 serve: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python manage.py migrate --noinput
+	@# The mail queue's worker (core/mail.py) beside gunicorn, stopped with it.
+	$(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py
 
 ## The whole test suite (SQLite by default; DATABASE_URL=postgres://… for PostgreSQL).

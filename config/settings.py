@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The task queue's table (core/mail.py): mail leaves through it, worked by db_worker.
+    "django_tasks_db",
     # Permission predicates; views and the admin ask them directly (``can_….test(user, obj)``),
     # the menu through its template tags.
     "rules",
@@ -280,6 +282,9 @@ MAILERS = {
     if env.bool("EMAIL_CONSOLE", default=DEBUG)
     else {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": _smtp_options}
 }
+# Mail and reminders are tasks (core/mail.py), queued in the database and sent by
+# `manage.py db_worker` (make run and make serve start one; see the README's deploy guide).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The address of the site as people reach it, for links in e-mail.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 

@@ -10,6 +10,9 @@ from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tasks run as they are queued, so a test reads their mail at once; tests/production/test_mail.py
+# runs the database queue and its worker.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 SECURE_SSL_REDIRECT = False
 # Tests need no collectstatic, and keep their cache and sessions in the process, whatever
 # REDIS_URL the environment holds (tests/production starts real servers for Redis).

@@ -19,10 +19,13 @@ from django.db import models
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeData
 from django.utils.text import capfirst, slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from core.admin_input import AdminInputMixin, RowKeysMixin
 from core.caching import content_changed
@@ -311,3 +314,38 @@ def take_over_saved_row(obj: models.Model, saved: models.Model) -> None:
     obj.pk = saved.pk
     obj._state.adding = False
     obj.refresh_from_db()
+
+
+# ---------- the task queue (core/mail.py) ----------
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks-db's list of queued, done and failed tasks, with a way to queue again the
+    tasks that failed (a message whose every attempt the mail server refused, say)."""
+
+    # The task's path rather than django-tasks-db's name for it, which builds the task anew
+    # with the time it was to run after: a queue that runs tasks at once refuses that.
+    list_display = ("id", "task_path", "status", "enqueued_at", "started_at", "finished_at")
+    actions = ["queue_again"]
+
+    @admin.action(description=_("Queue the selected failed tasks again"))
+    def queue_again(self, request, queryset):
+        failed = list(queryset.failed())
+        for result in failed:
+            kwargs = result.args_kwargs["kwargs"]
+            if "attempt" in kwargs:  # a message gets its attempts afresh
+                kwargs = {**kwargs, "attempt": 1}
+            import_string(result.task_path).enqueue(*result.args_kwargs["args"], **kwargs)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d failed task was queued again.",
+                "%(count)d failed tasks were queued again.",
+                len(failed),
+            )
+            % {"count": len(failed)},
+        )
+
+
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

@@ -1,8 +1,8 @@
 """E-mail about programmes, sent after the change is saved.
 
 Each message is queued as a task (django.tasks) when the transaction commits, so a rolled-back
-change sends nothing, and a mail server that fails or is down loses nothing: the change is
-already saved, and the failure is logged.
+change sends nothing, no request waits on the mail server, and a mail server that fails or is
+down loses nothing: the message is queued again later (``core.mail``).
 """
 
 import logging
@@ -14,6 +14,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.mail import queued_again
 from core.validators import single_line
 from institutions.models import Country, Membership, NationalCoordinator
 from programmes.models import Decision, Programme
@@ -22,11 +23,21 @@ logger = logging.getLogger(__name__)
 
 
 @task
-def send_programme_mail(*, subject: str, body: str, recipients: list[str]) -> int:
+def send_programme_mail(*, subject: str, body: str, recipients: list[str], attempt: int = 1) -> int:
     try:
         # A subject is one line whatever the titles in it hold: a line break would lose the mail.
         return send_mail(single_line(subject), body, None, recipients)
     except Exception:
+        message = {"subject": subject, "body": body, "recipients": recipients}
+        if queued_again(send_programme_mail, attempt=attempt, **message):
+            logger.warning(
+                "Could not send the mail %r to %s (attempt %d); it is queued again",
+                subject,
+                ", ".join(recipients),
+                attempt,
+                exc_info=True,
+            )
+            return 0
         logger.exception("Could not send the mail %r to %s", subject, ", ".join(recipients))
         raise
 

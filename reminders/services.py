@@ -5,11 +5,11 @@ National coordinators of every party's country hear of an agreement when its end
 in the week before it starts. ``send_reminders`` runs this every hour from cron, so a run must
 be idempotent: what was sent is recorded as a ``Reminder`` row and never sent again.
 
-Delivery is at most once. The row is written first, in its own transaction, and the mail is
-handed to the mailer only when that transaction commits. A run that crashes before the commit
-records and sends nothing, and the next run tries again; a mail that fails after the commit is
-logged and not retried, since retrying from cron could not tell a mail that failed from one
-that was sent but reported an error. A missed reminder is cheaper than a duplicate every hour.
+Each reminder is recorded once. The row is written first, in its own transaction, and the mail is
+handed to the mail queue only when that transaction commits. A run that crashes before the
+commit records and sends nothing, and the next run tries again. Cron never sends a recorded
+reminder again; the queue tries a mail the server refused again a few times (``core.mail``),
+then logs it as failed. A missed reminder is cheaper than a duplicate every hour.
 
 The two agreement thresholds are steps, not separate reminders owed: a run sends only the most
 urgent threshold an agreement has reached. An agreement first seen 20 days before its end gets
@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from core.mail import queued_again
 from core.validators import single_line
 from events.models import Event
 from institutions.models import Country, Membership, NationalCoordinator
@@ -79,10 +80,20 @@ class DueReminder:
 
 
 @task
-def send_reminder_mail(*, subject: str, body: str, recipient: str) -> int:
+def send_reminder_mail(*, subject: str, body: str, recipient: str, attempt: int = 1) -> int:
     try:
         return send_mail(single_line(subject), body, None, [recipient])
     except Exception:
+        message = {"subject": subject, "body": body, "recipient": recipient}
+        if queued_again(send_reminder_mail, attempt=attempt, **message):
+            logger.warning(
+                "Could not send the reminder %r to %s (attempt %d); it is queued again",
+                subject,
+                recipient,
+                attempt,
+                exc_info=True,
+            )
+            return 0
         logger.exception(
             "Could not send the reminder %r to %s; it is recorded and will not be retried",
             subject,

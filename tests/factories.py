@@ -4,7 +4,9 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from core.caching import content_changed
@@ -223,3 +225,26 @@ def joint_programme(*, uz: Institution, kz: Institution, **kwargs) -> Programme:
     if programme.status != Programme.Status.DRAFT:
         version_of(programme)
     return programme
+
+
+def failed_mail_task(subject: str = "Dostlik: a message the server refused") -> DBTaskResult:
+    """A message of the mail queue (core/mail.py) whose last attempt failed, as the worker
+    leaves it."""
+    return DBTaskResult.objects.create(
+        status=TaskResultStatus.FAILED,
+        args_kwargs={
+            "args": [],
+            "kwargs": {
+                "subject": subject,
+                "body": "Salom.",
+                "recipients": ["uz@example.org"],
+                "attempt": 6,
+            },
+        },
+        task_path="programmes.notifications.send_programme_mail",
+        backend_name="default",
+        run_after=timezone.now(),
+        finished_at=timezone.now(),
+        exception_class_path="ConnectionRefusedError",
+        traceback="ConnectionRefusedError: [Errno 111] Connection refused",
+    )

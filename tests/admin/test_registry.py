@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import FormSubmission, User
 from amendments.models import Amendment
@@ -39,6 +40,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
     ViewerFactory,
+    failed_mail_task,
     version_of,
 )
 
@@ -116,6 +118,8 @@ ROWS = {
     CalendarFeed: lambda: [
         feed_create(owner=UserFactory(), name="Kazakhstan Education Days").feed.name
     ],
+    # The mail queue's tasks, listed by their ids (django-tasks-db's own list).
+    DBTaskResult: lambda: [str(failed_mail_task().pk)],
     Reminder: lambda: [
         Reminder.objects.create(
             kind=Reminder.Kind.EVENT_COMING_WEEK,
@@ -126,8 +130,8 @@ ROWS = {
     ],
 }
 
-# Rows written only by the workflow or on their programme's page, and feeds, made by their owners
-# alone: the admin lists them and adds none on their own pages.
+# Rows written only by the workflow or on their programme's page, feeds, made by their owners
+# alone, and the mail queue's tasks: the admin lists them and adds none on their own pages.
 READ_ONLY = {
     Amendment,
     ProgrammeTransition,
@@ -136,6 +140,7 @@ READ_ONLY = {
     Partnership,
     CalendarFeed,
     Reminder,
+    DBTaskResult,
 }
 
 
@@ -357,3 +362,21 @@ def test_a_country_code_that_is_not_two_letters_is_refused(admin_client):
         "__all__": ["The ISO code is two capital letters, e.g. UZ."]
     }
     assert Country.objects.filter(name="Nowhere").exists() is False
+
+
+def test_a_failed_message_is_queued_again_from_the_list_of_tasks(admin_client, mailoutbox):
+    """The queue here runs tasks at once (config/test_settings.py): queued again, it is sent."""
+    failed = failed_mail_task(subject="Dostlik: “Abay Days” waits for your decision")
+
+    response = admin_client.post(
+        admin_url(DBTaskResult, "changelist"),
+        {"action": "queue_again", "_selected_action": [failed.pk]},
+        follow=True,
+    )
+
+    assert [str(message) for message in response.context["messages"]] == [
+        "1 failed task was queued again."
+    ]
+    assert [(mail.subject, mail.to) for mail in mailoutbox] == [
+        ("Dostlik: “Abay Days” waits for your decision", ["uz@example.org"])
+    ]

@@ -84,9 +84,15 @@ ADMIN_MODELS: dict[str, ModelPages] = {
     "calendars.calendarfeed": READ_ONLY,
     "reminders.reminder": READ_ONLY,
     "amendments.amendment": READ_ONLY,
+    # The mail queue's tasks: read, and failed ones queued again by an action.
+    "django_tasks_database.dbtaskresult": READ_ONLY,
 }
 # The models whose changelist offers "Export selected rows as CSV" (Django's groups do not).
-EXPORTS = [model for model in ADMIN_MODELS if model != "auth.group"]
+EXPORTS = [
+    model
+    for model in ADMIN_MODELS
+    if model not in ("auth.group", "django_tasks_database.dbtaskresult")
+]
 # The models with django-simple-history's page of one past version.
 VERSIONED = ["programmes.agreement", "programmes.programme", "events.event"]
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
+from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from amendments.models import Amendment
@@ -52,6 +53,7 @@ from tests.factories import (
     UserFactory,
     VenueFactory,
     ViewerFactory,
+    failed_mail_task,
     joint_programme,
 )
 
@@ -102,6 +104,7 @@ class World:
     feed_token: str  # the secret part of ``feed``'s address
     reminder: Reminder  # a reminder the own coordinator was sent about the submitted event
     amendment: Amendment  # of ``approved``, proposed by the own coordinator, waiting
+    failed_task: DBTaskResult  # a message of the mail queue that the server refused
 
     def admin_object(self, model_key: str) -> Model:
         """The sample row of the admin pages of ``<app_label>.<model_name>``."""
@@ -124,6 +127,7 @@ class World:
             "calendars.calendarfeed": self.feed,
             "reminders.reminder": self.reminder,
             "amendments.amendment": self.amendment,
+            "django_tasks_database.dbtaskresult": self.failed_task,
         }[model_key]
 
 
@@ -199,6 +203,7 @@ def build_world() -> World:
     )
     return World(
         amendment=amendment,
+        failed_task=failed_mail_task(),
         users=users,
         uz=uz,
         kz=kz,
