@@ -21,6 +21,9 @@ worker_class = "gthread"
 # A request that takes longer than this is killed and its worker replaced: a stuck query must
 # not hold a worker for ever. Exports of a year of events finish well within it.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# With threads, that timeout stops a worker whose every thread hangs, not one slow request: each
+# query of the app server is bounded by PostgreSQL (config/settings.py), well within it.
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "30s")
 graceful_timeout = 30
 keepalive = 5
 

@@ -147,6 +147,15 @@ if env.str("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+# PostgreSQL cancels a statement that runs longer than this ("30s"), so one slow query cannot
+# hold a request: gunicorn's timeout does not stop one of its threads. The app server sets it
+# (gunicorn.conf.py); migrations and other commands run without. Behind PgBouncer, which
+# refuses this startup parameter, set it on the database's role instead (README).
+if _statement_timeout := env.str("DATABASE_STATEMENT_TIMEOUT", default=""):
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _options = _database.setdefault("OPTIONS", {})
+            _options["options"] = f"-c statement_timeout={_statement_timeout}"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

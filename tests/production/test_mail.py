@@ -12,10 +12,18 @@ import threading
 import pytest
 from django.core.management import call_command
 from django.tasks import TaskResultStatus
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from programmes.notifications import queue_mail
+from tests.factories import (
+    CountryFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    NationalCoordinatorFactory,
+    joint_programme,
+)
 from tests.production.servers import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,8 +35,10 @@ class MailServer(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, *, hung: bool = False):
         self.received: list[list[str]] = []
+        self.connections = 0
+        self.hung = hung  # accepts and never answers, as a mail server that trickles
         super().__init__(("127.0.0.1", port), SMTPSession, bind_and_activate=False)
 
     def start(self) -> None:
@@ -39,6 +49,10 @@ class MailServer(socketserver.ThreadingTCPServer):
 
 class SMTPSession(socketserver.StreamRequestHandler):
     def handle(self):
+        self.server.connections += 1
+        if self.server.hung:
+            self.rfile.read()  # until the client gives up
+            return
         recipients = []
         self.wfile.write(b"220 test ESMTP\r\n")
         for line in self.rfile:
@@ -64,10 +78,7 @@ class SMTPSession(socketserver.StreamRequestHandler):
                 self.wfile.write(b"250 queued\r\n")
 
 
-@pytest.fixture
-def mail_server(settings):
-    """A mail server on a port of its own, not listening yet, and the queue of production."""
-    port = free_port()
+def queue_and_mailer(settings, port: int) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.MAILERS = {
         "default": {
@@ -75,6 +86,13 @@ def mail_server(settings):
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
         }
     }
+
+
+@pytest.fixture
+def mail_server(settings):
+    """A mail server on a port of its own, not listening yet, and the queue of production."""
+    port = free_port()
+    queue_and_mailer(settings, port)
     server = MailServer(port)
     yield server
     server.shutdown()
@@ -107,3 +125,30 @@ def test_a_message_the_server_could_not_take_is_delivered_once_it_is_back(mail_s
     assert after_failure == [(TaskResultStatus.SUCCESSFUL, 1), (TaskResultStatus.READY, 2)]
     assert queued() == [(TaskResultStatus.SUCCESSFUL, 1), (TaskResultStatus.SUCCESSFUL, 2)]
     assert mail_server.received == [["uz@example.org"]]
+
+
+def test_a_request_that_mails_does_not_wait_on_a_hung_mail_server(settings, client):
+    """Submitting a programme tells both countries' national coordinators: the request queues
+    the message and answers; the mail server, which would hold it, is not even asked."""
+    port = free_port()
+    queue_and_mailer(settings, port)
+    hung = MailServer(port, hung=True)
+    hung.start()
+    uwed = InstitutionFactory(country=CountryFactory(code="UZ"))
+    kaznu = InstitutionFactory(country=CountryFactory(code="KZ"))
+    for country in (uwed.country, kaznu.country):
+        NationalCoordinatorFactory(country=country)
+    draft = joint_programme(uz=uwed, kz=kaznu)
+    client.force_login(MembershipFactory(institution=uwed).user)
+
+    try:
+        response = client.post(reverse("programmes:submit", args=[draft.pk]))
+    finally:
+        hung.shutdown()
+        hung.server_close()
+
+    assert (response.status_code, hung.connections, queued()) == (
+        302,
+        0,
+        [(TaskResultStatus.READY, 1)],
+    )
