@@ -319,9 +319,10 @@ def take_over_saved_row(obj: models.Model, saved: models.Model) -> None:
 # ---------- the task queue (core/mail.py) ----------
 
 
-class TaskResultAdmin(DBTaskResultAdmin):
+class TaskResultAdmin(AdminInputMixin, DBTaskResultAdmin):
     """django-tasks-db's list of queued, done and failed tasks, with a way to queue again the
-    tasks that failed (a message whose every attempt the mail server refused, say)."""
+    tasks that failed (a message whose every attempt the mail server refused, say), taking what
+    is typed into its address as every Dostlik admin does (``AdminInputMixin``)."""
 
     # The task's path rather than django-tasks-db's name for it, which builds the task anew
     # with the time it was to run after: a queue that runs tasks at once refuses that.
