@@ -27,9 +27,13 @@ def send_programme_mail(*, subject: str, body: str, recipients: list[str], attem
     try:
         # A subject is one line whatever the titles in it hold: a line break would lose the mail.
         return send_mail(single_line(subject), body, None, recipients)
-    except Exception:
+    except Exception as error:
         message = {"subject": subject, "body": body, "recipients": recipients}
-        if queued_again(send_programme_mail, attempt=attempt, **message):
+        # The mail server refused or could not be reached (smtplib's errors are OSErrors):
+        # later may do. Anything else is a fault of ours, which waiting does not mend.
+        if isinstance(error, OSError) and queued_again(
+            send_programme_mail, attempt=attempt, **message
+        ):
             logger.warning(
                 "Could not send the mail %r to %s (attempt %d); it is queued again",
                 subject,

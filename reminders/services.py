@@ -83,9 +83,13 @@ class DueReminder:
 def send_reminder_mail(*, subject: str, body: str, recipient: str, attempt: int = 1) -> int:
     try:
         return send_mail(single_line(subject), body, None, [recipient])
-    except Exception:
+    except Exception as error:
         message = {"subject": subject, "body": body, "recipient": recipient}
-        if queued_again(send_reminder_mail, attempt=attempt, **message):
+        # The mail server refused or could not be reached (smtplib's errors are OSErrors):
+        # later may do. Anything else is a fault of ours, which waiting does not mend.
+        if isinstance(error, OSError) and queued_again(
+            send_reminder_mail, attempt=attempt, **message
+        ):
             logger.warning(
                 "Could not send the reminder %r to %s (attempt %d); it is queued again",
                 subject,
