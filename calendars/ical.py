@@ -5,6 +5,13 @@ What Outlook, Google and Apple calendars need: a VTIMEZONE for every TZID used, 
 a SEQUENCE that rises with each change, DTSTAMP, cancelled events kept with STATUS:CANCELLED,
 all-day events as dates with an exclusive DTEND, the calendar's name and refresh interval.
 
+What makes every parser read the same instants: each VTIMEZONE spans the years of the events
+written in it, with one RDATE per transition (ical.js and vobject read only the first value of a
+comma-separated list); every text, the calendar's name included, is escaped as TEXT. What
+RFC 5545 has no property for (the event's kind, its status as Dostlik names it, its host and
+place) is written in ``X-DOSTLIK-*`` properties, so that importing a file Dostlik wrote loses
+nothing (``calendars.imports``).
+
 Calendar apps poll feeds for ever, so each event's VEVENT is serialised once and cached under a
 key made of a digest of everything it shows, which the database computes (a changed event has a
 new key, however it was changed: nothing is ever cleared); a feed
@@ -17,6 +24,7 @@ changes (``core.caching``); a whole feed unchanged since is sent from a file on 
 import datetime
 import functools
 import hashlib
+import zoneinfo
 from collections.abc import Callable, Iterable
 from urllib.parse import quote, urlencode
 
@@ -38,7 +46,7 @@ PRODID = "-//Dostlik//Shared calendar of joint cultural programmes//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 ONE_SECOND = datetime.timedelta(seconds=1)
 # Raise when what a VEVENT holds changes, so cached blocks of the old shape are not reused.
-_VEVENT_FORMAT = 4
+_VEVENT_FORMAT = 5
 # A serialised VEVENT is kept this long after it was written; a feed polled more rarely than
 # that serialises it again. Bounded, so the versions an edit leaves behind expire.
 VEVENT_CACHE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
@@ -114,9 +122,26 @@ def vevent(event: Event) -> icalendar.Event:
     component.add("contact", event.host_institution.name)
     component.add("categories", [event.get_kind_display()])
     component.add("description", event_description(event))
-    if event.visibility == Event.Visibility.PUBLIC:
-        component.add("class", "PUBLIC")
+    is_public = event.visibility == Event.Visibility.PUBLIC
+    component.add("class", "PUBLIC" if is_public else "PRIVATE")
+    for name, value in dostlik_properties(event).items():
+        component.add(name, icalendar.vText(value))
     return component
+
+
+def dostlik_properties(event: Event) -> dict[str, str]:
+    """What RFC 5545 has no property for, as Dostlik's own: an import of the file reads them
+    back (``calendars.imports``); other calendars ignore them."""
+    properties = {
+        "X-DOSTLIK-KIND": event.kind,
+        "X-DOSTLIK-STATUS": event.status,
+        "X-DOSTLIK-HOST": event.host_institution.name,
+    }
+    if event.venue_id:
+        properties["X-DOSTLIK-VENUE"] = event.venue.name
+    properties["X-DOSTLIK-CITY"] = event.city
+    properties["X-DOSTLIK-COUNTRY"] = event.country.code
+    return properties
 
 
 # What a VEVENT shows, as columns of the event and of the rows it names: the database digests
@@ -143,6 +168,7 @@ _SHOWN_FIELDS = (
     "host_institution__name",
     "venue__name",
     "country__name",
+    "country__code",
 )
 
 
@@ -173,7 +199,7 @@ def _shown() -> MD5:
 
 # What a calendar reads of each event before loading any: the key of its block, and the zone
 # its VEVENT is written in.
-_ROW_FIELDS = ("pk", "vevent_digest", "all_day", "time_zone")
+_ROW_FIELDS = ("pk", "vevent_digest", "all_day", "time_zone", "starts_at", "ends_at")
 
 
 def _key_context() -> str:
@@ -202,7 +228,7 @@ def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
     key of what was loaded, which the next read finds; an event gone by then is left out."""
     context = _key_context()
     rows = _rows(events)
-    keys = [_key(context, pk, digest) for pk, digest, _all_day, _zone in rows]
+    keys = [_key(context, row[0], row[1]) for row in rows]
     cached = cache.get_many(keys)
     missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in cached]
     made = {}
@@ -219,20 +245,52 @@ def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
             ).to_ical()
         cache.set_many(fresh, timeout=VEVENT_CACHE_TIMEOUT)
     blocks = []
-    zones = set()
-    for (pk, _digest, all_day, zone), key in zip(rows, keys, strict=True):
+    spans = _ZoneSpans()
+    for (pk, _digest, all_day, zone, starts_at, ends_at), key in zip(rows, keys, strict=True):
         block = cached.get(key) or made.get(pk)
         if block is None:
             continue
         blocks.append(block)
         if not all_day:
-            zones.add(zone)
-    return blocks, zones
+            spans.add(zone, starts_at, ends_at)
+    return blocks, spans
+
+
+class _ZoneSpans(dict[str, tuple[int, int]]):
+    """The zones a calendar's timed events are written in, each with the first and the last
+    year it is used in. A zone written as UTC ("Z") needs no VTIMEZONE."""
+
+    def add(self, zone: str, starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
+        if _written_as_utc(zone):
+            return
+        first, last = self.get(zone, (starts_at.year, ends_at.year))
+        self[zone] = (min(first, starts_at.year), max(last, ends_at.year))
 
 
 @functools.cache
-def _vtimezone(tzid: str) -> bytes:
-    return icalendar.Timezone.from_tzid(tzid).to_ical()
+def _written_as_utc(zone: str) -> bool:
+    moment = datetime.datetime(2000, 1, 1, tzinfo=zoneinfo.ZoneInfo(zone))
+    return icalendar.vDatetime(moment).to_ical().endswith(b"Z")
+
+
+@functools.lru_cache(maxsize=1024)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
+    """The VTIMEZONE of ``tzid`` from a year before ``first_year`` to a year after
+    ``last_year`` (local times near either end of the span, and an end a day later, are
+    covered), one RDATE per transition."""
+    definition = icalendar.Timezone.from_tzid(
+        tzid,
+        first_date=datetime.date(max(first_year - 1, 1), 1, 1),
+        last_date=datetime.date(min(last_year + 2, 9999), 1, 1),
+    )
+    for observance in definition.subcomponents:
+        listed = observance.pop("RDATE", None)
+        if listed is None:
+            continue
+        for value in listed if isinstance(listed, list) else [listed]:
+            for moment in value.dts:
+                observance.add("rdate", moment.dt)
+    return definition.to_ical()
 
 
 def calendar_bytes(
@@ -243,28 +301,37 @@ def calendar_bytes(
     queryset are loaded only where their VEVENT is not cached (``_queryset_blocks``); events
     given loaded (a few: one event's or one programme's file) are serialised."""
     if isinstance(events, QuerySet):
-        blocks, zones = _queryset_blocks(events)
+        blocks, spans = _queryset_blocks(events)
     else:
         events = list(events)
         blocks = [vevent(event).to_ical() for event in events]
-        zones = {event.time_zone for event in events if not event.all_day}
+        spans = _ZoneSpans()
+        for event in events:
+            if not event.all_day:
+                spans.add(event.time_zone, event.starts_at, event.ends_at)
+    if not blocks:
+        # A calendar holds at least one component (RFC 5545): an empty one holds the zone of
+        # the site, which is also the zone it names for its (absent) events.
+        this_year = timezone.now().year
+        spans[settings.TIME_ZONE] = (this_year, this_year)
     header = icalendar.Calendar()
     header.add("prodid", PRODID)
     header.add("version", "2.0")
     header.add("calscale", "GREGORIAN")
-    header.add("method", "PUBLISH")
-    header.add("name", name)
-    header.add("x-wr-calname", name)
+    # Escaped as TEXT: X- and RFC 7986 properties are otherwise written as they come, and a
+    # comma, a semicolon or a new line in a name would cut or break the line.
+    header.add("name", icalendar.vText(name))
+    header.add("x-wr-calname", icalendar.vText(name))
     if description:
-        header.add("description", description)
-        header.add("x-wr-caldesc", description)
+        header.add("description", icalendar.vText(description))
+        header.add("x-wr-caldesc", icalendar.vText(description))
     header.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     header.add("x-published-ttl", icalendar.vDuration(REFRESH_INTERVAL).to_ical().decode())
     opening = header.to_ical().removesuffix(b"END:VCALENDAR\r\n")
     return b"".join(
         [
             opening,
-            *(_vtimezone(zone) for zone in sorted(zones)),
+            *(_vtimezone(zone, *spans[zone]) for zone in sorted(spans)),
             *blocks,
             b"END:VCALENDAR\r\n",
         ]
@@ -317,7 +384,7 @@ def _validators(events: QuerySet[Event], *, cache_key: str) -> tuple[str, dateti
     # From what each event shows (``_shown``), computed afresh from the rows whenever the
     # validators are: a change that moved no version (an UPDATE typed by hand) changes them too.
     fingerprint = hashlib.sha256(f"{_VEVENT_FORMAT}|{settings.SITE_URL}|{cache_key}".encode())
-    for pk, digest, _all_day, _zone in rows:
+    for pk, digest, *_shape in rows:
         fingerprint.update(f"|{pk}:{digest}".encode())
     etag = f'"{fingerprint.hexdigest()[:32]}"'
     return etag, _first_seen(cache_key=cache_key, etag=etag)

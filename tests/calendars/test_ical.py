@@ -22,6 +22,7 @@ from events.services import event_create, event_update, venue_create
 from institutions.models import Institution
 from programmes.models import Programme
 from programmes.services import applying_an_amendment
+from tests.calendars.reading import calendar_text
 from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
 
 pytestmark = pytest.mark.django_db
@@ -214,6 +215,50 @@ def test_the_vtimezone_alone_gives_the_stored_instant(world):
         assert local.replace(tzinfo=written[event.time_zone]) == event.starts_at
 
 
+def _moved(event: Event, *, zone: str, starts: datetime.datetime) -> Event:
+    local = zoneinfo.ZoneInfo(zone)
+    return event_update(
+        event=event,
+        actor=None,
+        time_zone=zone,
+        starts_at=starts.replace(tzinfo=local),
+        ends_at=(starts + datetime.timedelta(hours=2)).replace(tzinfo=local),
+    )
+
+
+@pytest.mark.parametrize(
+    "zone, starts",
+    [
+        ("Europe/Berlin", datetime.datetime(2045, 7, 1, 19, 0)),
+        ("Europe/Berlin", datetime.datetime(1965, 7, 1, 19, 0)),
+        ("Australia/Lord_Howe", datetime.datetime(2026, 12, 1, 19, 0)),
+        ("America/New_York", datetime.datetime(2026, 3, 8, 12, 0)),
+    ],
+)
+def test_a_vtimezone_spans_its_events_with_one_rdate_per_line(world, zone, starts):
+    """ical.js and vobject read only the first of comma-separated RDATE values, and a
+    definition that stops before an event's year leaves it to each parser's guess."""
+    event = _moved(world.concert, zone=zone, starts=starts)
+    raw = ical.calendar_bytes(loaded(event), name="Far")
+    calendar = icalendar.Calendar.from_ical(raw)
+    (definition,) = calendar.walk("VTIMEZONE")
+    tz = definition.to_tz(lookup_tzid=False)
+
+    assert b"RDATE:" not in raw or all(
+        b"," not in line for line in raw.split(b"\r\n") if line.startswith(b"RDATE")
+    )
+    assert starts.replace(tzinfo=tz) == event.starts_at
+    assert (starts + datetime.timedelta(hours=2)).replace(tzinfo=tz) == event.ends_at
+
+
+def test_a_zone_written_as_utc_has_no_vtimezone(world):
+    event = _moved(world.concert, zone="UTC", starts=datetime.datetime(2026, 10, 5, 9, 0))
+    raw = ical.calendar_bytes(loaded(event), name="UTC")
+
+    assert icalendar.Calendar.from_ical(raw).walk("VTIMEZONE") == []
+    assert b"\r\nDTSTART:20261005T090000Z\r\n" in raw
+
+
 # ---------- identity and changes ----------
 
 
@@ -262,15 +307,32 @@ def test_the_calendar_names_itself_and_asks_to_be_refreshed_hourly(world):
     )
     calendar = icalendar.Calendar.from_ical(raw)
 
-    assert str(calendar["X-WR-CALNAME"]) == "Dostlik — shared calendar"
-    assert str(calendar["NAME"]) == "Dostlik — shared calendar"
-    assert str(calendar["X-WR-CALDESC"]) == "Joint programmes"
+    assert calendar_text(calendar, "X-WR-CALNAME") == "Dostlik — shared calendar"
+    assert calendar_text(calendar, "NAME") == "Dostlik — shared calendar"
+    assert calendar_text(calendar, "X-WR-CALDESC") == "Joint programmes"
     assert calendar["REFRESH-INTERVAL"].dt == datetime.timedelta(hours=1)
     assert calendar["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
     assert b"\r\nREFRESH-INTERVAL;VALUE=DURATION:PT1H\r\n" in raw
     assert b"\r\nX-PUBLISHED-TTL:PT1H\r\n" in raw
-    assert (str(calendar["VERSION"]), str(calendar["METHOD"])) == ("2.0", "PUBLISH")
+    assert str(calendar["VERSION"]) == "2.0"
+    # PUBLISH would ask for an ORGANIZER in every event (RFC 5546), which a shared calendar
+    # has none to name.
+    assert "METHOD" not in calendar
     assert str(calendar["PRODID"]) == ical.PRODID
+
+
+def test_names_and_descriptions_are_escaped_text(world):
+    name = "Uzbekistan, Concert; a\\b"
+    description = "First line\nsecond, with; all"
+    raw = ical.calendar_bytes(loaded(world.abay), name=name, description=description)
+    calendar = icalendar.Calendar.from_ical(raw)
+
+    assert b"\r\nX-WR-CALNAME:Uzbekistan\\, Concert\\; a\\\\b\r\n" in raw
+    assert [calendar_text(calendar, key) for key in ("NAME", "X-WR-CALNAME")] == [name, name]
+    assert [calendar_text(calendar, key) for key in ("DESCRIPTION", "X-WR-CALDESC")] == [
+        description,
+        description,
+    ]
 
 
 def test_an_internal_event_links_the_desk_page_behind_sign_in(world):
@@ -294,6 +356,14 @@ def test_an_event_links_its_page_and_names_its_place_and_host(world):
     )
     assert component["CATEGORIES"].cats == ["Exhibition"]
     assert str(component["CLASS"]) == "PUBLIC"
+    assert {name: str(component[name]) for name in component if name.startswith("X-DOSTLIK-")} == {
+        "X-DOSTLIK-KIND": "exhibition",
+        "X-DOSTLIK-STATUS": world.abay.status,
+        "X-DOSTLIK-HOST": "Fine Arts Gallery of Uzbekistan",
+        "X-DOSTLIK-VENUE": "Fine Arts Gallery of Uzbekistan",
+        "X-DOSTLIK-CITY": "Tashkent",
+        "X-DOSTLIK-COUNTRY": "UZ",
+    }
 
 
 def test_an_event_without_a_venue_is_placed_in_its_city(world):
@@ -301,7 +371,15 @@ def test_an_event_without_a_venue_is_placed_in_its_city(world):
 
     assert str(component["LOCATION"]) == "Almaty, Kazakhstan"
     assert str(component["CONTACT"]) == "Al-Farabi Kazakh National University"
-    assert "CLASS" not in vevent_of(parse(world.lecture), world.lecture)
+    assert "X-DOSTLIK-VENUE" not in component
+    assert (str(component["X-DOSTLIK-CITY"]), str(component["X-DOSTLIK-COUNTRY"])) == (
+        "Almaty",
+        "KZ",
+    )
+
+
+def test_an_internal_event_is_private(world):
+    assert str(vevent_of(parse(world.lecture), world.lecture)["CLASS"]) == "PRIVATE"
 
 
 # ---------- serialised once per version ----------
