@@ -11,7 +11,12 @@ from core.admin import DostlikAdminMixin, FollowsParentInlineMixin, take_over_sa
 from core.admin_input import AdminInputMixin
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from institutions.permissions import can_manage_coordinators, is_national_coordinator, role_ids
-from institutions.services import country_create, membership_add, membership_remove
+from institutions.services import (
+    country_create,
+    membership_add,
+    membership_remove,
+    place_shown_changed,
+)
 from multilingual.admin import TranslationsAdminMixin
 from multilingual.forms import with_translations
 
@@ -46,6 +51,8 @@ class CountryAdmin(DostlikAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             super().save_model(request, obj, form, change)
+            if {"name", "code"} & set(form.changed_data):
+                place_shown_changed(country=obj)
             return
         country = country_create(code=obj.code, name=obj.name, time_zone=obj.time_zone)
         take_over_saved_row(obj, country)
@@ -115,6 +122,11 @@ class InstitutionAdmin(
         (_("Place"), {"fields": ["country", "city", "website"]}),
         (None, {"fields": ["description", "created_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            place_shown_changed(institution=obj)
 
 
 @admin.register(Membership)

@@ -3,6 +3,8 @@
 import logging
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from accounts.models import User
 from core.caching import changes_content
@@ -42,6 +44,18 @@ def institution_create(
     institution.full_clean()
     institution.save()
     return institution
+
+
+@changes_content
+@transaction.atomic
+def place_shown_changed(*, institution: Institution | None = None, country: Country | None = None):
+    """The name of an institution or of a country changed, which the calendar entries of the
+    events it hosts, or that take place in it, show: each entry becomes a new revision
+    (SEQUENCE and LAST-MODIFIED rise), so calendar apps that keep an entry until its revision
+    rises take the new name. The events' versions stay, so an edit begun before is not refused
+    for it."""
+    events = institution.hosted_events if institution is not None else country.events
+    events.update(sequence=F("sequence") + 1, updated_at=timezone.now())
 
 
 # Memberships keep no history table: this log records who named or removed whom. Writes of the

@@ -18,7 +18,10 @@ from institutions.models import Institution, Membership
 from programmes.models import Agreement, Partnership, Programme, ProgrammeTransition
 from programmes.selectors import coordinates_the_lead_of
 from programmes.services.proposals import require_content_open
-from programmes.services.workflow import programme_content_changed
+from programmes.services.workflow import (
+    programme_content_changed,
+    programme_events_shown_changed,
+)
 from programmes.versions import PROGRAMME_FIELDS
 
 Status = Programme.Status
@@ -280,6 +283,8 @@ def programme_update(
     stored.full_clean()
     stored._history_user = actor
     stored.save()
+    if "title" in changed:
+        programme_events_shown_changed(programme=stored)
     if partners_changed:
         _write_partners(stored, rows)
     returned = content_changed and programme_content_changed(programme=stored, actor=actor)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -103,6 +103,9 @@ def programme_transition(
     programme.version = stored.version + 1
     programme._history_user = actor
     programme.save(update_fields=["status", "version", "updated_at"])
+    if (from_status in Status.published_states) != (to_status in Status.published_states):
+        # Its public events' calendar entries now link another page (``calendars.ical``).
+        programme_events_shown_changed(programme=programme)
     return ProgrammeTransition.objects.create(
         programme=programme,
         from_status=from_status,
@@ -111,6 +114,16 @@ def programme_transition(
         comment=comment,
         at=at or timezone.now(),
     )
+
+
+@changes_content
+@transaction.atomic
+def programme_events_shown_changed(*, programme: Programme) -> None:
+    """The programme's title or published state, which its events' calendar entries show,
+    changed: each entry becomes a new revision (SEQUENCE and LAST-MODIFIED rise), so calendar
+    apps that keep an entry until its revision rises take the new text. The events' versions
+    stay, so an edit begun before is not refused for it."""
+    programme.events.update(sequence=F("sequence") + 1, updated_at=timezone.now())
 
 
 def _put_before_the_countries(

@@ -21,7 +21,8 @@ from events.selectors import event_list
 from events.services import event_create, event_update, venue_create
 from institutions.models import Institution
 from programmes.models import Programme
-from programmes.services import applying_an_amendment
+from programmes.services import applying_an_amendment, programme_update
+from tests.admin import post_change
 from tests.calendars.reading import calendar_text
 from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
 
@@ -279,6 +280,40 @@ def test_the_uid_is_stable_and_the_sequence_rises_with_each_change(world):
     assert [c["SEQUENCE"] for c in (before, again, retitled, moved)] == [0, 0, 1, 2]
     assert str(retitled["SUMMARY"]) == "Two rivers: a dombra concert"
     assert moved["DTSTART"].dt == datetime.datetime(2026, 10, 5, 18, 0, tzinfo=ALMATY)
+
+
+def _revision(event: Event) -> tuple[int, datetime.datetime, str]:
+    """SEQUENCE, the moment LAST-MODIFIED and DTSTAMP give (to the second) and DESCRIPTION."""
+    event.refresh_from_db()
+    component = vevent_of(parse(event), event)
+    return component["SEQUENCE"], event.updated_at, str(component["DESCRIPTION"])
+
+
+def test_renaming_the_programme_is_a_new_revision_of_its_events(world, client):
+    before = _revision(world.lecture)
+    programme_update(
+        programme=world.programme,
+        actor=None,
+        version=world.programme.version,
+        title="Abay and Navoi",
+    )
+    after = _revision(world.lecture)
+
+    assert after[0] == before[0] + 1
+    assert after[1] > before[1]
+    assert (before[2].count("Abay. Heritage"), after[2].count("Abay and Navoi ·")) == (1, 1)
+
+
+def test_renaming_the_host_or_country_in_the_admin_is_a_new_revision(world, admin_client):
+    lecture, concert = _revision(world.lecture), _revision(world.concert)
+    post_change(admin_client, world.gallery, name="State Fine Arts Gallery")
+    post_change(admin_client, world.concert.country, name="Qazaqstan")
+
+    assert [_revision(world.lecture)[0], _revision(world.concert)[0]] == [
+        lecture[0] + 1,
+        concert[0] + 1,
+    ]
+    assert str(vevent_of(parse(world.concert), world.concert)["LOCATION"]) == "Almaty, Qazaqstan"
 
 
 def test_dtstamp_created_and_last_modified_are_the_events_own_moments(world):
