@@ -33,12 +33,14 @@ def calendar_file_response(
     filename: str,
     cache_key: str,
     public: bool = False,
+    on_disk: bool = False,
     loaded: Iterable[Event] | None = None,
 ) -> HttpResponse:
     """The calendar of ``events``, or 304 when the client's copy is current. The validators
     come first and from one query, so a poll that changes nothing never loads the events.
     ``loaded`` are the events already in hand, when the caller has them; ``public`` is for a
-    calendar that is the same for every reader, which shared caches may keep too."""
+    calendar that is the same for every reader, which shared caches may keep too; ``on_disk``
+    for one polled by many, kept whole on the server's disk (``calendars.calendar_files``)."""
     etag, last_modified = feed_validators(events, cache_key=cache_key)
     response = get_conditional_response(
         request, etag=etag, last_modified=int(last_modified.timestamp())
@@ -51,7 +53,7 @@ def calendar_file_response(
                 events if loaded is None else loaded, name=name, description=description
             ),
             content_type=CONTENT_TYPE,
-            on_disk=public,
+            on_disk=on_disk,
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
     response["ETag"] = etag

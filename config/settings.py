@@ -87,6 +87,10 @@ MIDDLEWARE = [
     # Static files straight from the app server (hashed names, compressed), before any other
     # middleware spends time on a request for a stylesheet.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and calendars compressed when the client accepts it (a calendar export is several
+    # times smaller). Below WhiteNoise, whose static files come compressed already; Django adds
+    # random bytes to each compressed body against length-based attacks on secrets (BREACH).
+    "django.middleware.gzip.GZipMiddleware",
     # With the database unreachable, any page answers 503 with a calm page (core/outage.py):
     # it wraps every middleware below, since sessions and sign-in read the database too.
     "core.outage.DatabaseOutageMiddleware",

@@ -16,16 +16,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from calendars.ical import calendar_bytes, event_location
+from calendars.ical import event_location
 from calendars.responses import calendar_cache_key, calendar_file_response
 from core.ratelimits import rate_limited, search_limited
 from events.models import Event
@@ -335,18 +333,8 @@ def calendar_ics(request):
         filename="dostlik-public.ics",
         cache_key=calendar_cache_key("public", name),
         public=True,
+        on_disk=True,
     )
-
-
-def _calendar_file(events, *, name: str, filename: str) -> HttpResponse:
-    """A calendar file to download and open once; the subscription is /public/calendar.ics."""
-    content = calendar_bytes(
-        events, name=name, description=_("Public events of joint cultural programmes in Dostlik.")
-    )
-    response = HttpResponse(content, content_type=CALENDAR_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    patch_cache_control(response, public=True, no_cache=True)
-    return response
 
 
 @login_not_required
@@ -355,8 +343,16 @@ def _calendar_file(events, *, name: str, filename: str) -> HttpResponse:
 def event_calendar(request, pk: int):
     """One public event as a calendar file, for "Add to calendar"."""
     event = _public_event(pk)
-    return _calendar_file(
-        [event], name=localized(event, "title"), filename=f"dostlik-event-{event.pk}.ics"
+    name = localized(event, "title")
+    return calendar_file_response(
+        request,
+        events=public_event_list().filter(pk=event.pk),
+        loaded=[event],
+        name=name,
+        description=_("Public events of joint cultural programmes in Dostlik."),
+        filename=f"dostlik-event-{event.pk}.ics",
+        cache_key=calendar_cache_key("public-event", event.pk, name),
+        public=True,
     )
 
 
@@ -366,8 +362,13 @@ def event_calendar(request, pk: int):
 def programme_calendar(request, pk: int):
     """The public events of a published programme as one calendar file."""
     programme = _published_programme(pk)
-    return _calendar_file(
-        public_event_list_for_programme(programme=programme),
-        name=localized(programme, "title"),
+    name = localized(programme, "title")
+    return calendar_file_response(
+        request,
+        events=public_event_list_for_programme(programme=programme),
+        name=name,
+        description=_("Public events of joint cultural programmes in Dostlik."),
         filename=f"dostlik-programme-{programme.pk}.ics",
+        cache_key=calendar_cache_key("public-programme", programme.pk, name),
+        public=True,
     )

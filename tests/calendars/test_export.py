@@ -6,6 +6,7 @@ Every file is parsed back with ``icalendar`` and compared, event by event, with 
 may see: eight roles, as in the permission matrix."""
 
 import datetime
+import gzip
 import html
 import io
 import zoneinfo
@@ -638,3 +639,54 @@ def test_only_the_public_calendar_is_kept_on_disk_not_exports_of_any_query(clien
     assert [response.streaming for response in [*exports, *public]] == [False, False, False, True]
     assert len(list(Path(settings.CALENDAR_FILES_DIR).glob("*.ics"))) == 1
     assert public[1].getvalue() == public[0].content
+
+
+# ---------- compression and validators on every calendar file ----------
+
+
+def body_of(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_a_calendar_is_sent_compressed_to_a_client_that_accepts_it(client, world):
+    plain = client.get(PUBLIC_ICS)
+    compressed = client.get(PUBLIC_ICS, headers={"accept-encoding": "gzip, deflate"})
+
+    assert compressed["Content-Encoding"] == "gzip"
+    assert compressed["Vary"] == "Accept-Language, Cookie, Accept-Encoding"
+    body = gzip.decompress(body_of(compressed))
+    assert body == body_of(plain)
+    assert len(body_of(compressed)) < len(body)
+
+
+def test_a_compressed_calendars_etag_still_answers_304(client, world):
+    first = client.get(PUBLIC_ICS, headers={"accept-encoding": "gzip"})
+    assert first["ETag"].startswith('W/"')
+
+    again = client.get(
+        PUBLIC_ICS, headers={"accept-encoding": "gzip", "if-none-match": first["ETag"]}
+    )
+
+    assert (again.status_code, again.content) == (304, b"")
+
+
+def test_a_page_is_sent_compressed(client, world):
+    response = client.get(reverse("public:home"), headers={"accept-encoding": "gzip"})
+
+    assert (response.status_code, response["Content-Encoding"]) == (200, "gzip")
+    assert b"</html>" in gzip.decompress(response.content)
+
+
+@pytest.mark.parametrize("name", ["public:event_ics", "public:programme_ics"])
+def test_the_public_event_and_programme_files_answer_304_when_unchanged(client, world, name):
+    event = world.events["active"]
+    url = reverse(name, args=[event.pk if name == "public:event_ics" else event.programme_id])
+    first = client.get(url)
+
+    again = client.get(url, headers={"if-none-match": first["ETag"]})
+    since = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+
+    assert (first.status_code, again.status_code, since.status_code) == (200, 304, 304)
+    assert [str(c["UID"]) for c in parse(first).walk("VEVENT")][:1] == [event.uid]
+    event_update(event=event, actor=None, title="active, renamed")
+    assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
