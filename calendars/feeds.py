@@ -7,12 +7,15 @@ its events at the next fetch. A revoked feed, an unknown token and an inactive o
 alike: no feed.
 """
 
+import datetime
 import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -35,6 +38,44 @@ FEED_FILTERS: dict[str, str] = {
     "kind": "kind",
     "status": "status",
 }
+
+
+# Every filter a feed may keep: those above, and ``from`` (``events_in_window``).
+FEED_FILTER_NAMES = (*FEED_FILTERS, "from")
+
+# A subscription is polled for years: unless its own ``from`` reaches further back, it holds the
+# events that end on or after the first day of the month a year ago, so it stays small as the
+# years pass, and its window moves once a month rather than every day.
+FEED_WINDOW_MONTHS = 12
+
+
+def feed_window_start(today: datetime.date | None = None) -> datetime.date:
+    """The first day of the month ``FEED_WINDOW_MONTHS`` before ``today`` (the site's today)."""
+    today = today or timezone.localdate()
+    year, month = divmod(today.year * 12 + today.month - 1 - FEED_WINDOW_MONTHS, 12)
+    return datetime.date(year, month + 1, 1)
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def is_window_start(value: str) -> bool:
+    """Whether ``value`` is a ``from`` a feed may keep: a date (YYYY-MM-DD) from 1900 to 2199."""
+    try:
+        return 1900 <= datetime.date.fromisoformat(value).year <= 2199
+    except ValueError:
+        return False
+
+
+def events_in_window(events: QuerySet[Event], *, start: str = "") -> QuerySet[Event]:
+    """``events`` as a subscription holds them: starting on or after ``start`` (a date as the
+    calendar's ``from`` filter writes it) when one is given, as on the calendar; otherwise
+    ending on or after ``feed_window_start()``, so an exhibition open for months stays while
+    it runs."""
+    if start:
+        return events.filter(starts_at__gte=_midnight(datetime.date.fromisoformat(start)))
+    return events.filter(ends_at__gte=_midnight(feed_window_start()))
 
 
 def token_hash(token: str) -> str:
@@ -68,13 +109,14 @@ def feed_by_token(*, token: str) -> CalendarFeed:
 
 
 def feed_events(*, feed: CalendarFeed) -> QuerySet[Event]:
-    """The events ``feed`` serves: those its owner may see now, narrowed by its filters."""
+    """The events ``feed`` serves: those its owner may see now, narrowed by its filters, in
+    its window (``events_in_window``)."""
     events = event_list(user=feed.owner)
     for name, value in feed.filters.items():
         lookup = FEED_FILTERS.get(name)
         if lookup is not None and value not in ("", None):
             events = events.filter(**{lookup: value})
-    return events
+    return events_in_window(events, start=feed.filters.get("from", ""))
 
 
 def feed_list(*, user: User) -> QuerySet[CalendarFeed]:
@@ -152,12 +194,13 @@ def feed_filters_in_words(feeds: list[CalendarFeed], *, user: User) -> dict[int,
         "programme": (_("Programme"), lambda value: programmes.get(value, hidden)),
         "kind": (_("Kind"), lambda value: _choice_label(Event.Kind.choices, value)),
         "status": (_("Status"), lambda value: _choice_label(Event.Status.choices, value)),
+        "from": (_("From"), lambda value: date_format(datetime.date.fromisoformat(value))),
     }
     words = {}
     for feed in feeds:
         words[feed.pk] = [
             FilterWords(label=labels[name][0], value=labels[name][1](str(feed.filters[name])))
-            for name in FEED_FILTERS
+            for name in FEED_FILTER_NAMES
             if feed.filters.get(name) not in ("", None)
         ]
     return words

@@ -114,6 +114,21 @@ class FeedForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programme_choices(user=user)
+        # ``from`` is a Python keyword: the calendar's filter name, added by name.
+        self.fields["from"] = forms.DateField(
+            label=gettext_lazy("From"),
+            required=False,
+            input_formats=["%Y-%m-%d"],
+            widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            help_text=gettext_lazy(
+                "Events starting on or after this day. Left empty, the feed holds the events "
+                "of the last twelve months and all that are to come."
+            ),
+        )
+
+    def clean_from(self):
+        _check_calendar_date(self.cleaned_data["from"])
+        return self.cleaned_data["from"]
 
     def feed_filters(self) -> dict[str, str]:
         """The chosen filters as the calendar's query string writes them."""
@@ -124,6 +139,7 @@ class FeedForm(forms.Form):
             "programme": str(values["programme"].pk) if values["programme"] else "",
             "kind": values["kind"],
             "status": values["status"],
+            "from": values["from"].isoformat() if values["from"] else "",
         }
         return {name: value for name, value in chosen.items() if value}
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from calendars.feeds import FEED_FILTERS, feed_cache_name, token_hash
+from calendars.feeds import FEED_FILTER_NAMES, feed_cache_name, is_window_start, token_hash
 from calendars.models import CalendarFeed
 from core.caching import forget
 
@@ -39,20 +39,24 @@ class NewFeed:
 def _clean_filters(filters: dict) -> dict[str, str]:
     """The filters a feed keeps: the calendar's names only, non-empty, as the text a query
     string carries (so the calendar page and the feed read them alike)."""
-    unknown = set(filters) - set(FEED_FILTERS)
+    unknown = set(filters) - set(FEED_FILTER_NAMES)
     if unknown:
         raise ValidationError(
             _("Unknown calendar filters: %(names)s.") % {"names": ", ".join(sorted(unknown))}
         )
     cleaned = {}
-    for name in FEED_FILTERS:
+    for name in FEED_FILTER_NAMES:
         value = filters.get(name)
         if value in ("", None):
             continue
-        value = str(value)
+        value = value.isoformat() if isinstance(value, datetime.date) else str(value)
         if name in ("institution", "programme") and not value.isdigit():
             raise ValidationError(
                 {"filters": _("The %(name)s filter must be a number.") % {"name": name}}
+            )
+        if name == "from" and not is_window_start(value):
+            raise ValidationError(
+                {"filters": _("The from filter must be a date between 1900 and 2199.")}
             )
         cleaned[name] = value
     return cleaned

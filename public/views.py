@@ -16,13 +16,14 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from calendars.feeds import events_in_window, feed_window_start, is_window_start
 from calendars.ical import event_location
 from calendars.responses import calendar_cache_key, calendar_file_response
 from core.ratelimits import rate_limited, search_limited
@@ -323,15 +324,23 @@ def calendar(request):
 @login_not_required
 @require_safe
 def calendar_ics(request):
-    """What the public may see, for anyone to subscribe to: no sign-in, nothing internal."""
+    """What the public may see, for anyone to subscribe to: no sign-in, nothing internal; in
+    a subscription's window (``calendars.feeds.events_in_window``), which ``from`` widens."""
     name = _("Dostlik — public calendar")
+    start = request.GET.get("from", "")
+    if start and not is_window_start(start):
+        return HttpResponseBadRequest(
+            _("The from filter must be a date between 1900 and 2199.") + "\n",
+            content_type="text/plain; charset=utf-8",
+        )
     return calendar_file_response(
         request,
-        events=public_event_list(),
+        events=events_in_window(public_event_list(), start=start),
         name=name,
         description=_("Public events of joint cultural programmes in Dostlik."),
         filename="dostlik-public.ics",
-        cache_key=calendar_cache_key("public", name),
+        # The window without ``from`` moves once a month: a new month is a new file.
+        cache_key=calendar_cache_key("public", name, start or feed_window_start()),
         public=True,
         on_disk=True,
     )

@@ -34,13 +34,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from calendars import services
 from calendars.calendar_files import calendar_response
 from calendars.feeds import (
-    FEED_FILTERS,
+    FEED_FILTER_NAMES,
     feed_address,
     feed_by_token,
     feed_events,
     feed_filters_in_words,
     feed_get,
     feed_list,
+    feed_window_start,
 )
 from calendars.forms import FeedForm
 from calendars.ical import calendar_bytes, feed_validators
@@ -60,7 +61,7 @@ FEED_FORMAT = 1
 def _filters_from_query(request) -> dict[str, str]:
     """The calendar's current filters, passed along in the query string by its "subscribe"
     link, to start the form from. Values the form does not offer are simply not selected."""
-    return {name: request.GET[name] for name in FEED_FILTERS if request.GET.get(name)}
+    return {name: request.GET[name] for name in FEED_FILTER_NAMES if request.GET.get(name)}
 
 
 def _list_page(request, form: FeedForm):
@@ -128,7 +129,9 @@ def _feed_cache_key(feed: CalendarFeed) -> str:
     """What shapes a feed besides its events: a rename or another language is a new file."""
     filters = "&".join(f"{name}={feed.filters[name]}" for name in sorted(feed.filters))
     language = translation.get_language() or ""
-    return f"{FEED_FORMAT}|{feed.pk}|{feed.name}|{filters}|{language}"
+    # The window of a feed without ``from`` moves once a month: a new month is a new file.
+    window = feed.filters.get("from") or feed_window_start().isoformat()
+    return f"{FEED_FORMAT}|{feed.pk}|{feed.name}|{filters}|{window}|{language}"
 
 
 @login_not_required

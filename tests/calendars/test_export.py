@@ -24,10 +24,12 @@ from django.urls import reverse
 from django.utils.http import parse_http_date
 
 from accounts.models import User
+from calendars.feeds import feed_window_start
 from calendars.ical import google_calendar_url, outlook_calendar_url
+from calendars.services import feed_create
 from events.models import Event, all_day_bounds
 from events.selectors import event_get
-from events.services import event_bulk_create, event_update
+from events.services import event_bulk_create, event_create, event_update
 from institutions.models import Country, Institution
 from programmes.models import Programme
 from programmes.services import applying_an_amendment
@@ -365,7 +367,7 @@ def test_the_public_calendar_of_the_demo_data(client, settings):
     gallery's, at 11:00 Tashkent time, and nothing internal or unpublished ever is."""
     settings.DEBUG = True
     call_command("load_demo", stdout=io.StringIO())
-    calendar = parse(client.get(PUBLIC_ICS))
+    calendar = parse(client.get(PUBLIC_ICS, {"from": "1998-01-01"}))
 
     published = Event.objects.filter(
         visibility=PUBLIC, programme__status__in=[Status.APPROVED, Status.ACTIVE, Status.COMPLETED]
@@ -690,3 +692,68 @@ def test_the_public_event_and_programme_files_answer_304_when_unchanged(client, 
     assert [str(c["UID"]) for c in parse(first).walk("VEVENT")][:1] == [event.uid]
     event_update(event=event, actor=None, title="active, renamed")
     assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 200
+
+
+# ---------- the window of a subscription ----------
+
+
+def _dated(world: World, title: str, day: datetime.date) -> Event:
+    starts = datetime.datetime.combine(day, datetime.time(18), tzinfo=TASHKENT)
+    with applying_an_amendment(world.programmes[Status.ACTIVE]):
+        return event_create(
+            actor=None,
+            programme=world.programmes[Status.ACTIVE],
+            title=title,
+            kind=Event.Kind.CONCERT,
+            host_institution=world.own,
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            visibility=PUBLIC,
+        )
+
+
+def test_the_feed_window_starts_on_the_first_of_the_month_a_year_ago():
+    assert [
+        feed_window_start(datetime.date(2026, 12, 7)),
+        feed_window_start(datetime.date(2026, 1, 31)),
+        feed_window_start(datetime.date(2024, 2, 29)),
+    ] == [datetime.date(2025, 12, 1), datetime.date(2025, 1, 1), datetime.date(2023, 2, 1)]
+
+
+def test_a_subscription_holds_the_last_year_unless_from_widens_it(client, world):
+    start = feed_window_start()
+    _dated(world, "just inside", start)
+    _dated(world, "just outside", start - datetime.timedelta(days=1))
+    _dated(world, "long ago", datetime.date(2019, 5, 1))
+    feed = feed_create(owner=world.users["admin"], name="All")
+    wide = feed_create(owner=world.users["admin"], name="All", filters={"from": "2019-01-01"})
+
+    def titles(response) -> set[str]:
+        return {str(c["SUMMARY"]) for c in parse(response).walk("VEVENT")} & {
+            "just inside",
+            "just outside",
+            "long ago",
+        }
+
+    assert titles(client.get(reverse("calendars:feed", args=[feed.token]))) == {"just inside"}
+    assert titles(client.get(reverse("calendars:feed", args=[wide.token]))) == {
+        "just inside",
+        "just outside",
+        "long ago",
+    }
+    assert titles(client.get(PUBLIC_ICS)) == {"just inside"}
+    assert titles(client.get(PUBLIC_ICS, {"from": "2019-05-01"})) == {
+        "just inside",
+        "just outside",
+        "long ago",
+    }
+
+
+@pytest.mark.parametrize("value", ["2019-13-01", "yesterday", "1899-12-31", "2200-01-01"])
+def test_a_public_calendar_from_that_is_no_date_is_refused(client, world, value):
+    response = client.get(PUBLIC_ICS, {"from": value})
+
+    assert (response.status_code, response.content.decode()) == (
+        400,
+        "The from filter must be a date between 1900 and 2199.\n",
+    )

@@ -175,7 +175,11 @@ def test_the_form_starts_from_the_calendars_filters_and_offers_only_visible_prog
     response = signed_in(world.viewer).get(reverse("calendars:feeds") + query)
 
     form = response.context["form"]
-    assert (form["country"].value(), form["kind"].value()) == ("KZ", "concert")
+    assert (form["country"].value(), form["kind"].value(), form["from"].value()) == (
+        "KZ",
+        "concert",
+        "2026-01-01",
+    )
     assert list(form.fields["programme"].queryset) == [world.education_days]
     assert world.film_week.title not in response.content.decode()
 
@@ -193,6 +197,24 @@ def test_filters_are_stored_as_the_calendar_writes_them_and_applied(world):
     assert uids(fetch(token)) == uids_of(world.concert)
     listing = client.get(reverse("calendars:feeds")).content.decode()
     assert "Country: Kazakhstan · Programme: Kazakhstan Education Days" in listing
+
+
+def test_a_from_date_widens_the_feeds_window_and_is_shown(world):
+    client = signed_in(world.coordinator)
+
+    create_on_page(client, name="Since 2019", **{"from": "2019-03-01"})
+
+    assert CalendarFeed.objects.get().filters == {"from": "2019-03-01"}
+    listing = client.get(reverse("calendars:feeds")).content.decode()
+    assert "From: 1 March 2019" in listing
+
+
+@pytest.mark.parametrize("value", ["1899-12-31", "2019-02-30", "soon"])
+def test_a_from_that_is_no_calendar_date_is_refused(world, value):
+    response = create_on_page(signed_in(world.coordinator), **{"from": value})
+
+    assert list(response.context["form"].errors) == ["from"]
+    assert CalendarFeed.objects.count() == 0
 
 
 def test_a_programme_the_user_may_not_see_is_refused_and_nothing_is_made(world):
