@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from core.models import VersionedModel
 from core.validators import validate_single_line, validate_time_zone
+from events.recurrence import check_rule
 from institutions.models import Country, Institution
 from multilingual.content import translation_errors
 from multilingual.models import TranslatedModel
@@ -172,6 +173,32 @@ class Event(TranslatedModel, VersionedModel):
         _("iCalendar UID"), max_length=255, default=new_event_uid, editable=False
     )
     sequence = models.PositiveIntegerField(_("iCalendar sequence"), default=0, editable=False)
+    # A repeating event (``events.series``): the first occurrence holds the rule and the dates
+    # skipped; every other occurrence is a row of its own that names it as its series, so
+    # every page, warning and report sees each occurrence as it sees any event.
+    recurrence_rule = models.CharField(
+        _("repetition"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("An iCalendar RRULE, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=10."),
+    )
+    recurrence_skipped = models.JSONField(_("dates skipped"), default=list, blank=True)
+    series = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+        editable=False,
+        verbose_name=_("series"),
+    )
+    # The start the rule gives this occurrence (iCalendar's RECURRENCE-ID), whatever its own
+    # start became; and whether it was changed on its own, so the series leaves it as it is.
+    recurrence_id = models.DateTimeField(_("occurrence of"), null=True, blank=True, editable=False)
+    detached = models.BooleanField(_("changed on its own"), default=False, editable=False)
+    # The end of the series' last occurrence, on the first one: what a period's query reads.
+    series_ends_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("event")
@@ -187,6 +214,14 @@ class Event(TranslatedModel, VersionedModel):
                 fields=["uid"],
                 name="event_unique_uid",
                 violation_error_message=_("Another event already has this calendar UID."),
+            ),
+            models.UniqueConstraint(
+                fields=["series", "recurrence_id"],
+                name="event_one_row_per_occurrence",
+            ),
+            models.CheckConstraint(
+                condition=Q(series__isnull=True) | Q(recurrence_rule=""),
+                name="event_rule_on_the_first_occurrence",
             ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")),
@@ -229,6 +264,11 @@ class Event(TranslatedModel, VersionedModel):
                     errors[name] = _("An all-day event runs from midnight to midnight, local time.")
         if problems := translation_errors(self):
             errors["translations"] = problems
+        if self.recurrence_rule:
+            try:
+                check_rule(self.recurrence_rule)
+            except ValidationError as error:
+                errors["recurrence_rule"] = error.messages
         if errors:
             raise ValidationError(errors)
 

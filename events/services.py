@@ -10,6 +10,7 @@ from core.caching import changes_content
 from core.exceptions import StaleVersion
 from events.models import Event, Venue
 from events.permissions import hostable_institution_ids
+from events.series import series_expansion, series_sync
 from events.tallies import TALLIED_FIELDS, retally, tally_buckets
 from institutions.models import Country, Institution
 from programmes.models import Programme
@@ -21,6 +22,8 @@ from programmes.versions import EVENT_FIELDS, event_part
 _UNSEEN_BY_CALENDARS = frozenset(
     {"expected_attendance", "actual_attendance", "youth_attendance", "translations"}
 )
+# What makes a series: set on its first occurrence only.
+_SERIES_OWN = frozenset({"recurrence_rule", "recurrence_skipped"})
 # What a person may change on an event; the UID, SEQUENCE and timestamps are the system's.
 EVENT_EDITABLE_FIELDS = frozenset(
     field.name for field in Event._meta.concrete_fields if field.editable and not field.primary_key
@@ -102,10 +105,13 @@ def event_create(
     actual_attendance: int | None = None,
     youth_attendance: int | None = None,
     uid: str | None = None,
+    recurrence_rule: str = "",
+    recurrence_skipped: list[str] | None = None,
 ) -> Event:
     """Create an event. Place and time zone default to the venue's, else the host's. A new event
     is part of its programme's approved content (``programmes.versions``): a submitted programme
-    goes before the national coordinators again."""
+    goes before the national coordinators again. With a ``recurrence_rule``, the event is the
+    first of a series and its other occurrences are made with it (``events.series``)."""
     _require_allowed_host(programme=programme, host_institution=host_institution, actor=actor)
     require_content_open(programme)
     place = venue or host_institution
@@ -128,13 +134,19 @@ def event_create(
         expected_attendance=expected_attendance,
         actual_attendance=actual_attendance,
         youth_attendance=youth_attendance,
+        recurrence_rule=recurrence_rule,
+        recurrence_skipped=recurrence_skipped or [],
     )
     if uid:
         event.uid = uid
     event.full_clean()
+    if recurrence_rule:
+        series_expansion(event)  # refused before anything is written
     event._history_user = actor
     event.save()
     retally(tally_buckets(event))
+    if recurrence_rule:
+        series_sync(first=event)
     programme_content_changed(programme=programme, actor=actor)
     return event
 
@@ -178,12 +190,23 @@ def event_update(
             )
         if changed - _UNSEEN_BY_CALENDARS:
             stored.sequence += 1
+            # An occurrence of a series changed on its own keeps its change when the series
+            # changes, and is written as such in calendars (``events.series``).
+            stored.detached = stored.series_id is not None
+        if stored.series_id is not None and _SERIES_OWN & changed:
+            raise ValidationError(
+                _("The repetition is set on the first date of the series, not on one date.")
+            )
         stored.version += 1
         stored.full_clean()
+        if stored.recurrence_rule:
+            series_expansion(stored)
         stored._history_user = actor
-        stored.save(update_fields=[*changed, "sequence", "version", "updated_at"])
+        stored.save(update_fields=[*changed, "sequence", "version", "detached", "updated_at"])
         if changed & TALLIED_FIELDS:
             retally(left | tally_buckets(stored))
+        if stored.series_id is None and (stored.recurrence_rule or _SERIES_OWN & changed):
+            series_sync(first=stored, changed=changed)
         if content_changed:
             for programme in programmes:
                 programme_content_changed(programme=programme, actor=actor)
@@ -197,6 +220,12 @@ def event_delete(*, event: Event, actor: User | None) -> None:
     """Delete ``event``; its history keeps who deleted it and what it was. The event leaves its
     programme's approved content, as in ``event_update``."""
     require_content_open(event.programme)
+    if event.series_id is not None and event.recurrence_id is not None:
+        # The rule still gives its date: the series remembers it was taken out (EXDATE).
+        first = Event.objects.select_for_update().get(pk=event.series_id)
+        first.recurrence_skipped = [*first.recurrence_skipped, event.recurrence_id.isoformat()]
+        first.sequence += 1
+        first.save(update_fields=["recurrence_skipped", "sequence", "updated_at"])
     event._history_user = actor
     event.delete()
     retally(tally_buckets(event))
