@@ -170,7 +170,7 @@ def event_amend(request, pk: int):
     form = EventForm(request.POST, user=user, programme=programme, event=event)
     note_form = AmendmentNoteForm(request.POST)
     status, acknowledgement = 200, None
-    if all([form.is_valid(), note_form.is_valid()]):
+    if all([form.is_valid(), note_form.is_valid()]) and not form.previewing:
         if form.cleaned_data["version"] != event.version:
             form.add_error(None, StaleVersion())
             status = 409
@@ -246,7 +246,7 @@ def event_propose(request):
     form = EventForm(request.POST, user=user, programme=programme)
     note_form = AmendmentNoteForm(request.POST)
     acknowledgement = None
-    if all([form.is_valid(), note_form.is_valid()]):
+    if all([form.is_valid(), note_form.is_valid()]) and not form.previewing:
         amendment = None
         try:
             # As on the event form: warnings once the form is known to be new.

@@ -26,6 +26,7 @@ from accounts.models import User
 from core.forms import add_service_error
 from events.models import Event, Venue, all_day_bounds
 from events.permissions import hostable_institution_ids
+from events.recurrence import MAX_OCCURRENCES, expand
 from events.selectors import event_local_days
 from events.warnings import EventWarning, event_warnings, warnings_digest
 from institutions.models import Country, Institution
@@ -41,8 +42,46 @@ TIME_ZONE_CHOICES = [
     *((name, name) for name in sorted(zoneinfo.available_timezones())),
 ]
 
+REPEAT_CHOICES = [
+    ("", _("Does not repeat")),
+    ("DAILY", _("Daily")),
+    ("WEEKLY", _("Weekly")),
+    ("MONTHLY", _("Monthly, on the same day")),
+    ("YEARLY", _("Yearly")),
+]
+# A rule made elsewhere (an imported calendar) with parts the form does not show is kept.
+KEEP_RULE = "keep"
+WEEKDAY_CHOICES = [
+    ("MO", _("Monday")),
+    ("TU", _("Tuesday")),
+    ("WE", _("Wednesday")),
+    ("TH", _("Thursday")),
+    ("FR", _("Friday")),
+    ("SA", _("Saturday")),
+    ("SU", _("Sunday")),
+]
+REPEAT_END_CHOICES = [
+    ("count", _("After a number of dates")),
+    ("until", _("On a day")),
+    ("never", _("Never")),
+]
+REPEAT_FIELDS = (
+    "repeat",
+    "repeat_interval",
+    "repeat_days",
+    "repeat_end",
+    "repeat_until",
+    "repeat_count",
+)
+# How many dates the preview lists before saying how many more there are.
+PREVIEW_DATES = 12
+
 # The service speaks of instants; the form of the dates and times people type.
-_FIELD_FOR_SERVICE_ERROR = {"starts_at": "start_date", "ends_at": "end_date"}
+_FIELD_FOR_SERVICE_ERROR = {
+    "starts_at": "start_date",
+    "ends_at": "end_date",
+    "recurrence_rule": "repeat",
+}
 
 # What the form hands to ``event_create`` and ``event_update``.
 EVENT_FIELDS = (
@@ -157,6 +196,34 @@ class EventForm(forms.Form):
         min_value=0,
         help_text=_("Of the actual attendance, people under 30."),
     )
+    repeat = forms.ChoiceField(
+        label=_("Repeats"), choices=REPEAT_CHOICES, required=False, initial=""
+    )
+    repeat_interval = forms.IntegerField(
+        label=_("Every"),
+        min_value=1,
+        max_value=99,
+        initial=1,
+        required=False,
+        help_text=_("1: every day, week, month or year; 2: every other one…"),
+    )
+    repeat_days = forms.MultipleChoiceField(
+        label=_("On"),
+        choices=WEEKDAY_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For a weekly repetition; none chosen: the weekday of the start."),
+    )
+    repeat_end = forms.ChoiceField(
+        label=_("Ends"), choices=REPEAT_END_CHOICES, initial="count", required=False
+    )
+    repeat_until = forms.DateField(label=_("On the day"), required=False, widget=DATE_INPUT)
+    repeat_count = forms.IntegerField(
+        label=_("After this many dates"),
+        min_value=1,
+        max_value=MAX_OCCURRENCES,
+        required=False,
+    )
 
     def __init__(self, *args, user: User, programme: Programme, event: Event | None = None, **kw):
         self.user = user
@@ -177,6 +244,14 @@ class EventForm(forms.Form):
             likely = own if len(own) == 1 else list(hosts)
             if len(likely) == 1:
                 self.fields["host_institution"].initial = likely[0]
+        if not self.repeats_here:
+            for name in REPEAT_FIELDS:
+                del self.fields[name]
+        if event is not None and event.recurrence_rule:
+            self.fields["repeat"].choices = [
+                *REPEAT_CHOICES,
+                (KEEP_RULE, _("As it is: %(rule)s") % {"rule": event.recurrence_rule}),
+            ]
         if event is not None:
             # The version the editor started from: an edit of an older one is refused.
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
@@ -209,6 +284,7 @@ class EventForm(forms.Form):
             "actual_attendance": event.actual_attendance,
             "youth_attendance": event.youth_attendance,
             "version": event.version,
+            **_repeat_initial(event),
         }
 
     def _helper(self) -> FormHelper:
@@ -233,6 +309,7 @@ class EventForm(forms.Form):
                 Row(Column("start_date"), Column("start_time")),
                 Row(Column("end_date"), Column("end_time")),
             ),
+            *([self._repeat_fieldset()] if self.repeats_here else []),
             Fieldset(
                 _("Attendance"),
                 Row(
@@ -244,6 +321,25 @@ class EventForm(forms.Form):
             *([Field("version")] if "version" in self.fields else []),
         )
         return helper
+
+    @property
+    def repeats_here(self) -> bool:
+        """Whether the repetition is set on this form: not on one date of a series, which
+        follows the rule of its first."""
+        return self.event is None or self.event.series_id is None
+
+    @property
+    def previewing(self) -> bool:
+        """The person asked to see the dates of the repetition, not to save."""
+        return self.is_bound and "preview_dates" in self.data
+
+    def _repeat_fieldset(self) -> Fieldset:
+        return Fieldset(
+            _("Repetition"),
+            Row(Column("repeat"), Column("repeat_interval")),
+            "repeat_days",
+            Row(Column("repeat_end"), Column("repeat_until"), Column("repeat_count")),
+        )
 
     def clean(self):
         data = super().clean()
@@ -259,7 +355,60 @@ class EventForm(forms.Form):
         data["time_zone"] = data.get("time_zone") or data["country"].time_zone
         if not self.errors:
             self._set_instants(data, zoneinfo.ZoneInfo(data["time_zone"]))
+        if not self.errors and self.repeats_here:
+            data["recurrence_rule"] = self._rule(data)
         return data
+
+    def _rule(self, data: dict) -> str:
+        """The repetition chosen, as an iCalendar RRULE, checked; "" when it does not repeat."""
+        frequency = data.get("repeat")
+        if not frequency:
+            return ""
+        if frequency == KEEP_RULE:
+            return self.event.recurrence_rule
+        parts = [f"FREQ={frequency}"]
+        if (data.get("repeat_interval") or 1) > 1:
+            parts.append(f"INTERVAL={data['repeat_interval']}")
+        starts = data["starts_at"].astimezone(zoneinfo.ZoneInfo(data["time_zone"]))
+        if frequency == "WEEKLY" and data.get("repeat_days"):
+            days = [code for code, _label in WEEKDAY_CHOICES if code in data["repeat_days"]]
+            if WEEKDAY_CHOICES[starts.weekday()][0] not in days:
+                self.add_error(
+                    "repeat_days",
+                    _("Include the weekday of the start, %(day)s: it is the first date.")
+                    % {"day": WEEKDAY_CHOICES[starts.weekday()][1]},
+                )
+            parts.append(f"BYDAY={','.join(days)}")
+        end = data.get("repeat_end") or "count"
+        if end == "count":
+            if not data.get("repeat_count"):
+                self.add_error("repeat_count", _("Give the number of dates."))
+                return ""
+            parts.append(f"COUNT={data['repeat_count']}")
+        elif end == "until":
+            until = data.get("repeat_until")
+            if until is None:
+                self.add_error("repeat_until", _("Give the last day."))
+                return ""
+            last_moment = datetime.datetime.combine(
+                until, datetime.time(23, 59, 59), starts.tzinfo
+            ).astimezone(datetime.UTC)
+            parts.append(f"UNTIL={last_moment:%Y%m%dT%H%M%SZ}")
+        rule = ";".join(parts)
+        try:
+            self.preview = expand(rule, first_start=starts)
+        except ValidationError as error:
+            self.add_error("repeat", error)
+        return rule
+
+    def preview_dates(self) -> list[datetime.datetime]:
+        """The first dates of the repetition, on the place's clock, for the preview."""
+        expansion = getattr(self, "preview", None)
+        return expansion.starts[:PREVIEW_DATES] if expansion else []
+
+    def preview_more(self) -> int:
+        expansion = getattr(self, "preview", None)
+        return max(len(expansion.starts) - PREVIEW_DATES, 0) if expansion else 0
 
     def _set_instants(self, data: dict, zone: zoneinfo.ZoneInfo) -> None:
         """The local dates and times typed, read on the clock of ``zone``."""
@@ -303,11 +452,39 @@ class EventForm(forms.Form):
 
     def event_fields(self) -> dict:
         """The cleaned values, named as ``event_create`` and ``event_update`` take them."""
-        return {name: self.cleaned_data[name] for name in EVENT_FIELDS}
+        fields = {name: self.cleaned_data[name] for name in EVENT_FIELDS}
+        if self.repeats_here:
+            fields["recurrence_rule"] = self.cleaned_data["recurrence_rule"]
+        return fields
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a refusal of the service on the field it concerns, or above the form."""
         add_service_error(self, error, field_names=_FIELD_FOR_SERVICE_ERROR)
+
+
+def _repeat_initial(event: Event) -> dict:
+    """The form's repetition fields for ``event``'s rule; a rule with parts they cannot show
+    is offered as it is."""
+    if not event.recurrence_rule:
+        return {"repeat": "", "repeat_days": []}
+    parts = dict(part.partition("=")[::2] for part in event.recurrence_rule.upper().split(";"))
+    if set(parts) - {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL"} or parts.get(
+        "FREQ"
+    ) not in dict(REPEAT_CHOICES):
+        return {"repeat": KEEP_RULE, "repeat_days": []}
+    initial = {
+        "repeat": parts["FREQ"],
+        "repeat_interval": int(parts.get("INTERVAL") or 1),
+        "repeat_days": [day for day in parts.get("BYDAY", "").split(",") if day],
+        "repeat_end": "never",
+    }
+    if "COUNT" in parts:
+        initial.update(repeat_end="count", repeat_count=int(parts["COUNT"]))
+    elif "UNTIL" in parts:
+        until = datetime.datetime.strptime(parts["UNTIL"], "%Y%m%dT%H%M%SZ")
+        until = until.replace(tzinfo=datetime.UTC).astimezone(event.zone)
+        initial.update(repeat_end="until", repeat_until=until.date())
+    return initial
 
 
 class WarningsAcknowledgementForm(forms.Form):

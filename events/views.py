@@ -138,7 +138,7 @@ def event_add(request):
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, user=request.user, programme=programme)
     acknowledgement = None
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid() and not form.previewing:
         decided_on = programme.current_version_id
         event = None
         try:
@@ -179,7 +179,7 @@ def event_edit(request, pk: int):
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, user=request.user, programme=event.programme, event=event)
     status, warnings, acknowledgement = 200, [], None
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid() and not form.previewing:
         version_before = event.version
         decided_on = event.programme.current_version_id
         if form.cleaned_data["version"] != version_before:

@@ -557,3 +557,120 @@ def test_an_all_day_event_is_edited_by_its_first_and_last_day(client, world):
         "",
     )
     assert stored.local_ends_at == datetime.datetime(2026, 10, 9, tzinfo=ALMATY)
+
+
+# ---------- repetition ----------
+
+
+def weekly_data(host: Institution, **overrides) -> dict:
+    """A film club at 18:00 in Almaty, Mondays (5 October 2026 is one) and Thursdays."""
+    return new_event_data(
+        host,
+        **{
+            "title": "Film club",
+            "repeat": "WEEKLY",
+            "repeat_interval": "1",
+            "repeat_days": ["MO", "TH"],
+            "repeat_end": "count",
+            "repeat_count": "4",
+            "repeat_until": "",
+            "start_time": "18:00",
+            "end_time": "20:00",
+            **overrides,
+        },
+    )
+
+
+def test_a_weekly_event_is_added_with_its_dates(client, world):
+    client.force_login(world.kaznu_coordinator)
+
+    client.post(add_url(world.programme), weekly_data(world.kaznu))
+
+    first = Event.objects.get(series=None)
+    assert first.recurrence_rule == "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=4"
+    assert [f"{e.local_starts_at:%a %d %H:%M}" for e in Event.objects.order_by("starts_at")] == [
+        "Mon 05 18:00",
+        "Thu 08 18:00",
+        "Mon 12 18:00",
+        "Thu 15 18:00",
+    ]
+
+
+def test_the_dates_are_shown_before_anything_is_saved(client, world):
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(
+        add_url(world.programme),
+        weekly_data(world.kaznu, repeat_end="until", repeat_until="2026-10-31", preview_dates="1"),
+    )
+
+    assert Event.objects.count() == 0
+    assert [f"{start:%d %H:%M}" for start in response.context["form"].preview_dates()] == [
+        "05 18:00",
+        "08 18:00",
+        "12 18:00",
+        "15 18:00",
+        "19 18:00",
+        "22 18:00",
+        "26 18:00",
+        "29 18:00",
+    ]
+    assert "Thursday, 29 October 2026, 18:00" in response.content.decode()
+
+
+def test_a_weekly_repetition_must_include_the_starts_weekday(client, world):
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(
+        add_url(world.programme), weekly_data(world.kaznu, repeat_days=["TU", "TH"])
+    )
+
+    assert response.context["form"].errors == {
+        "repeat_days": ["Include the weekday of the start, Monday: it is the first date."]
+    }
+    assert Event.objects.count() == 0
+
+
+def test_a_repetition_with_too_many_dates_is_refused_on_the_form(client, world):
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(
+        add_url(world.programme),
+        weekly_data(
+            world.kaznu,
+            repeat="DAILY",
+            repeat_days=[],
+            repeat_count="",
+            repeat_end="until",
+            repeat_until="2029-01-01",
+        ),
+    )
+
+    assert response.context["form"].errors == {
+        "repeat": [
+            "This repetition gives more than 500 dates: end it sooner, or make it two events."
+        ]
+    }
+    assert Event.objects.count() == 0
+
+
+def test_the_first_date_edits_the_repetition_and_one_date_does_not(client, world):
+    client.force_login(world.kaznu_coordinator)
+    client.post(add_url(world.programme), weekly_data(world.kaznu))
+    first = Event.objects.get(series=None)
+    second = first.occurrences.order_by("starts_at").first()
+
+    form = client.get(reverse("events:edit", args=[first.pk])).context["form"]
+    assert {name: form[name].value() for name in ("repeat", "repeat_days", "repeat_count")} == {
+        "repeat": "WEEKLY",
+        "repeat_days": ["MO", "TH"],
+        "repeat_count": 4,
+    }
+    client.post(
+        reverse("events:edit", args=[first.pk]),
+        edit_form_data(client, first, repeat_count="2"),
+    )
+    assert Event.objects.count() == 2
+    assert (
+        "repeat" not in client.get(reverse("events:edit", args=[second.pk])).context["form"].fields
+    )
