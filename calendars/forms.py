@@ -145,16 +145,29 @@ class FeedForm(forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    """The file, and what the file cannot say: who hosts its new events and what kind they are."""
+    """The file, and what the file may not say: who hosts its new events, their kind and their
+    visibility. What the file says comes first; each event's kind and visibility can be changed
+    in the preview."""
 
     calendar_file = forms.FileField(
         label=gettext_lazy("Calendar file"),
-        help_text=gettext_lazy("An iCalendar (.ics) file, as calendar apps export it."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".ics,text/calendar"}),
+        help_text=gettext_lazy(
+            "An iCalendar (.ics) or vCalendar (.vcs) file, as calendar apps export it, or a .gz "
+            "or .zip of such files."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".ics,.ical,.ifb,.vcs,.gz,.zip,text/calendar,application/gzip,"
+                "application/zip"
+            }
+        ),
     )
     host_institution = forms.ModelChoiceField(
         label=gettext_lazy("Host of the new events"),
         queryset=None,
+        help_text=gettext_lazy(
+            "Hosts the new events unless the file names another host that you may name."
+        ),
         error_messages={
             "invalid_choice": gettext_lazy(
                 "Choose one of the programme's partners that you may name."
@@ -165,6 +178,21 @@ class ImportUploadForm(forms.Form):
         label=gettext_lazy("Kind of the new events"),
         choices=Event.Kind.choices,
         initial=Event.Kind.OTHER,
+        help_text=gettext_lazy(
+            "For the events whose kind the file does not give; you can change it for each "
+            "event in the preview."
+        ),
+    )
+    visibility = forms.ChoiceField(
+        label=gettext_lazy("Visibility of the new events"),
+        choices=Event.Visibility.choices,
+        initial=Event.Visibility.INTERNAL,
+        # An upload made before the field existed still reads as internal.
+        required=False,
+        help_text=gettext_lazy(
+            "For the events the file does not mark public or private (CLASS); you can change "
+            "it for each event in the preview."
+        ),
     )
 
     def __init__(self, *args, user: User, programme: Programme, **kwargs):
@@ -178,3 +206,6 @@ class ImportUploadForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the template's form carries the token
+
+    def clean_visibility(self) -> str:
+        return self.cleaned_data["visibility"] or Event.Visibility.INTERNAL

@@ -20,6 +20,10 @@ from calendars.forms import ImportUploadForm
 from calendars.imports import (
     MAX_BYTES,
     MAX_EVENTS,
+    MAX_FILES,
+    MAX_UNPACKED_BYTES,
+    SKIP,
+    ImportPlan,
     ImportRejected,
     calendar_import_apply,
     calendar_import_preview,
@@ -53,6 +57,8 @@ def _render_form(request, *, form: ImportUploadForm, programme: Programme):
             "form": form,
             "programme": programme,
             "max_bytes": MAX_BYTES,
+            "max_unpacked_bytes": MAX_UNPACKED_BYTES,
+            "max_files": MAX_FILES,
             "max_events": MAX_EVENTS,
         },
     )
@@ -77,6 +83,7 @@ def calendar_import(request, pk: int):
             content=read_upload(upload),
             host_institution=host,
             kind=form.cleaned_data["kind"],
+            visibility=form.cleaned_data["visibility"],
             file_name=upload.name or "",
         )
     except ImportRejected as exc:
@@ -92,8 +99,27 @@ def calendar_import(request, pk: int):
             "plan_id": plan_id,
             "host": host,
             "kind_label": Event.Kind(plan.kind).label,
+            "visibility_label": Event.Visibility(plan.visibility).label,
+            "kinds": Event.Kind.choices,
+            "visibilities": Event.Visibility.choices,
         },
     )
+
+
+def _choices(request, plan: ImportPlan) -> dict[int, dict[str, str]]:
+    """The kind and visibility chosen in the preview for each row, by the row's number."""
+    choices = {}
+    for index, row in enumerate(plan.rows):
+        if row.action == SKIP:
+            continue
+        chosen = {
+            name: request.POST[f"{name}-{index}"]
+            for name in ("kind", "visibility")
+            if f"{name}-{index}" in request.POST
+        }
+        if chosen:
+            choices[index] = chosen
+    return choices
 
 
 @require_POST
@@ -118,7 +144,9 @@ def calendar_import_confirm(request, pk: int):
         )
         return redirect("calendars:import", programme.pk)
     try:
-        result = calendar_import_apply(programme=programme, actor=request.user, plan=plan)
+        result = calendar_import_apply(
+            programme=programme, actor=request.user, plan=plan, choices=_choices(request, plan)
+        )
     except (ValidationError, IntegrityError) as exc:
         reason = " ".join(exc.messages) if isinstance(exc, ValidationError) else ""
         messages.error(

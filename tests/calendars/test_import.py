@@ -255,8 +255,10 @@ def test_reimporting_with_a_changed_summary_updates_instead_of_duplicating(clien
         world.programme,
         upload(client, world.programme, ics(GOOD_CALENDAR), host=world.uwed),
     )
+    # Its organiser changed it since: SEQUENCE rises, as calendar apps raise it.
     changed = GOOD_CALENDAR.replace(
-        "SUMMARY:Kazakhstan Education Days fair", "SUMMARY:Kazakhstan Education Days 2026"
+        "SUMMARY:Kazakhstan Education Days fair",
+        "SUMMARY:Kazakhstan Education Days 2026\nSEQUENCE:1",
     )
 
     preview = upload(client, world.programme, ics(changed), host=world.uwed)
@@ -295,7 +297,7 @@ def test_times_without_a_known_zone_are_read_on_the_right_clock(world):
 
     assert [(row.action, row.starts_at, row.ends_at, row.time_zone) for row in plan.rows] == [
         (NEW, "2026-10-05T14:00:00+05:00", "2026-10-05T16:00:00+05:00", "Asia/Tashkent"),
-        (NEW, "2026-10-05T09:00:00+00:00", "2026-10-05T11:00:00+00:00", "Asia/Almaty"),
+        (NEW, "2026-10-05T14:00:00+05:00", "2026-10-05T16:00:00+05:00", "Asia/Almaty"),
         (NEW, "2026-10-05T14:00:00+05:00", "2026-10-05T15:00:00+05:00", "Asia/Tashkent"),
     ]
 
@@ -339,7 +341,7 @@ def test_each_event_that_cannot_be_imported_is_skipped_with_its_reason(client, w
     assert Event.objects.get(uid=TAKEN_UID).title == "Gala"
 
 
-def test_a_zone_the_file_defines_itself_is_not_trusted(world):
+def test_a_zone_the_file_defines_with_a_rule_no_zone_uses_is_not_read(world):
     content = ics(
         "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:-//Example//EN\n"
         "BEGIN:VTIMEZONE\nTZID:Almaty office\nBEGIN:STANDARD\nDTSTART:19700101T000000\n"
@@ -359,7 +361,7 @@ def test_a_zone_the_file_defines_itself_is_not_trusted(world):
     )
 
     assert [(row.action, row.reason) for row in plan.rows] == [
-        (SKIP, "Its time zone “Almaty office” is unknown.")
+        (SKIP, "Its time zone “Almaty office” is defined in the file in a way that cannot be read.")
     ]
 
 
@@ -452,11 +454,6 @@ REFUSED = [
         id="over-the-event-limit",
     ),
     pytest.param(
-        calendar_of("UID:long@example.org\nSUMMARY:" + "a" * 10_001),
-        "A line of the file is longer than 10000 characters.",
-        id="huge-line",
-    ),
-    pytest.param(
         calendar_of("UID:outer@example.org\nBEGIN:VEVENT\nUID:inner@example.org\nEND:VEVENT"),
         "The file has an event inside another component.",
         id="nested-event",
@@ -532,7 +529,10 @@ def test_a_failure_while_applying_rolls_back_every_row(client, world):
 def test_an_event_changed_since_the_preview_stops_the_whole_import(client, world):
     fair = EventFactory(programme=world.programme, host_institution=world.uwed, uid=FAIR_UID)
     client.force_login(world.lead_coordinator)
-    preview = upload(client, world.programme, ics(GOOD_CALENDAR), host=world.uwed)
+    newer = GOOD_CALENDAR.replace(
+        "UID:fair-2026@example.org", "UID:fair-2026@example.org\nSEQUENCE:1"
+    )
+    preview = upload(client, world.programme, ics(newer), host=world.uwed)
     event_update(event=fair, actor=world.kaznu_coordinator, title="Renamed meanwhile")
 
     confirm(client, world.programme, preview)
@@ -662,6 +662,29 @@ HOSTILE_LINES = [
     "STATUS:CANCELLED",
     "SUMMARY:\x00\x07",
     "X-HUGE:" + "x" * 10_001,
+    "TZID:Almaty office",
+    "DTSTART;TZID=Almaty office:20261005T140000",
+    'DTSTART;TZID="Canberra, Melbourne, Sydney":20261005T140000',
+    "DTSTART;X-DOSTLIK-TZID=7:20261005T140000",
+    "BEGIN:STANDARD",
+    "END:STANDARD",
+    "TZOFFSETFROM:+9999",
+    "TZOFFSETTO:-0500",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU;COUNT=100000",
+    "SUMMARY;ENCODING=QUOTED-PRINTABLE;CHARSET=hex:=D0=A1=",
+    "DESCRIPTION;ENCODING=QUOTED-PRINTABLE;CHARSET=x-unknown:=ZZ=0D=0A=",
+    "X-WR-TIMEZONE:Mars/Olympus",
+    "X-DOSTLIK-KIND:circus",
+    "X-DOSTLIK-STATUS:cancelled",
+    "X-DOSTLIK-COUNTRY:ZZ",
+    "X-DOSTLIK-HOST:Al-Farabi Kazakh National University",
+    "X-DOSTLIK-VENUE:" + "v" * 300,
+    "CLASS:SECRET",
+    "SEQUENCE:-5",
+    "SEQUENCE:99999999999999999999",
+    "DTSTAMP:garbage",
+    "URL:https://dostlik.example.org/events/1/",
+    "BEGIN:X-VENDOR",
 ]
 
 
