@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from dateutil import rrule
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 
 MAX_OCCURRENCES = 500
 ENDLESS_HORIZON = datetime.timedelta(days=2 * 366)
@@ -143,3 +146,47 @@ def expand(
             code="too_many",
         )
     return Expansion(starts, complete=True)
+
+
+_EVERY = {
+    "DAILY": (_lazy("Every day"), _lazy("Every %(count)s days")),
+    "WEEKLY": (_lazy("Every week"), _lazy("Every %(count)s weeks")),
+    "MONTHLY": (_lazy("Every month"), _lazy("Every %(count)s months")),
+    "YEARLY": (_lazy("Every year"), _lazy("Every %(count)s years")),
+}
+_WEEKDAYS = {
+    "MO": _lazy("Monday"),
+    "TU": _lazy("Tuesday"),
+    "WE": _lazy("Wednesday"),
+    "TH": _lazy("Thursday"),
+    "FR": _lazy("Friday"),
+    "SA": _lazy("Saturday"),
+    "SU": _lazy("Sunday"),
+}
+
+
+def describe(rule: str) -> str:
+    """``rule`` in words, as a person would say it: "Every week on Monday, Thursday; 4 dates"."""
+    parts = _parts(rule)
+    once, many = _EVERY.get(parts.get("FREQ", ""), (None, None))
+    if once is None:
+        return rule
+    interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
+    words = str(once) if interval == 1 else str(many) % {"count": interval}
+    days = [str(_WEEKDAYS[day]) for day in parts.get("BYDAY", "").split(",") if day in _WEEKDAYS]
+    if days:
+        words = _("%(every)s on %(days)s") % {"every": words, "days": ", ".join(days)}
+    if parts.get("COUNT", "").isdigit():
+        count = int(parts["COUNT"])
+        words += "; " + ngettext("%(count)s date", "%(count)s dates", count) % {"count": count}
+    elif "UNTIL" in parts:
+        try:
+            until = datetime.datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
+        except ValueError:
+            return rule
+        words += "; " + _("until %(day)s") % {"day": date_format(until)}
+    else:
+        words += "; " + _("without end")
+    if set(parts) - {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL", "WKST"}:
+        words += f" ({rule})"
+    return words

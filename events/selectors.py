@@ -9,11 +9,12 @@ import datetime
 import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.models import User
 from events.models import Event, EventTally
+from events.recurrence import describe
 from institutions.models import Institution
 from programmes.models import Programme
 from programmes.selectors import programme_visibility
@@ -104,3 +105,30 @@ def event_attendance_in_year(*, user: User, year: int) -> Attendance:
         status=Event.Status.HELD,
     ).aggregate(total=Sum("audience"), youth=Sum("youth"))
     return Attendance(total=totals["total"] or 0, youth=totals["youth"] or 0)
+
+
+@dataclass(frozen=True)
+class Series:
+    """What an event's page says of the series it belongs to: its first date (with the rule,
+    in words), and its dates the reader may see, the first ``SERIES_DATES_SHOWN`` of them."""
+
+    first: Event
+    rule: str
+    dates: list[Event]
+    count: int
+
+
+SERIES_DATES_SHOWN = 20
+
+
+def event_series(*, user: User, event: Event) -> Series | None:
+    """The series ``event`` begins or belongs to; None for an event that does not repeat."""
+    if event.series_id is None and not event.recurrence_rule:
+        return None
+    first_pk = event.series_id or event.pk
+    dates = event_list(user=user).filter(Q(pk=first_pk) | Q(series_id=first_pk))
+    shown = list(dates[:SERIES_DATES_SHOWN])
+    first = event if event.series_id is None else event.series
+    return Series(
+        first=first, rule=describe(first.recurrence_rule), dates=shown, count=dates.count()
+    )

@@ -66,6 +66,7 @@ def event_detail(request, pk: int):
             "first_day": first_day,
             "last_day": last_day,
             "can_edit": can_change_event.test(request.user, event),
+            "series": selectors.event_series(user=request.user, event=event),
         },
     )
 

@@ -5,9 +5,10 @@ import zoneinfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from events.models import Event, all_day_bounds
-from events.recurrence import MAX_OCCURRENCES
+from events.recurrence import MAX_OCCURRENCES, describe
 from events.services import event_create, event_delete, event_update
 from events.warnings import warnings_for_events
 from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
@@ -212,3 +213,33 @@ def test_each_occurrence_has_its_own_holiday_warning(world):
     flagged = [f"{e.local_starts_at:%m-%d}" for e in events if warnings[e.pk]]
     assert (len(events), flagged) == (3, ["03-21"])
     assert first.pk == events[0].pk
+
+
+def test_the_event_page_names_the_repetition_and_lists_the_dates(client, world):
+    first = weekly(world, rule="FREQ=WEEKLY;INTERVAL=2;BYDAY=TU;COUNT=3")
+    second = first.occurrences.order_by("starts_at").first()
+    client.force_login(UserFactory(is_superuser=True))
+
+    page = client.get(reverse("events:detail", args=[first.pk]))
+    other = client.get(reverse("events:detail", args=[second.pk]))
+
+    series = page.context["series"]
+    assert (series.rule, series.count) == ("Every 2 weeks on Tuesday; 3 dates", 3)
+    assert [e.pk for e in series.dates] == [first.pk, second.pk, series.dates[2].pk]
+    assert other.context["series"].first == first
+    assert f'href="{reverse("events:detail", args=[first.pk])}">its first date</a>' in (
+        other.content.decode()
+    )
+
+
+@pytest.mark.parametrize(
+    "rule, words",
+    [
+        ("FREQ=DAILY;COUNT=1", "Every day; 1 date"),
+        ("FREQ=MONTHLY;UNTIL=20270301T185959Z", "Every month; until 1 March 2027"),
+        ("FREQ=YEARLY", "Every year; without end"),
+        ("FREQ=MONTHLY;BYMONTHDAY=13", "Every month; without end (FREQ=MONTHLY;BYMONTHDAY=13)"),
+    ],
+)
+def test_a_rule_in_words(rule, words):
+    assert describe(rule) == words
