@@ -74,7 +74,12 @@ def _occurrence_end(first: Event, start: datetime.datetime) -> datetime.datetime
     return start + (first.ends_at - first.starts_at)
 
 
-def series_sync(*, first: Event, changed: frozenset[str] | set[str] = frozenset()) -> None:
+def series_sync(
+    *,
+    first: Event,
+    changed: frozenset[str] | set[str] = frozenset(),
+    today: datetime.date | None = None,
+) -> None:
     """Make ``first``'s series say what ``first`` and its rule say (see the module): add the
     occurrences the rule gives that have no row, remove those it no longer gives, and bring
     the others in line. ``changed`` are the fields of ``first`` just changed: a new status of
@@ -87,7 +92,7 @@ def series_sync(*, first: Event, changed: frozenset[str] | set[str] = frozenset(
             retally(tally_buckets(*occurrences))
         Event.objects.filter(pk=first.pk).update(series_ends_at=None)
         return
-    wanted = series_expansion(first).starts[1:]
+    wanted = series_expansion(first, today=today).starts[1:]
     by_start = {occurrence.recurrence_id: occurrence for occurrence in occurrences}
     now = timezone.now()
     gone = [o for o in occurrences if o.recurrence_id not in set(wanted)]

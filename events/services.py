@@ -10,6 +10,7 @@ from core.caching import changes_content
 from core.exceptions import StaleVersion
 from events.models import Event, Venue
 from events.permissions import hostable_institution_ids
+from events.recurrence import has_end
 from events.series import series_expansion, series_sync
 from events.tallies import TALLIED_FIELDS, retally, tally_buckets
 from institutions.models import Country, Institution
@@ -242,3 +243,18 @@ def event_bulk_create(*, events: Iterable[Event], batch_size: int = 5000) -> int
     created = Event.objects.bulk_create(events, batch_size=batch_size)
     retally(tally_buckets(*created))
     return len(created)
+
+
+@changes_content
+@transaction.atomic
+def event_series_extend(*, today: datetime.date | None = None) -> int:
+    """Make the dates of every series without end up to its horizon from ``today``
+    (``events.recurrence.ENDLESS_HORIZON``): run daily (``manage.py extend_series``), so an
+    endless series always reaches two years ahead. Returns how many series it looked at."""
+    firsts = Event.objects.filter(series=None).exclude(recurrence_rule="")
+    count = 0
+    for first in firsts.select_for_update():
+        if not has_end(first.recurrence_rule):
+            series_sync(first=first, today=today)
+            count += 1
+    return count

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from events.models import Event, all_day_bounds
 from events.recurrence import MAX_OCCURRENCES, describe
-from events.services import event_create, event_delete, event_update
+from events.services import event_create, event_delete, event_series_extend, event_update
 from events.warnings import warnings_for_events
 from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
 
@@ -243,3 +243,15 @@ def test_the_event_page_names_the_repetition_and_lists_the_dates(client, world):
 )
 def test_a_rule_in_words(rule, words):
     assert describe(rule) == words
+
+
+def test_an_endless_series_is_extended_as_the_days_pass(world):
+    first = weekly(world, rule="FREQ=WEEKLY")
+    made = first.occurrences.count() + 1
+
+    assert event_series_extend(today=datetime.date(2027, 9, 1)) == 1
+
+    last = Event.objects.order_by("-starts_at").first()
+    assert first.occurrences.count() + 1 > made
+    assert last.starts_at.date() >= datetime.date(2029, 8, 25)
+    assert last.starts_at.date() <= datetime.date(2029, 9, 3)
