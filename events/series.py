@@ -62,6 +62,15 @@ def series_expansion(event: Event, *, today: datetime.date | None = None) -> Exp
             }
         )
     skipped = skipped_starts(event)
+    if expansion.starts[0] in skipped:
+        raise ValidationError(
+            {
+                "recurrence_rule": _(
+                    "The first date of a series cannot be left out of it: start the event on "
+                    "its first date that takes place."
+                )
+            }
+        )
     starts = [start for start in expansion.starts if start not in skipped]
     return Expansion(starts, expansion.complete)
 

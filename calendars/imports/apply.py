@@ -1,6 +1,7 @@
 """Applying an import plan: all of it in one transaction, or nothing."""
 
 import dataclasses
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -61,7 +62,8 @@ def _apply_row(*, row: ImportRow, programme: Programme, actor: User, related, pl
         values["host_institution"] = values["host_institution"] or host
         values["kind"] = values["kind"] or plan.kind
         values["visibility"] = values["visibility"] or plan.visibility
-        event_create(actor=actor, programme=programme, uid=row.uid, **values)
+        first = event_create(actor=actor, programme=programme, uid=row.uid, **values)
+        _apply_overrides(first=first, row=row, actor=actor)
         return True
     event = (
         Event.objects.select_related("host_institution")
@@ -74,10 +76,32 @@ def _apply_row(*, row: ImportRow, programme: Programme, actor: User, related, pl
     if not can_change_event.test(actor, event):
         raise ValidationError(_("You may no longer change it."))
     version = event.version
-    return (
+    written = (
         event_update(event=event, actor=actor, version=row.event_version, **values).version
         != version
     )
+    return _apply_overrides(first=event, row=row, actor=actor) or written
+
+
+def _apply_overrides(*, first: Event, row: ImportRow, actor: User) -> bool:
+    """The dates of the series the file changes on their own (RECURRENCE-ID), changed so;
+    whether any was. A date the series does not have (the rule no longer gives it) is left."""
+    written = False
+    for override in row.overrides:
+        occurrence = first.occurrences.filter(
+            recurrence_id=datetime.datetime.fromisoformat(override["recurrence_id"])
+        ).first()
+        if occurrence is None:
+            continue
+        changes = {
+            "title": override["title"] or occurrence.title,
+            "status": override["status"] or occurrence.status,
+            "starts_at": datetime.datetime.fromisoformat(override["starts_at"]),
+            "ends_at": datetime.datetime.fromisoformat(override["ends_at"]),
+        }
+        version = occurrence.version
+        written |= event_update(event=occurrence, actor=actor, **changes).version != version
+    return written
 
 
 @transaction.atomic

@@ -347,3 +347,32 @@ def event_times(event: FileEvent, clocks: Clocks, places: Places) -> Times:
         raise Skip(_("Its end is out of range."))
     local = zoneinfo.ZoneInfo(zone)
     return Times(starts.astimezone(local), ends.astimezone(local), all_day, zone)
+
+
+def places_of(time_zone: str) -> Places:
+    """The clocks of the dates that belong to an event already read (its RECURRENCE-ID, its
+    EXDATEs, its overrides' times): floating times and days on the event's own zone."""
+    return Places(floating=time_zone, place=time_zone, preferred=(time_zone,), fallback=time_zone)
+
+
+def moments_of(event: FileEvent, name: str, clocks: Clocks, time_zone: str) -> list:
+    """The instants a date-list property (EXDATE, RECURRENCE-ID) names, read on the clocks
+    DTSTART is read on; a day is its midnight on ``time_zone``'s clock."""
+    found = event.component.get(name)
+    if found is None:
+        return []
+    moments = []
+    for prop in found if isinstance(found, list) else [found]:
+        values = [value.dt for value in prop.dts] if hasattr(prop, "dts") else [prop.dt]
+        tzid = event.calendar.tzid(prop.params.get(TZID_MARK)) if TZID_MARK in prop.params else ""
+        for value in values:
+            if isinstance(value, datetime.datetime):
+                moments.append(_instant(value, tzid, event, clocks, places_of(time_zone))[0])
+            elif isinstance(value, datetime.date):
+                midnight = datetime.time(tzinfo=zoneinfo.ZoneInfo(time_zone))
+                moments.append(datetime.datetime.combine(value, midnight))
+            else:
+                raise Skip(
+                    _("Its %(property)s is not a date or a date and time.") % {"property": name}
+                )
+    return moments

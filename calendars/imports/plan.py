@@ -73,6 +73,11 @@ class ImportRow:
     changed: list[str] = dataclasses.field(default_factory=list)
     event_pk: int | None = None
     event_version: int | None = None
+    # A repeating event: its rule and the starts left out of it (UTC, ISO), as the first date
+    # of a series keeps them, and the dates of it the file changes on their own.
+    recurrence_rule: str = ""
+    recurrence_skipped: list[str] = dataclasses.field(default_factory=list)
+    overrides: list[dict] = dataclasses.field(default_factory=list)
 
     def _local(self, value: str) -> datetime.datetime | None:
         if not value:
@@ -115,6 +120,9 @@ class ImportRow:
                 values[name] = datetime.datetime.fromisoformat(getattr(self, name))
             else:
                 values[name] = getattr(self, name)
+        if self.recurrence_rule:
+            values["recurrence_rule"] = self.recurrence_rule
+            values["recurrence_skipped"] = self.recurrence_skipped
         if self.action == UPDATE:
             return {
                 name: value

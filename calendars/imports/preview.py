@@ -25,7 +25,10 @@ file names, and the calendar's warnings for all rows at once.
 """
 
 import copy
+import datetime
+import zoneinfo
 
+import icalendar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
@@ -40,6 +43,8 @@ from calendars.imports.fields import (
     clean_text,
     description_of,
     event_times,
+    moments_of,
+    places_of,
     sequence_of,
     stamp_of,
     text_of,
@@ -52,6 +57,7 @@ from calendars.imports.reading import FileEvent, calendar_events
 from calendars.imports.setting import Setting, import_setting
 from events.models import Event
 from events.permissions import can_change_event
+from events.series import series_expansion
 from events.warnings import warnings_for_events
 from institutions.models import Institution
 from programmes.models import Programme
@@ -77,7 +83,8 @@ _VISIBILITY_FROM_CLASS = {
     "PRIVATE": Event.Visibility.INTERNAL,
     "CONFIDENTIAL": Event.Visibility.INTERNAL,
 }
-_RECURRENCE = ("RRULE", "RDATE", "EXRULE", "RECURRENCE-ID")
+# Recurrence that Dostlik does not keep: dates listed one by one, exclusion rules.
+_UNREAD_RECURRENCE = ("RDATE", "EXRULE")
 # Compared as the file gives them back: cleaned of what no calendar keeps.
 _TEXT_FIELDS = {"title": True, "description": False, "city": True}
 
@@ -325,6 +332,91 @@ def _with_warnings(rows: list[ImportRow], candidates: list[Event], user: User) -
             )
 
 
+def _as_series(event: FileEvent, row: ImportRow, candidate: Event, setting: Setting) -> None:
+    """The row of a repeating VEVENT made the first date of a series: its RRULE as Dostlik
+    keeps it (an UNTIL on the event's own clock, in UTC) and its EXDATEs, checked as the
+    event services check them. Raises ``Skip`` with the reason."""
+    found = event.component.get("RRULE")
+    if isinstance(found, list):
+        raise Skip(_("It has more than one RRULE."))
+    parts = {name: list(values) for name, values in found.items()}
+    zone = zoneinfo.ZoneInfo(candidate.time_zone)
+    if parts.get("UNTIL"):
+        until = parts["UNTIL"][0]
+        if not isinstance(until, datetime.datetime):
+            until = datetime.datetime.combine(until, datetime.time(23, 59, 59), tzinfo=zone)
+        elif until.tzinfo is None:
+            until = until.replace(tzinfo=zone)
+        parts["UNTIL"] = [until.astimezone(datetime.UTC)]
+    candidate.recurrence_rule = icalendar.vRecur(parts).to_ical().decode()
+    skipped = moments_of(event, "EXDATE", setting.clocks, candidate.time_zone)
+    candidate.recurrence_skipped = sorted(
+        {moment.astimezone(datetime.UTC).isoformat() for moment in skipped}
+    )
+    try:
+        series_expansion(candidate)
+    except ValidationError as error:
+        raise Skip(" ".join(error.messages)) from error
+    if row.action == UPDATE:
+        for name in ("recurrence_rule", "recurrence_skipped"):
+            if getattr(candidate, name) != getattr(setting.events[row.uid], name):
+                row.changed.append(name)
+    row.recurrence_rule = candidate.recurrence_rule
+    row.recurrence_skipped = candidate.recurrence_skipped
+
+
+def _checked_date(event: FileEvent, first: Event | None, row: ImportRow, setting: Setting) -> str:
+    """Why a changed date of a series whose first date is skipped is skipped too: it is as
+    stored, or its series is not imported (for the first's reason)."""
+    if first is None or first.series_id is not None or row.reason != _("It is already up to date."):
+        return _("It changes one date of a series that is not imported: %(reason)s") % {
+            "reason": row.reason
+        }
+    changed = _override(
+        event, ImportRow(action=SKIP, uid=row.uid, title="", time_zone=first.time_zone), setting
+    )
+    stored = first.occurrences.filter(
+        recurrence_id=datetime.datetime.fromisoformat(changed["recurrence_id"])
+    ).first()
+    if stored is not None and (
+        stored.starts_at.isoformat(),
+        stored.ends_at.isoformat(),
+        stored.status,
+        stored.title,
+    ) == (
+        datetime.datetime.fromisoformat(changed["starts_at"])
+        .astimezone(stored.starts_at.tzinfo)
+        .isoformat(),
+        datetime.datetime.fromisoformat(changed["ends_at"])
+        .astimezone(stored.ends_at.tzinfo)
+        .isoformat(),
+        changed["status"] or stored.status,
+        changed["title"] or stored.title,
+    ):
+        return _("It is already up to date.")
+    return _(
+        "It changes one date of a series that is otherwise as stored here: change that date "
+        "in Dostlik."
+    )
+
+
+def _override(event: FileEvent, row: ImportRow, setting: Setting) -> dict:
+    """One date of a series the file changes on its own (a RECURRENCE-ID component)."""
+    (recurrence_id,) = moments_of(event, "RECURRENCE-ID", setting.clocks, row.time_zone)[:1] or [
+        None
+    ]
+    if recurrence_id is None:
+        raise Skip(_("Its RECURRENCE-ID is not a date or a date and time."))
+    times = event_times(event, setting.clocks, places_of(row.time_zone))
+    return {
+        "recurrence_id": recurrence_id.astimezone(datetime.UTC).isoformat(),
+        "starts_at": times.starts.isoformat(),
+        "ends_at": times.ends.isoformat(),
+        "status": _status_of(event.component) or "",
+        "title": title_of(event.component),
+    }
+
+
 def calendar_import_preview(
     *,
     programme: Programme,
@@ -351,12 +443,22 @@ def calendar_import_preview(
     )
     seen: set[str] = set()
     rows, shown, candidates = [], [], []
+    series: dict[str, ImportRow] = {}
+    overrides: dict[str, list[FileEvent]] = {}
     for event in events:
         component, uid = event.component, ""
         try:
             uid = uid_of(component)
-            if any(name in component for name in _RECURRENCE):
-                raise Skip(_("It is a recurring event; recurring events are not imported."))
+            if "RECURRENCE-ID" in component:
+                overrides.setdefault(uid, []).append(event)
+                continue
+            if any(name in component for name in _UNREAD_RECURRENCE):
+                raise Skip(
+                    _(
+                        "It repeats on dates listed one by one (RDATE) or leaves dates out by a "
+                        "rule (EXRULE), which Dostlik does not keep."
+                    )
+                )
             if uid in seen:
                 raise Skip(_("Its UID appears earlier in this file."))
             seen.add(uid)
@@ -368,11 +470,32 @@ def calendar_import_preview(
             else:
                 stored.programme = programme  # its partners are loaded already
                 row, candidate = _update_row(event, uid, stored, setting)
+            if "RRULE" in component:
+                _as_series(event, row, candidate, setting)
+                series[uid] = row
             shown.append(row)
             candidates.append(candidate)
         except Skip as skip:
             row = ImportRow(action=SKIP, uid=uid, title=title_of(component), reason=skip.reason)
+            series.setdefault(uid, row)
         rows.append(row)
+    for uid, changed_dates in overrides.items():
+        row = series.get(uid)
+        for event in changed_dates:
+            try:
+                if row is not None and row.action == SKIP:
+                    raise Skip(_checked_date(event, setting.events.get(uid), row, setting))
+                if row is None:
+                    raise Skip(
+                        _(
+                            "It changes one date of a repeating event that is not imported "
+                            "from this file."
+                        )
+                    )
+                row.overrides.append(_override(event, row, setting))
+            except Skip as skip:
+                title = title_of(event.component)
+                rows.append(ImportRow(action=SKIP, uid=uid, title=title, reason=skip.reason))
     _with_warnings(shown, candidates, user)
     return ImportPlan(
         programme_pk=programme.pk,
