@@ -21,8 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 MAX_OCCURRENCES = 500
 ENDLESS_HORIZON = datetime.timedelta(days=2 * 366)
@@ -149,30 +148,42 @@ def expand(
 
 
 _EVERY = {
-    "DAILY": (_lazy("Every day"), _lazy("Every %(count)s days")),
-    "WEEKLY": (_lazy("Every week"), _lazy("Every %(count)s weeks")),
-    "MONTHLY": (_lazy("Every month"), _lazy("Every %(count)s months")),
-    "YEARLY": (_lazy("Every year"), _lazy("Every %(count)s years")),
+    "DAILY": gettext_lazy("Every day"),
+    "WEEKLY": gettext_lazy("Every week"),
+    "MONTHLY": gettext_lazy("Every month"),
+    "YEARLY": gettext_lazy("Every year"),
 }
+
+
+def _every(frequency: str, count: int) -> str:
+    if frequency == "DAILY":
+        return ngettext("Every %(count)s day", "Every %(count)s days", count) % {"count": count}
+    if frequency == "WEEKLY":
+        return ngettext("Every %(count)s week", "Every %(count)s weeks", count) % {"count": count}
+    if frequency == "MONTHLY":
+        return ngettext("Every %(count)s month", "Every %(count)s months", count) % {"count": count}
+    return ngettext("Every %(count)s year", "Every %(count)s years", count) % {"count": count}
+
+
 _WEEKDAYS = {
-    "MO": _lazy("Monday"),
-    "TU": _lazy("Tuesday"),
-    "WE": _lazy("Wednesday"),
-    "TH": _lazy("Thursday"),
-    "FR": _lazy("Friday"),
-    "SA": _lazy("Saturday"),
-    "SU": _lazy("Sunday"),
+    "MO": gettext_lazy("Monday"),
+    "TU": gettext_lazy("Tuesday"),
+    "WE": gettext_lazy("Wednesday"),
+    "TH": gettext_lazy("Thursday"),
+    "FR": gettext_lazy("Friday"),
+    "SA": gettext_lazy("Saturday"),
+    "SU": gettext_lazy("Sunday"),
 }
 
 
 def describe(rule: str) -> str:
     """``rule`` in words, as a person would say it: "Every week on Monday, Thursday; 4 dates"."""
     parts = _parts(rule)
-    once, many = _EVERY.get(parts.get("FREQ", ""), (None, None))
-    if once is None:
+    frequency = parts.get("FREQ", "")
+    if frequency not in _EVERY:
         return rule
     interval = int(parts["INTERVAL"]) if parts.get("INTERVAL", "").isdigit() else 1
-    words = str(once) if interval == 1 else str(many) % {"count": interval}
+    words = str(_EVERY[frequency]) if interval == 1 else _every(frequency, interval)
     days = [str(_WEEKDAYS[day]) for day in parts.get("BYDAY", "").split(",") if day in _WEEKDAYS]
     if days:
         words = _("%(every)s on %(days)s") % {"every": words, "days": ", ".join(days)}
