@@ -24,6 +24,7 @@ changes (``core.caching``); a whole feed unchanged since is sent from a file on 
 import datetime
 import functools
 import hashlib
+import logging
 import zoneinfo
 from collections.abc import Callable, Iterable
 from urllib.parse import quote, urlencode
@@ -31,12 +32,14 @@ from urllib.parse import quote, urlencode
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Func, QuerySet, TextField, Value
+from django.db import DatabaseError, transaction
+from django.db.models import F, FilteredRelation, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import MD5, Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 
+from calendars.models import VeventBlock
 from core.caching import cached
 from events.models import Event
 from events.selectors import event_local_days
@@ -47,9 +50,8 @@ REFRESH_INTERVAL = datetime.timedelta(hours=1)
 ONE_SECOND = datetime.timedelta(seconds=1)
 # Raise when what a VEVENT holds changes, so cached blocks of the old shape are not reused.
 _VEVENT_FORMAT = 5
-# A serialised VEVENT is kept this long after it was written; a feed polled more rarely than
-# that serialises it again. Bounded, so the versions an edit leaves behind expire.
-VEVENT_CACHE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
+# Events loaded, serialised and stored at a time, their blocks in one statement (``_store``).
+_STORE_BATCH = 2_000
 # How long a feed's last ETag is remembered (see ``_first_seen``); forgetting it costs one
 # full download to a client that asks with If-Modified-Since only.
 FEED_STATE_TIMEOUT = int(datetime.timedelta(days=30).total_seconds())
@@ -202,16 +204,18 @@ def _shown() -> MD5:
 _ROW_FIELDS = ("pk", "vevent_digest", "all_day", "time_zone", "starts_at", "ends_at")
 
 
-def _key_context() -> str:
-    """What every block of one calendar shares: the format, the language, the site's address."""
+def _key_context() -> tuple[str, str]:
+    """What every block of one calendar shares: the language its blocks are stored in (one per
+    event and language), and the start of their keys, the format and the site's address, so a
+    block written in another format or for another address is made again, not reused."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    return repr((_VEVENT_FORMAT, language, settings.SITE_URL))
+    shape = hashlib.sha256(repr((_VEVENT_FORMAT, settings.SITE_URL)).encode()).hexdigest()[:16]
+    return language, shape
 
 
-def _key(context: str, pk: int, digest: str) -> str:
-    """The cache key of the VEVENT of event ``pk`` showing what ``digest`` sums up."""
-    name = hashlib.sha256(f"{context}|{digest}".encode()).hexdigest()[:40]
-    return f"ical:vevent:{pk}:{name}"
+def _key(shape: str, digest: str) -> str:
+    """The key of a VEVENT showing what ``digest`` sums up, written as ``shape`` says."""
+    return f"{shape}:{digest}"
 
 
 def _rows(events: QuerySet[Event]) -> list[tuple]:
@@ -222,38 +226,71 @@ def _rows(events: QuerySet[Event]) -> list[tuple]:
 def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
     """The VEVENTs of ``events`` in their order, and the zones they are written in.
 
-    The keys come from one narrow read of ``events``; only the events whose block is not cached
-    are loaded and serialised, so a feed of many events that changed in one costs the narrow
-    read, the cache and one event. An event changed between the two reads is cached under the
-    key of what was loaded, which the next read finds; an event gone by then is left out."""
-    context = _key_context()
-    rows = _rows(events)
-    keys = [_key(context, row[0], row[1]) for row in rows]
-    cached = cache.get_many(keys)
-    missing = [row[0] for row, key in zip(rows, keys, strict=True) if key not in cached]
+    One read of ``events`` gives each event's key with its stored block (``VeventBlock``) in the
+    reader's language; only the events whose stored block has another key, or none, are loaded
+    and serialised, and their blocks stored, so a feed of many events that changed in one costs
+    that read and one event, after a deploy or an emptied cache too. They are loaded, serialised
+    and stored ``_STORE_BATCH`` at a time: a fetch cut short (a worker's timeout, on a first
+    fetch of 100,000 events) leaves what it made to the next. An event changed between the two
+    reads is stored under the key of what was loaded, which the next read tells apart; an event
+    gone by then is left out."""
+    language, shape = _key_context()
+    rows = list(
+        events.annotate(
+            vevent_digest=_shown(),
+            stored=FilteredRelation("vevent_blocks", condition=Q(vevent_blocks__language=language)),
+        ).values_list(*_ROW_FIELDS, "stored__key", "stored__text")
+    )
+    missing = sorted(row[0] for row in rows if row[6] != _key(shape, row[1]))
     made = {}
-    if missing:
+    for start in range(0, len(missing), _STORE_BATCH):
         loaded = (
-            Event.objects.filter(pk__in=missing)
+            Event.objects.filter(pk__in=missing[start : start + _STORE_BATCH])
             .annotate(vevent_digest=_shown())
             .select_related("programme", "host_institution", "venue", "country")
         )
-        fresh = {}
+        fresh = []
         for event in loaded:
-            made[event.pk] = fresh[_key(context, event.pk, event.vevent_digest)] = vevent(
-                event
-            ).to_ical()
-        cache.set_many(fresh, timeout=VEVENT_CACHE_TIMEOUT)
+            made[event.pk] = block = vevent(event).to_ical()
+            key = _key(shape, event.vevent_digest)
+            fresh.append(
+                VeventBlock(event_id=event.pk, language=language, key=key, text=block.decode())
+            )
+        _store(fresh)
     blocks = []
     spans = _ZoneSpans()
-    for (pk, _digest, all_day, zone, starts_at, ends_at), key in zip(rows, keys, strict=True):
-        block = cached.get(key) or made.get(pk)
+    for pk, digest, all_day, zone, starts_at, ends_at, key, text in rows:
+        block = text.encode() if key == _key(shape, digest) else made.get(pk)
         if block is None:
             continue
         blocks.append(block)
         if not all_day:
             spans.add(zone, starts_at, ends_at)
     return blocks, spans
+
+
+logger = logging.getLogger(__name__)
+
+
+def _store(blocks: list[VeventBlock]) -> None:
+    """Keep ``blocks`` in place of their events' older ones.
+
+    Two fetches may store the same events at once: the later wins, both were current when they
+    read. Written in the order of the events in every fetch, so that two never wait on each
+    other's rows in a circle. A store that fails (the database refusing, or too slow) costs only
+    serialising those events again at the next fetch; it never fails the fetch. The block of an
+    event deleted meanwhile is stored all the same, and never read."""
+    try:
+        with transaction.atomic():
+            VeventBlock.objects.bulk_create(
+                sorted(blocks, key=lambda block: block.event_id),
+                batch_size=_STORE_BATCH,
+                update_conflicts=True,
+                unique_fields=["event", "language"],
+                update_fields=["key", "text"],
+            )
+    except DatabaseError:
+        logger.warning("Serialised events not stored; they are serialised again", exc_info=True)
 
 
 class _ZoneSpans(dict[str, tuple[int, int]]):

@@ -40,3 +40,43 @@ class CalendarFeed(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class VeventBlock(models.Model):
+    """An event's VEVENT as calendar files write it, in one language (``calendars.ical``): a
+    calendar of many events joins the stored blocks instead of serialising every event again,
+    and they outlast a deploy and an emptied cache.
+
+    ``key`` says what the block shows: the format it is written in and the site's address, then
+    the digest of what the event shows, which the database computes from the rows. A block whose
+    key is not the event's current one is made again and replaces it, so an event has one block
+    per language, whatever changed it. The blocks go with their event; without a constraint in
+    the database, so that they never stand in the way of deleting one by hand (what is left then
+    is never read: a block is found through its event)."""
+
+    event = models.ForeignKey(
+        "events.Event",
+        on_delete=models.CASCADE,
+        related_name="vevent_blocks",
+        # The unique constraint's index starts with the event.
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("event"),
+    )
+    # Both made by the app, one line as every text field is.
+    language = models.CharField(_("language"), max_length=16, validators=[validate_single_line])
+    key = models.CharField(_("key"), max_length=64, validators=[validate_single_line])
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("stored calendar entry")
+        verbose_name_plural = _("stored calendar entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "language"], name="calendars_vevent_block_once_per_language"
+            )
+        ]
+
+    def __str__(self):
+        # Without reading the event: listed by the hundred when events are deleted in the admin.
+        return f"#{self.event_id} ({self.language})"

@@ -1,25 +1,32 @@
 """The iCalendar Dostlik writes, parsed back with ``icalendar`` as a calendar app would read it:
 time zones, UIDs and sequences, all-day dates, the calendar's name and refresh interval, the
-event's page, place and host; the cache that keeps unchanged events from being serialised again;
-the validators of cheap polling; and the Google Calendar and Outlook links."""
+event's page, place and host; the stored blocks that keep unchanged events from being
+serialised again, and what they ask of a change to the VEVENT; the validators of cheap polling;
+and the Google Calendar and Outlook links."""
 
 import datetime
+import hashlib
+import logging
 import zoneinfo
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import icalendar
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import QuerySet
+from django.utils import translation
 
 from calendars import ical
+from calendars.models import VeventBlock
 from core.caching import content_changed
 from events.models import Event, Venue, all_day_bounds
 from events.selectors import event_list
-from events.services import event_create, event_update, venue_create
-from institutions.models import Institution
+from events.services import event_create, event_delete, event_update, venue_create
+from institutions.models import Country, Institution
 from programmes.models import Programme
 from programmes.services import applying_an_amendment, programme_update
 from tests.admin import post_change
@@ -36,7 +43,8 @@ UTC = datetime.UTC
 
 @pytest.fixture(autouse=True)
 def fresh_cache(settings):
-    """Serialised events and feed states live in the cache: each test starts without them."""
+    """Feed states live in the cache: each test starts without them. Stored VEVENTs
+    (``VeventBlock``) are rows, rolled back after each test."""
     settings.SITE_URL = SITE_URL
     cache.clear()
     yield
@@ -417,7 +425,7 @@ def test_an_internal_event_is_private(world):
     assert str(vevent_of(parse(world.lecture), world.lecture)["CLASS"]) == "PRIVATE"
 
 
-# ---------- serialised once per version ----------
+# ---------- serialised once per version, stored ----------
 
 
 @pytest.fixture
@@ -434,12 +442,24 @@ def serialised(monkeypatch) -> list[int]:
     return calls
 
 
+def stored(*events: Event) -> dict[int, list[str]]:
+    """The languages each event's VEVENT is stored in."""
+    found = {event.pk: [] for event in events}
+    rows = VeventBlock.objects.filter(event__in=events).order_by("event", "language")
+    for event_pk, language in rows.values_list("event", "language"):
+        found[event_pk].append(language)
+    return found
+
+
 def test_a_second_render_of_unchanged_events_serialises_none_of_them(world, serialised):
+    """Not even after the cache was emptied, as a deploy or a flush of Redis empties it: the
+    blocks are stored in the database."""
     events = (world.abay, world.lecture, world.concert)
     first = ical.calendar_bytes(selected(*events), name="All")
     assert sorted(serialised) == sorted(event.pk for event in events)
 
     serialised.clear()
+    cache.clear()
     second = ical.calendar_bytes(selected(*events), name="All")
 
     assert serialised == []
@@ -458,6 +478,21 @@ def test_after_a_change_only_the_changed_event_is_serialised_again(world, serial
     assert vevent_of(calendar, world.lecture)["SEQUENCE"] == 1
 
 
+def test_an_update_typed_by_hand_gives_a_new_block(world, serialised):
+    """SQL typed by hand moves no version and leaves the cache alone: the digest of what the
+    event shows, which the database computes, still names another block."""
+    ical.calendar_bytes(selected(world.lecture, world.concert), name="All")
+    serialised.clear()
+
+    Event.objects.filter(pk=world.lecture.pk).update(title="Abay and Navoi")
+    calendar = icalendar.Calendar.from_ical(
+        ical.calendar_bytes(selected(world.lecture, world.concert), name="All")
+    )
+
+    assert serialised == [world.lecture.pk]
+    assert str(vevent_of(calendar, world.lecture)["SUMMARY"]) == "Abay and Navoi"
+
+
 def test_renaming_the_host_serialises_its_events_again(world, serialised):
     """The host's name is on another row than the event: its change still reaches the feed."""
     ical.calendar_bytes(selected(world.lecture, world.concert), name="All")
@@ -470,6 +505,235 @@ def test_renaming_the_host_serialises_its_events_again(world, serialised):
 
     assert serialised == [world.concert.pk]
     assert str(vevent_of(calendar, world.concert)["CONTACT"]) == "Al-Farabi University"
+
+
+def test_an_event_keeps_one_block_per_language_whatever_changes(world):
+    """A new version replaces the block of the old one, so versions do not pile up; each
+    language has a block of its own."""
+    events = (world.lecture, world.concert)
+    ical.calendar_bytes(selected(*events), name="All")
+    event_update(event=world.lecture, actor=None, title="Abay and Navoi")
+    ical.calendar_bytes(selected(*events), name="All")
+    with translation.override("ru"):
+        ical.calendar_bytes(selected(*events), name="All")
+
+    assert stored(*events) == {world.lecture.pk: ["en", "ru"], world.concert.pk: ["en", "ru"]}
+    english = VeventBlock.objects.get(event=world.lecture, language="en")
+    assert english.text.encode() == ical.vevent(loaded(world.lecture)[0]).to_ical()
+
+
+def test_a_block_of_another_format_or_site_address_is_made_again(
+    world, serialised, settings, monkeypatch
+):
+    ical.calendar_bytes(selected(world.concert), name="All")
+    serialised.clear()
+
+    settings.SITE_URL = "https://calendar.example.org"
+    moved = icalendar.Calendar.from_ical(ical.calendar_bytes(selected(world.concert), name="All"))
+    monkeypatch.setattr(ical, "_VEVENT_FORMAT", ical._VEVENT_FORMAT + 1)
+    ical.calendar_bytes(selected(world.concert), name="All")
+
+    assert serialised == [world.concert.pk, world.concert.pk]
+    assert str(vevent_of(moved, world.concert)["URL"]) == ical.event_url(loaded(world.concert)[0])
+    assert stored(world.concert) == {world.concert.pk: ["en"]}
+
+
+def test_an_events_blocks_go_with_it(world):
+    ical.calendar_bytes(selected(world.lecture, world.concert), name="All")
+
+    event_delete(event=world.lecture, actor=None)
+
+    blocks = VeventBlock.objects.order_by("event", "language").values_list("event", "language")
+    assert list(blocks) == [(world.concert.pk, "en")]
+
+
+def test_a_fetch_cut_short_leaves_the_batches_it_stored(world, serialised, monkeypatch):
+    """Events are loaded, serialised and stored a batch at a time: a first fetch of a large
+    feed that a worker's timeout cuts short leaves the batches it finished to the next."""
+    events = (world.abay, world.lecture, world.concert)
+    first, second, third = sorted(event.pk for event in events)
+    monkeypatch.setattr(ical, "_STORE_BATCH", 2)
+    serialising = ical.vevent
+
+    def timed_out_at_the_third(event):
+        if event.pk == third:
+            raise TimeoutError
+        return serialising(event)
+
+    monkeypatch.setattr(ical, "vevent", timed_out_at_the_third)
+    with pytest.raises(TimeoutError):
+        ical.calendar_bytes(selected(*events), name="All")
+    monkeypatch.setattr(ical, "vevent", serialising)
+    serialised.clear()
+    ical.calendar_bytes(selected(*events), name="All")
+
+    assert serialised == [third]
+    assert stored(*events) == {first: ["en"], second: ["en"], third: ["en"]}
+
+
+@contextmanager
+def database_refusing_blocks() -> Iterator[None]:
+    """The database refuses to store a VEVENT, as a full disk or a cancelled statement would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION refuse_block() RETURNS trigger LANGUAGE plpgsql "
+                "AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER refuse_block BEFORE INSERT ON calendars_veventblock "
+                "FOR EACH ROW EXECUTE FUNCTION refuse_block()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER refuse_block BEFORE INSERT ON calendars_veventblock "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP TRIGGER refuse_block ON calendars_veventblock")
+            cursor.execute("DROP FUNCTION refuse_block()")
+        else:
+            cursor.execute("DROP TRIGGER refuse_block")
+
+
+def test_blocks_the_database_refuses_to_store_fail_nothing(world, serialised, caplog):
+    """The calendar is made all the same, the transaction it is made in goes on, and the next
+    calendar serialises the events again, and stores them."""
+    events = (world.lecture, world.concert)
+    with database_refusing_blocks(), caplog.at_level(logging.WARNING, logger="calendars.ical"):
+        refused = ical.calendar_bytes(selected(*events), name="All")
+
+    assert stored(*events) == {world.lecture.pk: [], world.concert.pk: []}
+    assert [record.getMessage() for record in caplog.records] == [
+        "Serialised events not stored; they are serialised again"
+    ]
+    serialised.clear()
+    again = ical.calendar_bytes(selected(*events), name="All")
+    assert again == refused
+    assert sorted(serialised) == sorted(event.pk for event in events)
+    assert stored(*events) == {world.lecture.pk: ["en"], world.concert.pk: ["en"]}
+
+
+# ---------- what the stored blocks ask of a change to the VEVENT ----------
+#
+# A stored block is made again only when its key changes, and it outlasts deploys. So whatever
+# a VEVENT shows must be in its key: every column ``vevent`` reads, in ``_SHOWN_FIELDS`` (the
+# database's digest), and the way ``vevent`` writes them, in ``_VEVENT_FORMAT``.
+
+
+def columns_read_by_vevent(event: Event) -> set[str]:
+    """The columns ``vevent`` reads of ``event`` and of the rows it names, named as
+    ``_SHOWN_FIELDS`` names them. Every column is deferred, so each is loaded when first read:
+    what is no longer deferred afterwards was read."""
+    row = Event.objects.only("pk").get(pk=event.pk)
+    named = {}
+    for field in Event._meta.concrete_fields:
+        if field.is_relation:
+            pk = getattr(event, field.attname)
+            model = field.related_model
+            named[field.name] = None if pk is None else model.objects.only("pk").get(pk=pk)
+            setattr(row, field.name, named[field.name])
+    ical.vevent(row).to_ical()
+
+    def read(instance) -> set[str]:
+        columns = {field.attname for field in instance._meta.concrete_fields}
+        return columns - instance.get_deferred_fields() - {instance._meta.pk.attname}
+
+    relations = {field.attname for field in Event._meta.concrete_fields if field.is_relation}
+    columns = read(row) - relations
+    for name, instance in named.items():
+        if instance is not None:
+            columns |= {f"{name}__{column}" for column in read(instance)}
+    return columns
+
+
+def test_every_column_a_vevent_reads_is_in_its_key_and_nothing_else(world):
+    """A column read but not digested: a change to it would never reach a stored block. A
+    column digested but never read: a branch of ``vevent`` these events miss (add one that
+    takes it), or a column the key need not hold."""
+    events = (world.abay, world.lecture, world.concert)  # all day or timed, with a venue or not
+
+    read = set().union(*(columns_read_by_vevent(event) for event in events))
+
+    assert sorted(read) == sorted(ical._SHOWN_FIELDS)
+
+
+# What ``vevent`` writes of ``fixed_events()`` in each ``_VEVENT_FORMAT``, as a SHA-256 of the
+# bytes. Writing a VEVENT differently (another property, another order, another escaping, an
+# upgrade of icalendar that folds lines otherwise) makes a new format: raise ``_VEVENT_FORMAT``
+# and add its digest here, so that blocks stored in the old one are made again. Never change a
+# digest: it is what the blocks stored in its format hold.
+WRITTEN_IN_FORMAT = {
+    5: "233122ba57108f884ad3aebbf0442812aa124ae142f7e49ac6ac9867809816b8",
+}
+
+
+def fixed_events() -> list[Event]:
+    """A timed event and an all-day one, held in memory with every column fixed, so that they
+    are written alike on every run and every database."""
+    uz = Country(pk=1, code="UZ", name="Uzbekistan", time_zone="Asia/Tashkent")
+    gallery = Institution(pk=1, name="Fine Arts Gallery of Uzbekistan", country=uz)
+    hall = Venue(pk=1, name="Gallery hall", city="Tashkent", country=uz, institution=gallery)
+    programme = Programme(
+        pk=1, title="Abay. Heritage of Fraternal Peoples", status=Programme.Status.ACTIVE
+    )
+    created = datetime.datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    alike = {
+        "programme": programme,
+        "host_institution": gallery,
+        "city": "Tashkent",
+        "country": uz,
+        "time_zone": "Asia/Tashkent",
+        "created_at": created,
+        "updated_at": created + datetime.timedelta(days=2, seconds=7),
+        "sequence": 2,
+    }
+    first_day, last_day = all_day_bounds(
+        datetime.date(2026, 12, 19), datetime.date(2026, 12, 20), "Asia/Tashkent"
+    )
+    return [
+        Event(
+            pk=41,
+            uid="written-concert@dostlik",
+            title="Dombra & doira: “Two rivers”; a concert long enough to fold over two lines",
+            description="An evening of two rivers.\nWith words, commas; and semicolons.",
+            kind=Event.Kind.CONCERT,
+            status=Event.Status.CONFIRMED,
+            visibility=Event.Visibility.PUBLIC,
+            venue=hall,
+            all_day=False,
+            starts_at=datetime.datetime(2026, 10, 5, 19, 0, tzinfo=TASHKENT),
+            ends_at=datetime.datetime(2026, 10, 5, 21, 30, tzinfo=TASHKENT),
+            **alike,
+        ),
+        Event(
+            pk=42,
+            uid="written-exhibition@dostlik",
+            title="Abay",
+            kind=Event.Kind.EXHIBITION,
+            status=Event.Status.PLANNED,
+            visibility=Event.Visibility.INTERNAL,
+            all_day=True,
+            starts_at=first_day,
+            ends_at=last_day,
+            **alike,
+        ),
+    ]
+
+
+def test_a_vevent_written_differently_is_a_new_format():
+    written = b"".join(ical.vevent(event).to_ical() for event in fixed_events())
+    digest = hashlib.sha256(written).hexdigest()
+
+    assert (max(WRITTEN_IN_FORMAT), WRITTEN_IN_FORMAT.get(ical._VEVENT_FORMAT)) == (
+        ical._VEVENT_FORMAT,
+        digest,
+    ), (
+        "A VEVENT written differently is a new format: raise _VEVENT_FORMAT (calendars/ical.py) "
+        f"and add its digest, {digest!r}, to WRITTEN_IN_FORMAT. Written now:\n" + written.decode()
+    )
 
 
 # ---------- validators for cheap polling ----------
@@ -490,14 +754,15 @@ def test_a_queryset_is_the_same_calendar_as_its_loaded_events(world):
     assert from_queryset == from_loaded
 
 
-def test_a_queryset_loads_only_the_events_not_cached(world, serialised, django_assert_num_queries):
+def test_a_queryset_loads_only_the_events_not_stored(world, serialised, django_assert_num_queries):
     ical.calendar_bytes(programme_events(world), name="All")
     serialised.clear()
     event_update(event=world.lecture, actor=None, description="With readings in two languages.")
     events = programme_events(world)
 
-    # The keys of every event's VEVENT, then the one event whose block is not cached.
-    with django_assert_num_queries(2):
+    # Every event's key with its stored block, then the one event whose block is not current,
+    # and its new block stored (in a savepoint: SAVEPOINT, INSERT, RELEASE).
+    with django_assert_num_queries(5):
         calendar = icalendar.Calendar.from_ical(ical.calendar_bytes(events, name="All"))
 
     assert serialised == [world.lecture.pk]
