@@ -11,6 +11,8 @@ from events.models import Event, all_day_bounds
 from events.recurrence import MAX_OCCURRENCES, describe
 from events.services import event_create, event_delete, event_series_extend, event_update
 from events.warnings import warnings_for_events
+from reports.selectors.common import ReportFilters
+from reports.selectors.year import events_held_by_kind
 from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -255,3 +257,18 @@ def test_an_endless_series_is_extended_as_the_days_pass(world):
     assert first.occurrences.count() + 1 > made
     assert last.starts_at.date() >= datetime.date(2029, 8, 25)
     assert last.starts_at.date() <= datetime.date(2029, 9, 3)
+
+
+def test_the_reports_count_each_date_held(world):
+    """Two evenings of the film club took place: the year report counts two screenings held."""
+    first = weekly(
+        world, zone="Asia/Tashkent", starts=datetime.datetime(2026, 3, 17, 19, 0, tzinfo=TASHKENT)
+    )
+    for date in [first, first.occurrences.order_by("starts_at").first()]:
+        event_update(event=date, actor=None, status=Event.Status.HELD)
+
+    held = events_held_by_kind(
+        user=UserFactory(is_superuser=True), filters=ReportFilters(year=2026)
+    )
+
+    assert held.overall == {Event.Kind.FILM_SCREENING: 2}
