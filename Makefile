@@ -121,7 +121,9 @@ loadtest: install
 	$(BIN)/python -m pip install --quiet -e ".[dev,loadtest]"
 	$(BIN)/python loadtest/run.py
 
-## Feeds, pages and throughput measured in one run; prints the table and writes docs/benchmarks.md.
+## Feeds, pages and throughput at 1,000, 10,000 and 100,000 events, each size with its own
+## database and server, measured in turn round after round (bench/run.py; about ten minutes,
+## PostgreSQL and Redis running); prints the tables and writes docs/benchmarks.md.
 bench: install
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/run.py

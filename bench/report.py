@@ -9,22 +9,19 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+import psycopg
 import redis
 
 from bench.plan import (
     AFTER_A_CHANGE,
-    CLIENT_CONNECTIONS,
-    CLIENT_PROCESSES,
-    PAGE_RUNS,
     PAGES,
     REDIS_URL,
     TARGETS,
-    THROUGHPUT_ROUNDS,
-    THROUGHPUT_SECONDS,
-    WORKERS,
     median,
 )
+from bench.recurring import RecurringFigures
 from bench.serving import Throughput
+from bench.texts import READING, RECURRING, TIMES, method_lines
 
 
 @dataclass
@@ -33,13 +30,17 @@ class FeedFigures:
     feed_events: int = 0
     peer_events: int = 0
     body_bytes: int = 0
+    gzip_bytes: int = 0
     peer_bytes: int = 0
-    empty_cache: float = 0.0
+    nothing_stored: list[float] = field(default_factory=list)
+    empty_cache: list[float] = field(default_factory=list)
     cold: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
+    warm_gzip: list[float] = field(default_factory=list)
     conditional: list[float] = field(default_factory=list)
     peer: list[float] = field(default_factory=list)
     static: list[float] = field(default_factory=list)
+    static_gzip: list[float] = field(default_factory=list)
     queries: dict[str, int] = field(default_factory=dict)
     same_bytes: bool = False
 
@@ -58,14 +59,13 @@ class SizeFigures:
     throughput: dict[str, Throughput]
     month_events: int
     trivial_in_process: float
+    recurring: RecurringFigures | None = None
 
 
 # ---------- the report ----------
 
 
-def machine() -> dict[str, str]:
-    from django.db import connection
-
+def machine(database_url: str) -> dict[str, str]:
     cpu = "unknown"
     with contextlib.suppress(OSError):
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -82,9 +82,8 @@ def machine() -> dict[str, str]:
         for line in Path("/etc/os-release").read_text().splitlines():
             if line.startswith("PRETTY_NAME="):
                 system = f"{line.split('=', 1)[1].strip(chr(34))} (Linux {platform.release()})"
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        postgres = cursor.fetchone()[0]
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        postgres = conn.execute("SHOW server_version").fetchone()[0]
     redis_version = redis.Redis.from_url(REDIS_URL).info()["redis_version"]
     packages = ", ".join(
         f"{name} {metadata.version(name)}"
@@ -109,9 +108,6 @@ def ms(seconds: float) -> str:
     if value >= 10:
         return f"{value:.1f} ms"
     return f"{value:.2f} ms"
-
-
-TIMES = "\u00d7"
 
 
 def ratio(value: float) -> str:
@@ -144,6 +140,16 @@ def evaluate(results: dict[int, SizeFigures]) -> list[Target]:
                 f"{ratio(speedup)} ({ms(median(feed.cold))} against {ms(median(feed.peer))})",
             )
         )
+        speedup = median(feed.peer) / median(feed.empty_cache)
+        targets.append(
+            Target(
+                f"Feed of 10,000 events with an empty cache (after a deploy or a cache flush) "
+                f"at least 10{TIMES} faster than django-ical",
+                speedup >= TARGETS["empty_cache_vs_peer"],
+                f"{ratio(speedup)} ({ms(median(feed.empty_cache))} against "
+                f"{ms(median(feed.peer))})",
+            )
+        )
     worst = max(results[size].feed.queries["conditional"] for size in sizes)
     targets.append(
         Target(
@@ -160,6 +166,18 @@ def evaluate(results: dict[int, SizeFigures]) -> list[Target]:
             f"Warm full fetch within 3{TIMES} of the static file",
             all(value <= TARGETS["warm_vs_static"] for value in warm.values()),
             ", ".join(f"{ratio(value)} at {size:,}" for size, value in warm.items()),
+        )
+    )
+    warm_gzip = {
+        size: median(results[size].feed.warm_gzip) / median(results[size].feed.static_gzip)
+        for size in sizes
+    }
+    targets.append(
+        Target(
+            "The same for a client that accepts gzip: the feed compressed as it is sent, the "
+            "static file compressed ahead",
+            all(value <= TARGETS["warm_vs_static"] for value in warm_gzip.values()),
+            ", ".join(f"{ratio(value)} at {size:,}" for size, value in warm_gzip.items()),
         )
     )
     if len(sizes) > 1:
@@ -210,112 +228,18 @@ def evaluate(results: dict[int, SizeFigures]) -> list[Target]:
     return targets
 
 
-READING = """\
-## Reading the figures
-
-- The feed holds every event its owner may see, without a window of dates, so its size grows
-  with the database: 100,000 events make a file of some 65 MB.
-- *304*: the feed its token opens is read from the database (one query, so a revoked feed stops
-  at once); its ETag is cached until the content changes (`core/caching.py`: every service
-  that writes what a page shows, and every admin write, moves the content version), so an
-  unchanged feed answers 304 after that one query; nothing is rendered.
-- *Warm*: the same, then the whole feed as it was written on the server's disk for that ETag
-  (`calendars/calendar_files.py`), sent as a file, with `sendfile`, as the static file is. A
-  full fetch also notes the fetch (one conditional UPDATE, which writes at most once in five
-  minutes).
-- *Cold*: the data changed, so the feed's ETag is computed again (one narrow read of a digest
-  of what each event shows, which the database computes from the event's row and the rows it
-  names) and the feed is made again: the same narrow read gives each VEVENT's cache key; the
-  VEVENTs come from the cache; only the event that changed is loaded and serialised. It grows
-  with the feed (the two narrow reads, the cache read).
-- *Empty cache*: every VEVENT serialised with `icalendar`, as django-ical does on every fetch.
-- Month calendar: the page's body is cached until the content changes, for each reader,
-  query, language, time zone and day; the frame around it (menu, sign-out form) is rendered on
-  every request. *First view after a change* moves the content version before each request, so the
-  body is made again: the database places the events of the six weeks on their days and counts
-  them (`calendars.selectors.month_entries`, through a GiST index of the events' spans that
-  also holds what placing needs), only the events the cells list (four a day, the rest a count)
-  are loaded, and their clashes are looked for among the events of those weeks at the same
-  venues, in the index alone; only the three clashes a chip spells out are read for each
-  event, the others counted. With more events the cells are fuller and clashes more frequent,
-  so more is loaded, warned of and rendered (the cells list all 24 events at 1,000; at 100,000
-  they are full, 168 events): the number of events in the weeks shown is given under the pages.
-- Reports and the home page are computed on every request. The reports read the events'
-  figures from tallies that the services writing events keep (`events.tallies`: one row per
-  programme, year, status, kind, country and host), so what is read grows with those
-  combinations, not with the events; the home page's attendance of the year comes from the
-  same tallies.
-- The machine is shared: other processes were not stopped. The load average is given above.
-"""
-
-
-def report(
-    results: dict[int, SizeFigures], machine_facts: dict[str, str], started: float, date: str
-) -> str:
+def _feeds(results: dict[int, SizeFigures]) -> list[str]:
     sizes = sorted(results)
-    lines = [
-        "# Benchmarks",
-        "",
-        "Written by `make bench` (`bench/run.py`); rerun it to measure your own machine. "
-        "Absolute times depend on the machine: compare the ratios, each measured within one run.",
-        "",
-        f"Run of {date}, {(time.monotonic() - started) / 60:.1f} minutes including the data loads.",
-        "",
-        "## Machine",
-        "",
-        *table(["", ""], [[key, value] for key, value in machine_facts.items()]),
-        "",
-        "## Method",
-        "",
-        "- Data: the demo (`load_demo`) grown with `load_demo --events` to exactly 1,000, 10,000 "
-        "and 100,000 events, in a PostgreSQL database of the benchmark's own, recreated at each "
-        "run. Redis as in production (`REDIS_URL`), under a key prefix of the benchmark's own.",
-        f"- Server: gunicorn with the repository's `gunicorn.conf.py`, {WORKERS} workers "
-        "(4 threads each), DEBUG off, settings `bench.settings` (the app's, plus the peer feed, "
-        "the trivial view and a static folder). Its timeout is raised for django-ical's longest "
-        "fetch, and the feed rate limit so the load is served rather than refused (it is still "
-        "counted in Redis).",
-        "- Feed: a subscription feed (`/calendar/feeds/<token>.ics`) of the administrator "
-        "without filters, so it holds every event; the count in the body is given below. "
-        "Times are from sending the request to the body's last byte, over a new connection "
-        "from this script, medians of the runs given.",
-        "  - *Empty cache*: the first fetch with no VEVENT in the cache (one fetch).",
-        "  - *Cold*: the first fetch after one event of the feed was changed "
-        "(its title, through `event_update`): new ETag, body rebuilt.",
-        "  - *Warm*: the feed unchanged, fetched in full without validators.",
-        "  - *304*: fetched with the ETag of the last fetch.",
-        "  - *django-ical*: the same events through django-ical's documented `ICalFeed` "
-        "(`bench/peer.py`: `items()` and `item_*` methods, same texts), behind the same token.",
-        "  - *Static*: the exact bytes of Dostlik's feed written to a file that WhiteNoise "
-        "(`WHITENOISE_ROOT`) serves from the same gunicorn: the limit.",
-        "- Queries: counted in the benchmark's process with Django's test client and "
-        "`CaptureQueriesContext`, on the same URLs and data. A full fetch also notes the "
-        "fetch on the feed (one conditional UPDATE, at most once in five minutes), counted "
-        "when it happens.",
-        f"- Pages: as the administrator (sees every event), in the benchmark's process through "
-        f"Django's test client; one warm-up, then the median of {PAGE_RUNS} rounds, each "
-        "visiting every page in turn. The month calendar is cached until the content changes, "
-        "so it is timed as served (cached) and as the first view after a change: the content "
-        "version moved before each request, in rounds of their own after the others. The other "
-        "pages are computed on every request.",
-        f"- Throughput: {CLIENT_PROCESSES} client processes {TIMES} {CLIENT_CONNECTIONS} "
-        f"keep-alive connections for {THROUGHPUT_SECONDS:.0f} s against the same gunicorn "
-        "(clients and server share the machine), for each kind of request in turn, "
-        f"{THROUGHPUT_ROUNDS} rounds: the median round is given. The trivial view (`/bench/ok`) "
-        "returns “ok” through the whole middleware stack; *signed in* sends the same session "
-        "cookie as the month calendar, which is the baseline of the ratio.",
-        "",
-        "## 1. Calendar feeds",
-        "",
-    ]
-    feed_rows = []
+    lines = ["## 1. Calendar feeds", ""]
+    rows = []
     for size in sizes:
         feed = results[size].feed
-        feed_rows.append(
+        rows.append(
             [
                 f"{size:,}",
                 f"{feed.feed_events:,} ({feed.body_bytes / 1e6:.1f} MB)",
-                ms(feed.empty_cache),
+                ms(median(feed.nothing_stored)),
+                ms(median(feed.empty_cache)),
                 ms(median(feed.cold)),
                 ms(median(feed.warm)),
                 ms(median(feed.conditional)),
@@ -327,6 +251,7 @@ def report(
         [
             "events",
             "in the feed",
+            "nothing stored",
             "empty cache",
             "cold",
             "warm",
@@ -334,44 +259,83 @@ def report(
             "django-ical (events)",
             "static file",
         ],
-        feed_rows,
+        rows,
     )
     lines += ["", "Ratios and queries:", ""]
-    ratio_rows = []
+    rows = []
     for size in sizes:
         feed = results[size].feed
-        ratio_rows.append(
+        queries = feed.queries
+        rows.append(
             [
                 f"{size:,}",
+                ratio(median(feed.peer) / median(feed.empty_cache)),
                 ratio(median(feed.peer) / median(feed.cold)),
                 ratio(median(feed.peer) / median(feed.warm)),
                 ratio(median(feed.warm) / median(feed.static)),
                 ratio(median(feed.conditional) / median(feed.static)),
-                f"{feed.queries['cold']} / {feed.queries['warm']} / {feed.queries['conditional']}",
+                f"{queries['empty_cache']} / {queries['cold']} / {queries['warm']} / "
+                f"{queries['conditional']}",
                 "yes" if feed.same_bytes else "no",
-                f"{len(feed.cold)} / {len(feed.peer)}",
+                f"{len(feed.nothing_stored)} / {len(feed.cold)} / {len(feed.peer)}",
             ]
         )
     lines += table(
         [
             "events",
+            "django-ical ÷ empty cache",
             "django-ical ÷ cold",
             "django-ical ÷ warm",
             "warm ÷ static",
             "304 ÷ static",
-            "queries cold / warm / 304",
+            "queries empty cache / cold / warm / 304",
             "warm body = static file",
-            "runs (feed / django-ical)",
+            "runs (nothing stored / others / django-ical)",
         ],
-        ratio_rows,
+        rows,
     )
-    lines += ["", "## 2. Pages", ""]
+    lines += ["", "Bytes on the wire, plain and with gzip (`Accept-Encoding: gzip`):", ""]
+    rows = []
+    for size in sizes:
+        feed = results[size].feed
+        rows.append(
+            [
+                f"{size:,}",
+                f"{feed.body_bytes / 1e6:.2f} MB",
+                f"{feed.gzip_bytes / 1e6:.2f} MB ({feed.gzip_bytes / feed.body_bytes:.0%})",
+                ms(median(feed.warm)),
+                ms(median(feed.warm_gzip)),
+                ms(median(feed.static)),
+                ms(median(feed.static_gzip)),
+                ratio(median(feed.warm) / median(feed.static)),
+                ratio(median(feed.warm_gzip) / median(feed.static_gzip)),
+            ]
+        )
+    lines += table(
+        [
+            "events",
+            "feed",
+            "feed, gzip",
+            "warm",
+            "warm, gzip",
+            "static file",
+            "static file, gzip",
+            "warm ÷ static",
+            "warm, gzip ÷ static, gzip",
+        ],
+        rows,
+    )
+    return [*lines, ""]
+
+
+def _pages(results: dict[int, SizeFigures]) -> list[str]:
+    sizes = sorted(results)
     header = ["page"]
     header += [f"queries at {size:,}" for size in sizes]
     header += [f"median at {size:,}" for size in sizes]
     if len(sizes) > 1:
         header.append(f"growth {sizes[0]:,} → {sizes[-1]:,}")
-    page_rows = []
+    rows = []
     for name, path in PAGES.items():
         row = [f"{name} (`{path}`)"]
         row += [str(results[size].pages[name].queries) for size in sizes]
@@ -383,9 +347,11 @@ def report(
                     / median(results[sizes[0]].pages[name].times)
                 )
             )
-        page_rows.append(row)
-    lines += table(header, page_rows)
-    lines += [
+        rows.append(row)
+    return [
+        "## 2. Pages",
+        "",
+        *table(header, rows),
         "",
         "Events in the six weeks the month calendar shows: "
         + ", ".join(f"{results[size].month_events:,} at {size:,}" for size in sizes)
@@ -394,11 +360,13 @@ def report(
         + ", ".join(f"{ms(results[size].trivial_in_process)} at {size:,}" for size in sizes)
         + ".",
         "",
-        "## 3. Throughput",
-        "",
     ]
-    names = list(results[sizes[0]].throughput)
-    throughput_rows = []
+
+
+def _throughput(results: dict[int, SizeFigures]) -> list[str]:
+    sizes = sorted(results)
+    names = list(dict.fromkeys(name for size in sizes for name in results[size].throughput))
+    rows = []
     for name in names:
         row = [name]
         for size in sizes:
@@ -412,12 +380,44 @@ def report(
                 f"{measured.requests_per_second:,.1f}/s ({measured.requests_per_second / base:.0%}"
                 f"{failed})"
             )
-        throughput_rows.append(row)
-    lines += table(
-        ["requests", *(f"at {size:,} events (share of trivial)" for size in sizes)],
-        throughput_rows,
-    )
-    lines += ["", "## Targets", ""]
+        rows.append(row)
+    return [
+        "## 3. Throughput",
+        "",
+        *table(["requests", *(f"at {size:,} events (share of trivial)" for size in sizes)], rows),
+        "",
+    ]
+
+
+def _recurring(results: dict[int, SizeFigures]) -> list[str]:
+    measured = [size for size in sorted(results) if results[size].recurring is not None]
+    text = RECURRING if not measured else f"Measured at {', '.join(f'{s:,}' for s in measured)}."
+    return ["## 4. A recurring event's feed and month view", "", text, ""]
+
+
+def report(
+    results: dict[int, SizeFigures], machine_facts: dict[str, str], started: float, date: str
+) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`bench/run.py`); rerun it to measure your own machine. "
+        "Absolute times depend on the machine: compare the ratios, each measured within one run.",
+        "",
+        f"Run of {date}, {(time.monotonic() - started) / 60:.1f} minutes including the data loads.",
+        "",
+        "## Machine",
+        "",
+        *table(["", ""], [[key, value] for key, value in machine_facts.items()]),
+        "",
+        *method_lines(),
+        *_feeds(results),
+        *_pages(results),
+        *_throughput(results),
+        *_recurring(results),
+        "## Targets",
+        "",
+    ]
     lines += table(
         ["target", "met", "measured"],
         [
