@@ -241,7 +241,7 @@ def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
             stored=FilteredRelation("vevent_blocks", condition=Q(vevent_blocks__language=language)),
         ).values_list(*_ROW_FIELDS, "stored__key", "stored__text")
     )
-    missing = sorted(row[0] for row in rows if row[6] != _key(shape, row[1]))
+    missing = sorted(pk for pk, digest, *_shape, key, _text in rows if key != _key(shape, digest))
     made = {}
     for start in range(0, len(missing), _STORE_BATCH):
         loaded = (
