@@ -100,10 +100,26 @@ def _exclusive_end_day(event: Event) -> datetime.date:
     return event_local_days(event)[1] + datetime.timedelta(days=1)
 
 
+def _as_written(event: Event, moment: datetime.datetime) -> datetime.datetime | datetime.date:
+    """A moment of ``event`` as its DTSTART is written: its day for an all-day event, else on
+    its own clock."""
+    local = moment.astimezone(event.zone)
+    return local.date() if event.all_day else local
+
+
 def vevent(event: Event) -> icalendar.Event:
-    """One event as a VEVENT. Needs the event's programme, host, venue and country loaded."""
+    """One event as a VEVENT. Needs the event's programme, host, venue and country loaded.
+
+    The first occurrence of a series carries its rule (RRULE) and the dates taken out of it
+    (EXDATE); an occurrence changed on its own is written as an override of its series (its
+    UID, RECURRENCE-ID: the start the rule gives it); any other occurrence is written only
+    where its series is not (``calendar_bytes``), as an event of its own."""
     component = icalendar.Event()
-    component.add("uid", event.uid)
+    if event.series_id is not None and event.detached:
+        component.add("uid", event.series.uid)
+        component.add("recurrence-id", _as_written(event, event.recurrence_id))
+    else:
+        component.add("uid", event.uid)
     component.add("sequence", event.sequence)
     # The moment this version of the event was written: stable, so unchanged feeds stay
     # byte-identical between fetches.
@@ -118,6 +134,15 @@ def vevent(event: Event) -> icalendar.Event:
     else:
         component.add("dtstart", event.local_starts_at)
         component.add("dtend", event.local_ends_at)
+    if event.recurrence_rule:
+        rule = icalendar.vRecur.from_ical(event.recurrence_rule)
+        if event.all_day and "UNTIL" in rule:
+            # UNTIL takes the type of DTSTART (RFC 5545): a day for an all-day series.
+            rule["UNTIL"] = [_as_written(event, until) for until in rule["UNTIL"]]
+        component.add("rrule", rule)
+        for skipped in sorted(event.recurrence_skipped):
+            moment = datetime.datetime.fromisoformat(skipped)
+            component.add("exdate", _as_written(event, moment))
     component.add("status", _STATUS[event.status])
     component.add("location", event_location(event))
     component.add("url", event_url(event))
@@ -171,6 +196,11 @@ _SHOWN_FIELDS = (
     "venue__name",
     "country__name",
     "country__code",
+    "recurrence_rule",
+    "recurrence_skipped",
+    "series__uid",
+    "recurrence_id",
+    "detached",
 )
 
 
@@ -201,7 +231,15 @@ def _shown() -> MD5:
 
 # What a calendar reads of each event before loading any: the key of its block, and the zone
 # its VEVENT is written in.
-_ROW_FIELDS = ("pk", "vevent_digest", "all_day", "time_zone", "starts_at", "ends_at")
+_ROW_FIELDS = (
+    "pk",
+    "vevent_digest",
+    "all_day",
+    "time_zone",
+    "starts_at",
+    "ends_at",
+    "series_ends_at",
+)
 
 
 def _key_context() -> tuple[str, str]:
@@ -259,13 +297,14 @@ def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
         _store(fresh)
     blocks = []
     spans = _ZoneSpans()
-    for pk, digest, all_day, zone, starts_at, ends_at, key, text in rows:
+    for pk, digest, all_day, zone, starts_at, ends_at, series_ends_at, key, text in rows:
         block = text.encode() if key == _key(shape, digest) else made.get(pk)
         if block is None:
             continue
         blocks.append(block)
         if not all_day:
-            spans.add(zone, starts_at, ends_at)
+            # A series is written once, its VTIMEZONE spanning the dates its rule gives.
+            spans.add(zone, starts_at, series_ends_at or ends_at)
     return blocks, spans
 
 
@@ -330,6 +369,12 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
     return definition.to_ical()
 
 
+def written_events(events: QuerySet[Event]) -> QuerySet[Event]:
+    """The events of a calendar that are written as VEVENTs: not the occurrences that the rule
+    of a series in the same calendar gives as they are (their first writes them all)."""
+    return events.exclude(detached=False, series__in=events.values("pk"))
+
+
 def calendar_bytes(
     events: QuerySet[Event] | Iterable[Event], *, name: str, description: str = ""
 ) -> bytes:
@@ -338,14 +383,16 @@ def calendar_bytes(
     queryset are loaded only where their VEVENT is not cached (``_queryset_blocks``); events
     given loaded (a few: one event's or one programme's file) are serialised."""
     if isinstance(events, QuerySet):
-        blocks, spans = _queryset_blocks(events)
+        blocks, spans = _queryset_blocks(written_events(events))
     else:
         events = list(events)
+        present = {event.pk for event in events}
+        events = [e for e in events if e.detached or e.series_id not in present]
         blocks = [vevent(event).to_ical() for event in events]
         spans = _ZoneSpans()
         for event in events:
             if not event.all_day:
-                spans.add(event.time_zone, event.starts_at, event.ends_at)
+                spans.add(event.time_zone, event.starts_at, event.series_ends_at or event.ends_at)
     if not blocks:
         # A calendar holds at least one component (RFC 5545): an empty one holds the zone of
         # the site, which is also the zone it names for its (absent) events.

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from calendars.services import feed_create
 from events.models import Event, all_day_bounds
-from events.services import event_create
+from events.services import event_create, event_delete, event_update
 from programmes.models import Programme
 from programmes.services import applying_an_amendment
 from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
@@ -152,3 +152,79 @@ def test_the_parsers_read_the_escaped_name_and_texts(client, world, read):
     odd = next(o for o in read(ics) if o.start == "2026-10-07T05:00:00Z")
 
     assert odd.summary == ODD_TITLE
+
+
+def _series_world(world: World) -> list[Event]:
+    """A weekly film club over Berlin's clock change: one date moved, one cancelled, one taken
+    out; and an all-day exhibition every day for a week."""
+    programme, host = world.programme, world.events[0].host_institution
+    starts = datetime.datetime(2026, 3, 17, 19, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    with applying_an_amendment(programme):
+        club = event_create(
+            actor=None,
+            programme=programme,
+            title="Film club, Berlin",
+            kind=Event.Kind.FILM_SCREENING,
+            host_institution=host,
+            time_zone="Europe/Berlin",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=2),
+            visibility=Event.Visibility.PUBLIC,
+            recurrence_rule="FREQ=WEEKLY;COUNT=6",
+        )
+        dates = list(club.occurrences.order_by("starts_at"))
+        event_update(
+            event=dates[0],
+            actor=None,
+            starts_at=dates[0].starts_at + datetime.timedelta(days=1),
+            ends_at=dates[0].ends_at + datetime.timedelta(days=1),
+        )
+        event_update(event=dates[1], actor=None, status=Event.Status.CANCELLED)
+        event_delete(event=dates[2], actor=None)
+        first_day, last_day = all_day_bounds(
+            datetime.date(2026, 10, 24), datetime.date(2026, 10, 24), "Europe/Berlin"
+        )
+        show = event_create(
+            actor=None,
+            programme=programme,
+            title="Exhibition, Berlin",
+            kind=Event.Kind.EXHIBITION,
+            host_institution=host,
+            time_zone="Europe/Berlin",
+            starts_at=first_day,
+            ends_at=last_day,
+            all_day=True,
+            visibility=Event.Visibility.PUBLIC,
+            recurrence_rule="FREQ=DAILY;UNTIL=20261030T225959Z",
+        )
+    return list(Event.objects.filter(title__in=[club.title, show.title]).order_by("starts_at"))
+
+
+def expected_series(events: list[Event]) -> list[tuple]:
+    """Every date of the series as the database holds it, with the UID of its series."""
+    rows = []
+    for event in events:
+        uid = event.series.uid if event.series_id else event.uid
+        local = zoneinfo.ZoneInfo(event.time_zone)
+        if event.all_day:
+            start = event.starts_at.astimezone(local).date().isoformat()
+            end = event.ends_at.astimezone(local).date().isoformat()
+        else:
+            start, end = _utc(event.starts_at), _utc(event.ends_at)
+        rows.append((uid, start, end, event.all_day, event.title, event.status == "cancelled"))
+    return sorted(rows)
+
+
+def test_a_series_reads_as_its_dates_in_every_parser(client, world, read):
+    """RRULE, EXDATE and RECURRENCE-ID overrides: every parser gives the dates the database
+    has, a moved one moved and a cancelled one cancelled, across a clock change."""
+    dates = _series_world(world)
+    for name, ics in _files(client, world).items():
+        if name.endswith("event"):
+            continue
+        got = sorted(
+            (o.uid, o.start, o.end, o.all_day, o.summary, o.status == "CANCELLED")
+            for o in read(ics)
+            if o.summary in {"Film club, Berlin", "Exhibition, Berlin"}
+        )
+        assert (name, got) == (name, expected_series(dates))
