@@ -54,7 +54,7 @@ from calendars.imports.fields import (
 )
 from calendars.imports.plan import NEW, SKIP, UPDATE, ImportPlan, ImportRow
 from calendars.imports.reading import FileEvent, calendar_events
-from calendars.imports.setting import Setting, import_setting
+from calendars.imports.setting import Setting, copy_uid, import_setting
 from events.models import Event
 from events.permissions import can_change_event
 from events.series import series_expansion
@@ -463,10 +463,21 @@ def calendar_import_preview(
                 raise Skip(_("Its UID appears earlier in this file."))
             seen.add(uid)
             stored = setting.events.get(uid)
-            if stored is None:
+            if stored is not None and stored.programme_id != programme.pk:
+                # An event of another programme (a file exported from it): its copy in this
+                # one, under a UID of its own, made or updated.
+                own_uid = copy_uid(programme, uid)
+                stored = setting.events.get(own_uid)
+                if stored is None:
+                    row, candidate = _new_row(event, own_uid, setting)
+                    row.notes.append(
+                        _("It is an event of another programme: it is added to this one as a copy.")
+                    )
+                else:
+                    stored.programme = programme
+                    row, candidate = _update_row(event, own_uid, stored, setting)
+            elif stored is None:
                 row, candidate = _new_row(event, uid, setting)
-            elif stored.programme_id != programme.pk:
-                raise Skip(_("Its UID belongs to an event of another programme."))
             else:
                 stored.programme = programme  # its partners are loaded already
                 row, candidate = _update_row(event, uid, stored, setting)

@@ -3,6 +3,7 @@ and its lead's clock, the hosts the importer may name, the countries, cities and
 file's places may name, and the events its UIDs name."""
 
 import dataclasses
+import uuid
 
 import icalendar
 from django.db.models import Prefetch, prefetch_related_objects
@@ -118,6 +119,12 @@ def _venue_names(components: list[icalendar.Event]) -> set[str]:
     return names - {""}
 
 
+def copy_uid(programme, uid: str) -> str:
+    """The UID of the copy in ``programme`` of the event ``uid`` of another programme: the
+    same on every import of the file, so a second import updates the copy the first made."""
+    return f"{uuid.uuid5(uuid.NAMESPACE_URL, f'dostlik:{programme.pk}:{uid}')}@dostlik"
+
+
 def import_setting(
     *,
     programme: Programme,
@@ -167,12 +174,14 @@ def import_setting(
         institution.name.casefold(): institution
         for institution in host_choices(user=user, programme=programme).select_related("country")
     }
-    events = {
-        event.uid: event
-        for event in Event.objects.filter(uid__in=uids).select_related(
-            "host_institution", "country", "venue"
-        )
-    }
+    loaded = Event.objects.select_related("host_institution", "country", "venue")
+    events = {event.uid: event for event in loaded.filter(uid__in=uids)}
+    # The copies in this programme of events of other programmes, made by an earlier import
+    # of the same file: read only when the file holds such events.
+    elsewhere = [uid for uid, event in events.items() if event.programme_id != programme.pk]
+    if elsewhere:
+        copies = [copy_uid(programme, uid) for uid in elsewhere]
+        events.update({event.uid: event for event in loaded.filter(uid__in=copies)})
     return Setting(
         programme=programme,
         user=user,

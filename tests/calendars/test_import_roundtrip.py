@@ -275,3 +275,33 @@ def test_a_venue_this_dostlik_does_not_have_is_left_out(world):
         world.kaznu.country_id,
         "Almaty, Kazakhstan",
     )
+
+
+def test_the_export_imported_into_another_programme_here_makes_copies_once(client, world):
+    """On the same Dostlik the UIDs are the other programme's: the events are copied under
+    UIDs of their own, which a second import of the file finds and leaves as they are."""
+    content = exported(world.source)
+    originals = sorted(
+        (fields_of(event) for event in world.source.events.all()), key=lambda f: f["starts_at"]
+    )
+    client.force_login(world.lead_coordinator)
+
+    first = upload(client, world.target, content, host=world.uwed)
+    client.post(
+        reverse("calendars:import_confirm", args=[world.target.pk]),
+        {"plan": first.context["plan_id"]},
+    )
+    again = upload(client, world.target, content, host=world.uwed).context["plan"]
+
+    copy_note = "It is an event of another programme: it is added to this one as a copy."
+    assert [(row.action, row.notes) for row in first.context["plan"].rows] == [
+        (NEW, [copy_note])
+    ] * 3
+    copies = sorted(
+        (fields_of(event) for event in world.target.events.all()), key=lambda f: f["starts_at"]
+    )
+    assert copies == originals
+    assert [(row.action, row.reason) for row in again.rows] == [
+        (SKIP, "It is already up to date.")
+    ] * 3
+    assert world.source.events.count() == world.target.events.count() == 3
