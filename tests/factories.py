@@ -1,6 +1,7 @@
 """Factories for real rows; tests build their world from these, never from mocks."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 import factory
@@ -11,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.models import User
 from core.caching import content_changed
 from events.models import Event, Venue
+from events.services import event_create, event_delete, event_update
 from events.tallies import retally, tally_buckets
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from programmes.models import (
@@ -248,3 +250,31 @@ def failed_mail_task(subject: str = "Dostlik: a message the server refused") -> 
         exception_class_path="ConnectionRefusedError",
         traceback="ConnectionRefusedError: [Errno 111] Connection refused",
     )
+
+
+def weekly_series_with_changes(programme: Programme, host: Institution, **fields) -> Event:
+    """A weekly film club of six evenings at 19:00 in Berlin from 17 March 2026, over the clock
+    change, made through the services: its second date moved a day later, its third
+    cancelled, its fourth left out. Returns its first date."""
+    starts = datetime.datetime(2026, 3, 17, 19, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    first = event_create(
+        actor=None,
+        programme=programme,
+        kind=Event.Kind.FILM_SCREENING,
+        host_institution=host,
+        time_zone="Europe/Berlin",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=2),
+        recurrence_rule="FREQ=WEEKLY;COUNT=6",
+        **{"title": "Film club", **fields},
+    )
+    dates = list(first.occurrences.order_by("starts_at"))
+    event_update(
+        event=dates[0],
+        actor=None,
+        starts_at=dates[0].starts_at + datetime.timedelta(days=1),
+        ends_at=dates[0].ends_at + datetime.timedelta(days=1),
+    )
+    event_update(event=dates[1], actor=None, status=Event.Status.CANCELLED)
+    event_delete(event=dates[2], actor=None)
+    return first

@@ -1,7 +1,6 @@
 """Repeating events in calendar files: a series Dostlik wrote imports as it was, and one a
 calendar app wrote becomes a series, its changed dates changed."""
 
-import datetime
 import zoneinfo
 
 import pytest
@@ -9,8 +8,13 @@ import pytest
 from calendars.ical import calendar_bytes
 from calendars.imports import NEW, SKIP, calendar_import_apply, calendar_import_preview
 from events.models import Event
-from events.services import event_create, event_delete, event_update
-from tests.factories import CountryFactory, InstitutionFactory, MembershipFactory, joint_programme
+from tests.factories import (
+    CountryFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    joint_programme,
+    weekly_series_with_changes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,33 +28,6 @@ def world():
     source = joint_programme(uz=uwed, kz=kaznu)
     target = joint_programme(uz=uwed, kz=kaznu)
     return source, target, MembershipFactory(institution=uwed).user, uwed
-
-
-def film_club(programme, host) -> Event:
-    """Weekly over Berlin's clock change: the second date moved a day, the third cancelled,
-    the fourth taken out."""
-    starts = datetime.datetime(2026, 3, 17, 19, 0, tzinfo=BERLIN)
-    first = event_create(
-        actor=None,
-        programme=programme,
-        title="Film club",
-        kind=Event.Kind.FILM_SCREENING,
-        host_institution=host,
-        time_zone="Europe/Berlin",
-        starts_at=starts,
-        ends_at=starts + datetime.timedelta(hours=2),
-        recurrence_rule="FREQ=WEEKLY;COUNT=6",
-    )
-    dates = list(first.occurrences.order_by("starts_at"))
-    event_update(
-        event=dates[0],
-        actor=None,
-        starts_at=dates[0].starts_at + datetime.timedelta(days=1),
-        ends_at=dates[0].ends_at + datetime.timedelta(days=1),
-    )
-    event_update(event=dates[1], actor=None, status=Event.Status.CANCELLED)
-    event_delete(event=dates[2], actor=None)
-    return first
 
 
 def shape(programme) -> list[tuple]:
@@ -70,7 +47,7 @@ def preview(programme, user, host, content: bytes):
 
 def test_a_series_exported_and_imported_into_its_programme_changes_nothing(world):
     source, _target, user, host = world
-    film_club(source, host)
+    weekly_series_with_changes(source, host)
     before = shape(source)
 
     plan = preview(source, user, host, calendar_bytes(source.events.all(), name="Club"))
@@ -83,7 +60,7 @@ def test_a_series_exported_and_imported_into_its_programme_changes_nothing(world
 
 def test_a_series_exported_makes_the_same_dates_on_another_dostlik(world):
     source, target, user, host = world
-    film_club(source, host)
+    weekly_series_with_changes(source, host)
     content = calendar_bytes(source.events.all(), name="Club")
     before = shape(source)
     # Another Dostlik holds no event of these UIDs; here, they are taken by the originals.

@@ -15,10 +15,16 @@ from django.urls import reverse
 
 from calendars.services import feed_create
 from events.models import Event, all_day_bounds
-from events.services import event_create, event_delete, event_update
+from events.services import event_create
 from programmes.models import Programme
 from programmes.services import applying_an_amendment
-from tests.factories import CountryFactory, InstitutionFactory, UserFactory, joint_programme
+from tests.factories import (
+    CountryFactory,
+    InstitutionFactory,
+    UserFactory,
+    joint_programme,
+    weekly_series_with_changes,
+)
 
 from .parsers import Occurrence
 
@@ -158,29 +164,10 @@ def _series_world(world: World) -> list[Event]:
     """A weekly film club over Berlin's clock change: one date moved, one cancelled, one taken
     out; and an all-day exhibition every day for a week."""
     programme, host = world.programme, world.events[0].host_institution
-    starts = datetime.datetime(2026, 3, 17, 19, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
     with applying_an_amendment(programme):
-        club = event_create(
-            actor=None,
-            programme=programme,
-            title="Film club, Berlin",
-            kind=Event.Kind.FILM_SCREENING,
-            host_institution=host,
-            time_zone="Europe/Berlin",
-            starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=2),
-            visibility=Event.Visibility.PUBLIC,
-            recurrence_rule="FREQ=WEEKLY;COUNT=6",
+        club = weekly_series_with_changes(
+            programme, host, title="Film club, Berlin", visibility=Event.Visibility.PUBLIC
         )
-        dates = list(club.occurrences.order_by("starts_at"))
-        event_update(
-            event=dates[0],
-            actor=None,
-            starts_at=dates[0].starts_at + datetime.timedelta(days=1),
-            ends_at=dates[0].ends_at + datetime.timedelta(days=1),
-        )
-        event_update(event=dates[1], actor=None, status=Event.Status.CANCELLED)
-        event_delete(event=dates[2], actor=None)
         first_day, last_day = all_day_bounds(
             datetime.date(2026, 10, 24), datetime.date(2026, 10, 24), "Europe/Berlin"
         )
