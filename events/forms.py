@@ -26,7 +26,7 @@ from accounts.models import User
 from core.forms import add_service_error
 from events.models import Event, Venue, all_day_bounds
 from events.permissions import hostable_institution_ids
-from events.recurrence import MAX_OCCURRENCES, expand
+from events.recurrence import MAX_OCCURRENCES, Expansion, expand
 from events.selectors import event_local_days
 from events.warnings import EventWarning, event_warnings, warnings_digest
 from institutions.models import Country, Institution
@@ -72,6 +72,7 @@ REPEAT_FIELDS = (
     "repeat_end",
     "repeat_until",
     "repeat_count",
+    "repeat_skipped",
 )
 # How many dates the preview lists before saying how many more there are.
 PREVIEW_DATES = 12
@@ -224,6 +225,12 @@ class EventForm(forms.Form):
         max_value=MAX_OCCURRENCES,
         required=False,
     )
+    repeat_skipped = forms.CharField(
+        label=_("Dates left out"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One day per line (YYYY-MM-DD): the repetition does not take place then."),
+    )
 
     def __init__(self, *args, user: User, programme: Programme, event: Event | None = None, **kw):
         self.user = user
@@ -339,6 +346,7 @@ class EventForm(forms.Form):
             Row(Column("repeat"), Column("repeat_interval")),
             "repeat_days",
             Row(Column("repeat_end"), Column("repeat_until"), Column("repeat_count")),
+            "repeat_skipped",
         )
 
     def clean(self):
@@ -357,7 +365,44 @@ class EventForm(forms.Form):
             self._set_instants(data, zoneinfo.ZoneInfo(data["time_zone"]))
         if not self.errors and self.repeats_here:
             data["recurrence_rule"] = self._rule(data)
+            data["recurrence_skipped"] = self._skipped(data) if data["recurrence_rule"] else []
         return data
+
+    def _skipped(self, data: dict) -> list[str]:
+        """The starts of the days typed as left out, as the series keeps them (UTC, ISO); the
+        preview leaves them out too."""
+        days = [line.strip() for line in data.get("repeat_skipped", "").splitlines()]
+        if not any(days) or self.errors:
+            return []
+        starts = data["starts_at"].astimezone(zoneinfo.ZoneInfo(data["time_zone"]))
+        expansion = getattr(self, "preview", None)
+        if expansion is None:
+            try:
+                expansion = expand(data["recurrence_rule"], first_start=starts)
+            except ValidationError as error:
+                self.add_error("repeat", error)
+                return []
+        by_day = {start.date(): start for start in expansion.starts}
+        skipped = set()
+        for day in filter(None, days):
+            try:
+                start = by_day.get(datetime.date.fromisoformat(day))
+            except ValueError:
+                self.add_error(
+                    "repeat_skipped", _("“%(day)s” is not a day (YYYY-MM-DD).") % {"day": day}
+                )
+                continue
+            if start is None:
+                self.add_error(
+                    "repeat_skipped",
+                    _("No date of the repetition falls on %(day)s.") % {"day": day},
+                )
+                continue
+            skipped.add(start)
+        self.preview = Expansion(
+            [start for start in expansion.starts if start not in skipped], expansion.complete
+        )
+        return sorted(start.astimezone(datetime.UTC).isoformat() for start in skipped)
 
     def _rule(self, data: dict) -> str:
         """The repetition chosen, as an iCalendar RRULE, checked; "" when it does not repeat."""
@@ -455,6 +500,7 @@ class EventForm(forms.Form):
         fields = {name: self.cleaned_data[name] for name in EVENT_FIELDS}
         if self.repeats_here:
             fields["recurrence_rule"] = self.cleaned_data["recurrence_rule"]
+            fields["recurrence_skipped"] = self.cleaned_data["recurrence_skipped"]
         return fields
 
     def add_service_error(self, error: ValidationError) -> None:
@@ -467,16 +513,21 @@ def _repeat_initial(event: Event) -> dict:
     is offered as it is."""
     if not event.recurrence_rule:
         return {"repeat": "", "repeat_days": []}
+    left_out = "\n".join(
+        datetime.datetime.fromisoformat(moment).astimezone(event.zone).date().isoformat()
+        for moment in sorted(event.recurrence_skipped)
+    )
     parts = dict(part.partition("=")[::2] for part in event.recurrence_rule.upper().split(";"))
     if set(parts) - {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL"} or parts.get(
         "FREQ"
     ) not in dict(REPEAT_CHOICES):
-        return {"repeat": KEEP_RULE, "repeat_days": []}
+        return {"repeat": KEEP_RULE, "repeat_days": [], "repeat_skipped": left_out}
     initial = {
         "repeat": parts["FREQ"],
         "repeat_interval": int(parts.get("INTERVAL") or 1),
         "repeat_days": [day for day in parts.get("BYDAY", "").split(",") if day],
         "repeat_end": "never",
+        "repeat_skipped": left_out,
     }
     if "COUNT" in parts:
         initial.update(repeat_end="count", repeat_count=int(parts["COUNT"]))

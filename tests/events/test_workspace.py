@@ -674,3 +674,34 @@ def test_the_first_date_edits_the_repetition_and_one_date_does_not(client, world
     assert (
         "repeat" not in client.get(reverse("events:edit", args=[second.pk])).context["form"].fields
     )
+
+
+def test_dates_left_out_on_the_form_are_left_out_and_shown_again(client, world):
+    client.force_login(world.kaznu_coordinator)
+    client.post(add_url(world.programme), weekly_data(world.kaznu, repeat_skipped="2026-10-08"))
+    first = Event.objects.get(series=None)
+
+    assert [f"{e.local_starts_at:%a %d}" for e in Event.objects.order_by("starts_at")] == [
+        "Mon 05",
+        "Mon 12",
+        "Thu 15",
+    ]
+    assert first.recurrence_skipped == ["2026-10-08T13:00:00+00:00"]
+    form = client.get(reverse("events:edit", args=[first.pk])).context["form"]
+    assert form["repeat_skipped"].value() == "2026-10-08"
+
+
+@pytest.mark.parametrize(
+    "typed, error",
+    [
+        ("2026-10-09", "No date of the repetition falls on 2026-10-09."),
+        ("8 October", "“8 October” is not a day (YYYY-MM-DD)."),
+    ],
+)
+def test_a_day_left_out_that_the_repetition_does_not_have_is_refused(client, world, typed, error):
+    client.force_login(world.kaznu_coordinator)
+
+    response = client.post(add_url(world.programme), weekly_data(world.kaznu, repeat_skipped=typed))
+
+    assert response.context["form"].errors == {"repeat_skipped": [error]}
+    assert Event.objects.count() == 0
