@@ -3,16 +3,18 @@ sent as a file (``FileResponse``: gunicorn hands it to the kernel with ``sendfil
 being made again from its events on every fetch.
 
 One file per calendar and reader (the cache_key of ``calendars.ical.feed_validators``), named after
-its ETag: a calendar that changes replaces its file, so the folder holds at most one file per
+its ETag, with a gzip copy for clients that accept it: a calendar that changes replaces its file, so the folder holds at most one file per
 feed and language, and the public calendar's; a file is sent for a day at most. The files are a
 cache of what the database makes: each server has its own folder
 (``CALENDAR_FILES_DIR``), which may be emptied at any time; a folder that cannot be used only
 means calendars are sent from memory.
 """
 
+import gzip
 import hashlib
 import logging
 import os
+import re
 import stat
 import tempfile
 import time
@@ -22,6 +24,7 @@ from typing import BinaryIO
 
 from django.conf import settings
 from django.http import FileResponse, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
 
@@ -58,13 +61,15 @@ def _folder(*, quiet: bool = False) -> Path | None:
     return folder
 
 
-def cached_file(*, cache_key: str, etag: str) -> BinaryIO | None:
+def cached_file(*, cache_key: str, etag: str, compressed: bool = False) -> BinaryIO | None:
     """The kept file of this version of the calendar, open for reading (the response closes
-    it); None if it is not kept."""
+    it), or its gzip copy; None if it is not kept."""
     folder = _folder(quiet=True)
     if folder is None:
         return None
     _calendar, name = _names(cache_key=cache_key, etag=etag)
+    if compressed:
+        name += ".gz"
     try:
         file = open(folder / name, "rb")  # noqa: SIM115 - the response closes it
     except OSError:
@@ -86,12 +91,15 @@ def cache_file(*, cache_key: str, etag: str, content: bytes) -> None:
     calendar, name = _names(cache_key=cache_key, etag=etag)
     temporary = None
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(content)
-        os.replace(temporary, folder / name)
-        for older in folder.glob(f"{calendar}-*.ics"):
-            if older.name != name:
+        # The gzip copy first: a kept file is sent compressed only once both are there.
+        for kept, body in ((f"{name}.gz", _compressed(content)), (name, content)):
+            descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".writing-")
+            with os.fdopen(descriptor, "wb") as file:
+                file.write(body)
+            os.replace(temporary, folder / kept)
+            temporary = None
+        for older in folder.glob(f"{calendar}-*.ics*"):
+            if older.name not in (name, f"{name}.gz"):
                 older.unlink(missing_ok=True)
         # What a worker killed in the middle of writing left behind.
         for left in folder.glob(".writing-*"):
@@ -103,15 +111,41 @@ def cache_file(*, cache_key: str, etag: str, content: bytes) -> None:
         logger.warning("Calendar file not kept in %s: %s", folder, error)
 
 
+def _compressed(content: bytes) -> bytes:
+    # No file name or time in the header: the same calendar makes the same bytes.
+    return gzip.compress(content, compresslevel=6, mtime=0)
+
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
 def calendar_response(
-    *, cache_key: str, etag: str, make: Callable[[], bytes], content_type: str, on_disk: bool = True
+    *,
+    cache_key: str,
+    etag: str,
+    make: Callable[[], bytes],
+    content_type: str,
+    on_disk: bool = True,
+    request=None,
 ) -> HttpResponse:
     """The calendar's body: the kept file of this version if there is one, else ``make()``,
     which is then kept. The caller adds its own headers (validators, Content-Disposition).
     Only calendars of a bounded number (feeds, the public calendar) are kept ``on_disk``: a calendar
-    made for any query string would let anyone fill the disk."""
+    made for any query string would let anyone fill the disk. A client of ``request`` that
+    accepts gzip is sent the kept gzip copy, as a static file is, rather than the kept file
+    compressed again on every fetch (GZipMiddleware leaves an answer already encoded alone)."""
     if not on_disk:
         return HttpResponse(make(), content_type=content_type)
+    accepts_gzip = request is not None and _ACCEPTS_GZIP.search(
+        request.headers.get("Accept-Encoding", "")
+    )
+    kept = accepts_gzip and cached_file(cache_key=cache_key, etag=etag, compressed=True)
+    if kept:
+        response = FileResponse(kept, content_type=content_type)
+        del response["Content-Disposition"]
+        response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ("Accept-Encoding",))
+        return response
     kept = cached_file(cache_key=cache_key, etag=etag)
     if kept is not None:
         response = FileResponse(kept, content_type=content_type)

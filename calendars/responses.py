@@ -54,6 +54,7 @@ def calendar_file_response(
             ),
             content_type=CONTENT_TYPE,
             on_disk=on_disk,
+            request=request,
         )
         response["Content-Disposition"] = content_disposition_header(True, filename)
     response["ETag"] = etag

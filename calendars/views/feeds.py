@@ -162,6 +162,7 @@ def feed_file(request, token: str):
                 description=_("Events of joint cultural programmes, from Dostlik."),
             ),
             content_type="text/calendar; charset=utf-8",
+            request=request,
         )
         services.feed_touch(feed=feed)
     response["ETag"] = etag

@@ -4,6 +4,7 @@ revoked feed, an unknown token and a deactivated owner answer the same 404; an u
 answers 304 from two queries; a feed's cost does not grow with its events."""
 
 import datetime
+import gzip
 import hashlib
 import os
 import re
@@ -571,7 +572,20 @@ def test_an_unchanged_feed_fetched_again_is_sent_as_the_kept_file(world, setting
     assert again.getvalue() == first.content
     assert (again["ETag"], again["Content-Type"]) == (first["ETag"], "text/calendar; charset=utf-8")
     assert again.has_header("Content-Disposition") is False
-    assert kept_files(settings) == [".ics"]
+    assert kept_files(settings) == [".gz", ".ics"]
+
+
+def test_a_client_that_accepts_gzip_is_sent_the_kept_gzip_copy(world, settings):
+    new_feed = feed_create(owner=world.coordinator, name="Everything")
+    plain = fetch(new_feed.token)
+
+    compressed = fetch(new_feed.token, accept_encoding="gzip, deflate, br")
+    not_modified = fetch(new_feed.token, accept_encoding="gzip", if_none_match=compressed["ETag"])
+
+    assert (compressed.streaming, compressed["Content-Encoding"]) == (True, "gzip")
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.getvalue()) == plain.content
+    assert (not_modified.status_code, not_modified.content) == (304, b"")
 
 
 def test_a_changed_feed_replaces_its_kept_file(world, settings):
@@ -588,7 +602,7 @@ def test_a_changed_feed_replaces_its_kept_file(world, settings):
     )
     assert titles == ["Education fair", "Gala dombra concert", "Screening of “Tea”"]
     assert (again.streaming, body) == (True, changed.content)
-    assert kept_files(settings) == [".ics"]
+    assert kept_files(settings) == [".gz", ".ics"]
 
 
 def test_a_folder_that_cannot_be_used_only_means_feeds_are_sent_from_memory(
@@ -618,7 +632,7 @@ def test_a_kept_file_older_than_a_day_is_made_again(world, settings):
     again = fetch(new_feed.token)
 
     assert (again.streaming, again.content) == (False, first.content)
-    assert kept_files(settings) == [".ics"]
+    assert kept_files(settings) == [".gz", ".ics"]
 
 
 def test_a_folder_others_may_write_to_is_not_used(world, settings, tmp_path):
