@@ -12,13 +12,15 @@ RFC 5545 has no property for (the event's kind, its status as Dostlik names it, 
 place) is written in ``X-DOSTLIK-*`` properties, so that importing a file Dostlik wrote loses
 nothing (``calendars.imports``).
 
-Calendar apps poll feeds for ever, so each event's VEVENT is serialised once and cached under a
-key made of a digest of everything it shows, which the database computes (a changed event has a
-new key, however it was changed: nothing is ever cleared); a feed
-joins the cached blocks instead of serialising every event again, and loads only the events
-whose block is not cached. A calendar's ETag and Last-Modified are cached until the content
-changes (``core.caching``); a whole feed unchanged since is sent from a file on the server's disk
-(``calendars.calendar_files``).
+Calendar apps poll feeds for ever, so each event's VEVENT is serialised once and stored in the
+database (``VeventBlock``, one per event and language) under a key made of a digest of
+everything it shows, which the database computes (a changed event has a new key, however it was
+changed); a feed joins the stored blocks instead of serialising every event again, and loads
+only the events whose block is missing or stale, so a deploy or an emptied cache costs no
+serialising. A series is written once: its first date with its rule, its dates changed on their
+own as overrides (``vevent``, ``written_events``). A calendar's ETag and Last-Modified are
+cached until the content changes (``core.caching``); a whole feed unchanged since is sent from a
+file on the server's disk, or its gzip copy (``calendars.calendar_files``).
 """
 
 import datetime
@@ -380,7 +382,7 @@ def calendar_bytes(
 ) -> bytes:
     """A whole calendar: header, a VTIMEZONE for every TZID the events use, the events.
     All-day events are dates without a zone, so they need no VTIMEZONE. Events given as a
-    queryset are loaded only where their VEVENT is not cached (``_queryset_blocks``); events
+    queryset are loaded only where their VEVENT is not stored (``_queryset_blocks``); events
     given loaded (a few: one event's or one programme's file) are serialised."""
     if isinstance(events, QuerySet):
         blocks, spans = _queryset_blocks(written_events(events))
