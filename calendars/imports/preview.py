@@ -408,6 +408,10 @@ def _override(event: FileEvent, row: ImportRow, setting: Setting) -> dict:
     if recurrence_id is None:
         raise Skip(_("Its RECURRENCE-ID is not a date or a date and time."))
     times = event_times(event, setting.clocks, places_of(row.time_zone))
+    if times.all_day != row.all_day:
+        raise Skip(
+            _("It makes one date of a series all day, or timed, which Dostlik does not keep.")
+        )
     return {
         "recurrence_id": recurrence_id.astimezone(datetime.UTC).isoformat(),
         "starts_at": times.starts.isoformat(),

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from calendars.imports import NEW, calendar_import_preview
+from calendars.imports import NEW, calendar_import_apply, calendar_import_preview
+from events.models import Event
 from tests.factories import CountryFactory, InstitutionFactory, MembershipFactory, joint_programme
 from tests.interop.corpus_expectations import (
     ICALJS_UNREADABLE,
@@ -115,3 +116,63 @@ def test_outlooks_localised_zone_names_are_read_on_the_files_definitions(world, 
         starts,
         zone,
     )
+
+
+def _moment_text(moment: datetime.datetime, occurrence) -> str:
+    """``moment`` written as ``tests.interop.parsers`` writes ``occurrence``'s times."""
+    if occurrence.all_day:
+        return moment.date().isoformat()
+    if occurrence.floating:
+        return moment.replace(tzinfo=None).isoformat()
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# Where a series' dates, once imported, differ from what ical.js reads, and why.
+SERIES_CAVEATS = {
+    "thunderbird/changed_duration.ics": (
+        "the last date of a daily series is changed into an all-day date given both DTEND and "
+        "DURATION: ical.js leaves the date out, Dostlik keeps it as the rule gives it (a date "
+        "made all day is not kept, and the preview says so)"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", [name for name in COMPARABLE if name not in SERIES_CAVEATS])
+def test_every_date_of_an_imported_series_is_when_ical_js_reads_it(world, name):
+    """Once imported, a series holds the dates ical.js gives it, up to the last date Dostlik
+    made (a series without end is made two years ahead)."""
+    if missing := icaljs_missing():
+        pytest.skip(f"ical.js cannot run: {missing}")
+    programme, user, _host = world
+    plan = preview(world, corpus_bytes(name))
+    series = [row for row in plan.rows if row.action == NEW and row.recurrence_rule]
+    if not series:
+        return
+    calendar_import_apply(programme=programme, actor=user, plan=plan)
+    expected = icaljs_expectations(name)
+    for row in series:
+        first = Event.objects.get(programme=programme, uid=row.uid)
+        dates = [first, *first.occurrences.order_by("starts_at")]
+        sample = _first(expected, row)
+        last = _moment_text(max(date.starts_at.astimezone(first.zone) for date in dates), sample)
+        made = sorted(
+            (
+                _moment_text(date.starts_at.astimezone(first.zone), sample),
+                _moment_text(date.ends_at.astimezone(first.zone), sample),
+            )
+            for date in dates
+        )
+        read = sorted(
+            (occurrence.start, occurrence.end)
+            for (uid, _rid), occurrence in expected.items()
+            if uid == row.uid and occurrence.start <= last
+        )
+        assert (row.uid, made) == (row.uid, read)
+
+
+def test_a_date_of_a_series_made_all_day_is_skipped_with_the_reason(world):
+    plan = preview(world, corpus_bytes("thunderbird/changed_duration.ics"))
+
+    assert [row.reason for row in plan.rows if "all day" in row.reason] == [
+        "It makes one date of a series all day, or timed, which Dostlik does not keep."
+    ]
