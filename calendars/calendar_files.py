@@ -2,12 +2,12 @@
 sent as a file (``FileResponse``: gunicorn hands it to the kernel with ``sendfile``) instead of
 being made again from its events on every fetch.
 
-One file per calendar and reader (the cache_key of ``calendars.ical.feed_validators``), named after
-its ETag, with a gzip copy for clients that accept it: a calendar that changes replaces its file, so the folder holds at most one file per
-feed and language, and the public calendar's; a file is sent for a day at most. The files are a
-cache of what the database makes: each server has its own folder
-(``CALENDAR_FILES_DIR``), which may be emptied at any time; a folder that cannot be used only
-means calendars are sent from memory.
+One file per calendar and reader (the cache_key of ``calendars.ical.feed_validators``), named
+after its ETag, with a gzip copy for clients that accept it: a calendar that changes replaces
+its files, so the folder holds at most two files per feed and language, and the public
+calendar's; a file is sent for a day at most. The files are a cache of what the database makes:
+each server has its own folder (``CALENDAR_FILES_DIR``), which may be emptied at any time; a
+folder that cannot be used only means calendars are sent from memory.
 """
 
 import gzip
