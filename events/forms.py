@@ -26,7 +26,7 @@ from accounts.models import User
 from core.forms import add_service_error
 from events.models import Event, Venue, all_day_bounds
 from events.permissions import hostable_institution_ids
-from events.recurrence import MAX_OCCURRENCES, Expansion, expand
+from events.recurrence import MAX_OCCURRENCES, Expansion, expand, rule_parts
 from events.selectors import event_local_days
 from events.warnings import EventWarning, event_warnings, warnings_digest
 from institutions.models import Country, Institution
@@ -517,7 +517,7 @@ def _repeat_initial(event: Event) -> dict:
         datetime.datetime.fromisoformat(moment).astimezone(event.zone).date().isoformat()
         for moment in sorted(event.recurrence_skipped)
     )
-    parts = dict(part.partition("=")[::2] for part in event.recurrence_rule.upper().split(";"))
+    parts = rule_parts(event.recurrence_rule)
     if set(parts) - {"FREQ", "INTERVAL", "BYDAY", "COUNT", "UNTIL"} or parts.get(
         "FREQ"
     ) not in dict(REPEAT_CHOICES):

@@ -40,7 +40,8 @@ class Expansion:
     complete: bool
 
 
-def _parts(rule: str) -> dict[str, str]:
+def rule_parts(rule: str) -> dict[str, str]:
+    """The parts of an RRULE by name, upper case: "FREQ=WEEKLY;COUNT=4" gives FREQ and COUNT."""
     parts = {}
     for part in rule.upper().split(";"):
         name, _sign, value = part.partition("=")
@@ -51,7 +52,7 @@ def _parts(rule: str) -> dict[str, str]:
 def check_rule(rule: str) -> None:
     """Refuse, with the reason, a rule Dostlik does not take; the dates are checked by
     ``expand``."""
-    parts = _parts(rule)
+    parts = rule_parts(rule)
     if parts.get("FREQ") not in FREQUENCIES:
         raise ValidationError(
             _("A repetition is daily, weekly, monthly or yearly."), code="frequency"
@@ -92,7 +93,7 @@ def _some_day_exists(parts: dict[str, str]) -> bool:
 
 
 def has_end(rule: str) -> bool:
-    parts = _parts(rule)
+    parts = rule_parts(rule)
     return "COUNT" in parts or "UNTIL" in parts
 
 
@@ -178,7 +179,7 @@ _WEEKDAYS = {
 
 def describe(rule: str) -> str:
     """``rule`` in words, as a person would say it: "Every week on Monday, Thursday; 4 dates"."""
-    parts = _parts(rule)
+    parts = rule_parts(rule)
     frequency = parts.get("FREQ", "")
     if frequency not in _EVERY:
         return rule
