@@ -287,7 +287,7 @@ def _queryset_blocks(events: QuerySet[Event]) -> tuple[list[bytes], set[str]]:
         loaded = (
             Event.objects.filter(pk__in=missing[start : start + _STORE_BATCH])
             .annotate(vevent_digest=_shown())
-            .select_related("programme", "host_institution", "venue", "country")
+            .select_related("programme", "host_institution", "venue", "country", "series")
         )
         fresh = []
         for event in loaded:
