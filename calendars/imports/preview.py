@@ -365,39 +365,65 @@ def _as_series(event: FileEvent, row: ImportRow, candidate: Event, setting: Sett
     row.recurrence_skipped = candidate.recurrence_skipped
 
 
-def _checked_date(event: FileEvent, first: Event | None, row: ImportRow, setting: Setting) -> str:
-    """Why a changed date of a series whose first date is skipped is skipped too: it is as
-    stored, or its series is not imported (for the first's reason)."""
+def _changed_date_row(event: FileEvent, first: Event | None, row: ImportRow, setting: Setting):
+    """The row of a date the file changes on its own (RECURRENCE-ID) when the series' first
+    date is skipped: an update of that date when the series itself is as stored here, else a
+    skip with the reason."""
     if first is None or first.series_id is not None or row.reason != _("It is already up to date."):
-        return _("It changes one date of a series that is not imported: %(reason)s") % {
-            "reason": row.reason
-        }
+        raise Skip(
+            _("It changes one date of a series that is not imported: %(reason)s")
+            % {"reason": row.reason}
+        )
     changed = _override(
-        event, ImportRow(action=SKIP, uid=row.uid, title="", time_zone=first.time_zone), setting
+        event,
+        ImportRow(
+            action=SKIP, uid=row.uid, title="", time_zone=first.time_zone, all_day=first.all_day
+        ),
+        setting,
     )
-    stored = first.occurrences.filter(
-        recurrence_id=datetime.datetime.fromisoformat(changed["recurrence_id"])
-    ).first()
-    if stored is not None and (
-        stored.starts_at.isoformat(),
-        stored.ends_at.isoformat(),
-        stored.status,
-        stored.title,
-    ) == (
-        datetime.datetime.fromisoformat(changed["starts_at"])
-        .astimezone(stored.starts_at.tzinfo)
-        .isoformat(),
-        datetime.datetime.fromisoformat(changed["ends_at"])
-        .astimezone(stored.ends_at.tzinfo)
-        .isoformat(),
-        changed["status"] or stored.status,
-        changed["title"] or stored.title,
-    ):
-        return _("It is already up to date.")
-    return _(
-        "It changes one date of a series that is otherwise as stored here: change that date "
-        "in Dostlik."
+    stored = (
+        first.occurrences.select_related("host_institution", "country", "venue")
+        .filter(recurrence_id=datetime.datetime.fromisoformat(changed["recurrence_id"]))
+        .first()
     )
+    if stored is None:
+        raise Skip(_("The series here has no such date: its repetition was changed since."))
+    stored.programme = setting.programme  # its partners are loaded already
+    wanted = {
+        "starts_at": datetime.datetime.fromisoformat(changed["starts_at"]),
+        "ends_at": datetime.datetime.fromisoformat(changed["ends_at"]),
+        "status": changed["status"] or stored.status,
+        "title": changed["title"] or stored.title,
+    }
+    names = [name for name, value in wanted.items() if _differs(stored, name, value)]
+    if not names:
+        raise Skip(_("It is already up to date."))
+    if not can_change_event.test(setting.user, stored):
+        raise Skip(
+            _("It is an event of this programme hosted by %(host)s, which you may not change.")
+            % {"host": stored.host_institution}
+        )
+    if _older(event.component, stored):
+        raise Skip(
+            _(
+                "The file holds an older copy of it than the one saved here (SEQUENCE %(file)s, "
+                "here %(stored)s): it was changed here since."
+            )
+            % {"file": sequence_of(event.component), "stored": stored.sequence}
+        )
+    candidate = copy.copy(stored)
+    for name in names:
+        setattr(candidate, name, wanted[name])
+    _checked(candidate)
+    update = _row(
+        UPDATE,
+        stored.uid,
+        candidate,
+        changed=names,
+        event_pk=stored.pk,
+        event_version=stored.version,
+    )
+    return update, candidate
 
 
 def _override(event: FileEvent, row: ImportRow, setting: Setting) -> dict:
@@ -499,7 +525,14 @@ def calendar_import_preview(
         for event in changed_dates:
             try:
                 if row is not None and row.action == SKIP:
-                    raise Skip(_checked_date(event, setting.events.get(uid), row, setting))
+                    first = setting.events.get(uid)
+                    if first is not None and first.programme_id != programme.pk:
+                        first = setting.events.get(copy_uid(programme, uid))
+                    update, candidate = _changed_date_row(event, first, row, setting)
+                    rows.append(update)
+                    shown.append(update)
+                    candidates.append(candidate)
+                    continue
                 if row is None:
                     raise Skip(
                         _(

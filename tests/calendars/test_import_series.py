@@ -6,7 +6,7 @@ import zoneinfo
 import pytest
 
 from calendars.ical import calendar_bytes
-from calendars.imports import NEW, SKIP, calendar_import_apply, calendar_import_preview
+from calendars.imports import NEW, SKIP, UPDATE, calendar_import_apply, calendar_import_preview
 from events.models import Event
 from tests.factories import (
     CountryFactory,
@@ -135,4 +135,52 @@ def test_a_series_a_calendar_app_wrote_becomes_a_series(world):
         ("10-06 18:00", "Kazakh lessons"),
         ("10-21 18:00", "Kazakh lessons (at the library)"),
         ("10-27 18:00", "Kazakh lessons"),
+    ]
+
+
+def test_a_date_changed_in_the_calendar_app_changes_that_date_of_the_series_here(world):
+    _source, target, user, host = world
+    calendar_import_apply(programme=target, actor=user, plan=preview(target, user, host, GOOGLE))
+    moved_again = GOOGLE.replace(
+        b"DTSTART;TZID=Asia/Almaty:20261021T180000\r\nDTEND;TZID=Asia/Almaty:20261021T193000\r\n",
+        b"DTSTART;TZID=Asia/Almaty:20261022T170000\r\nDTEND;TZID=Asia/Almaty:20261022T183000\r\n"
+        b"SEQUENCE:2\r\n",
+    ).replace(
+        b"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:hourly",
+        b"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:tuesdays@google.com\r\n"
+        b"RECURRENCE-ID;TZID=Asia/Almaty:20261027T180000\r\nSTATUS:CANCELLED\r\n"
+        b"SEQUENCE:1\r\nDTSTART;TZID=Asia/Almaty:20261027T180000\r\nDURATION:PT90M\r\n"
+        b"END:VEVENT\r\nBEGIN:VEVENT\r\nUID:hourly",
+    )
+
+    plan = preview(target, user, host, moved_again)
+    result = calendar_import_apply(programme=target, actor=user, plan=plan)
+
+    assert [(row.action, row.title, row.changed) for row in plan.rows[:1] + plan.rows[3:]] == [
+        (SKIP, "Kazakh lessons", []),
+        (UPDATE, "Kazakh lessons (at the library)", ["starts_at", "ends_at"]),
+        (UPDATE, "Kazakh lessons", ["status"]),
+    ]
+    assert result.updated == 2
+    lessons = Event.objects.filter(programme=target).order_by("starts_at")
+    assert [(f"{e.local_starts_at:%m-%d %H:%M}", e.status, e.detached) for e in lessons] == [
+        ("10-06 18:00", Event.Status.PLANNED, False),
+        ("10-22 17:00", Event.Status.PLANNED, True),
+        ("10-27 18:00", Event.Status.CANCELLED, True),
+    ]
+    again = preview(target, user, host, moved_again)
+    assert [row.reason for row in again.rows[3:]] == ["It is already up to date."] * 2
+
+
+def test_a_changed_date_older_than_its_change_here_is_skipped(world):
+    _source, target, user, host = world
+    calendar_import_apply(programme=target, actor=user, plan=preview(target, user, host, GOOGLE))
+    moved = Event.objects.get(programme=target, title="Kazakh lessons (at the library)")
+    assert moved.sequence == 1
+
+    plan = preview(target, user, host, GOOGLE.replace(b"20261021T18", b"20261021T16"))
+
+    assert [row.reason for row in plan.rows[3:]] == [
+        "The file holds an older copy of it than the one saved here (SEQUENCE 0, here 1): it "
+        "was changed here since."
     ]
