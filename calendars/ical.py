@@ -6,11 +6,10 @@ a SEQUENCE that rises with each change, DTSTAMP, cancelled events kept with STAT
 all-day events as dates with an exclusive DTEND, the calendar's name and refresh interval.
 
 What makes every parser read the same instants: each VTIMEZONE spans the years of the events
-written in it, with one RDATE per transition (ical.js and vobject read only the first value of a
-comma-separated list); every text, the calendar's name included, is escaped as TEXT. What
-RFC 5545 has no property for (the event's kind, its status as Dostlik names it, its host and
-place) is written in ``X-DOSTLIK-*`` properties, so that importing a file Dostlik wrote loses
-nothing (``calendars.imports``).
+written in it and goes on by yearly rules (``calendars.vtimezones``); every text, the
+calendar's name included, is escaped as TEXT. What RFC 5545 has no property for (the event's
+kind, its status as Dostlik names it, its host and place) is written in ``X-DOSTLIK-*``
+properties, so that importing a file Dostlik wrote loses nothing (``calendars.imports``).
 
 Calendar apps poll feeds for ever, so each event's VEVENT is serialised once and stored in the
 database (``VeventBlock``, one per event and language) under a key made of a digest of
@@ -42,6 +41,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 
 from calendars.models import VeventBlock
+from calendars.vtimezones import vtimezone
 from core.caching import cached
 from events.models import Event
 from events.selectors import event_local_days
@@ -351,26 +351,6 @@ def _written_as_utc(zone: str) -> bool:
     return icalendar.vDatetime(moment).to_ical().endswith(b"Z")
 
 
-@functools.lru_cache(maxsize=1024)
-def _vtimezone(tzid: str, first_year: int, last_year: int) -> bytes:
-    """The VTIMEZONE of ``tzid`` from a year before ``first_year`` to a year after
-    ``last_year`` (local times near either end of the span, and an end a day later, are
-    covered), one RDATE per transition."""
-    definition = icalendar.Timezone.from_tzid(
-        tzid,
-        first_date=datetime.date(max(first_year - 1, 1), 1, 1),
-        last_date=datetime.date(min(last_year + 2, 9999), 1, 1),
-    )
-    for observance in definition.subcomponents:
-        listed = observance.pop("RDATE", None)
-        if listed is None:
-            continue
-        for value in listed if isinstance(listed, list) else [listed]:
-            for moment in value.dts:
-                observance.add("rdate", moment.dt)
-    return definition.to_ical()
-
-
 def written_events(events: QuerySet[Event]) -> QuerySet[Event]:
     """The events of a calendar that are written as VEVENTs: not the occurrences that the rule
     of a series in the same calendar gives as they are (their first writes them all)."""
@@ -417,7 +397,7 @@ def calendar_bytes(
     return b"".join(
         [
             opening,
-            *(_vtimezone(zone, *spans[zone]) for zone in sorted(spans)),
+            *(vtimezone(zone, *spans[zone]) for zone in sorted(spans)),
             *blocks,
             b"END:VCALENDAR\r\n",
         ]

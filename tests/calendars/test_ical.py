@@ -22,6 +22,7 @@ from django.utils import translation
 
 from calendars import ical
 from calendars.models import VeventBlock
+from calendars.vtimezones import vtimezone
 from core.caching import content_changed
 from events.models import Event, Venue, all_day_bounds
 from events.selectors import event_list
@@ -258,6 +259,48 @@ def test_a_vtimezone_spans_its_events_with_one_rdate_per_line(world, zone, start
     )
     assert starts.replace(tzinfo=tz) == event.starts_at
     assert (starts + datetime.timedelta(hours=2)).replace(tzinfo=tz) == event.ends_at
+
+
+@pytest.mark.parametrize(
+    ("zone", "rules"),
+    [
+        (
+            "Europe/Berlin",
+            ["FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10"],
+        ),
+        (
+            "America/New_York",
+            ["FREQ=YEARLY;BYDAY=2SU;BYMONTH=3", "FREQ=YEARLY;BYDAY=1SU;BYMONTH=11"],
+        ),
+        (
+            "Asia/Jerusalem",
+            [
+                "FREQ=YEARLY;BYDAY=FR;BYMONTHDAY=23,24,25,26,27,28,29;BYMONTH=3",
+                "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+            ],
+        ),
+        ("Asia/Tashkent", []),
+        ("Africa/Casablanca", []),  # its changes follow Ramadan: listed only
+    ],
+)
+def test_a_vtimezone_goes_on_by_the_zones_yearly_rules(zone, rules):
+    """After the changes listed for a calendar's years, the zone's summer time goes on by
+    yearly rules, so an endless series reads right decades ahead (where the rules repeat)."""
+    raw = vtimezone(zone, 2026, 2026)
+    definition = icalendar.Timezone.from_ical(raw)
+    tz = definition.to_tz(lookup_tzid=False)
+    zone_info = zoneinfo.ZoneInfo(zone)
+    months = [datetime.datetime(year, month, 15, 12) for year in (2030, 2055) for month in (1, 7)]
+
+    assert [
+        observance["RRULE"].to_ical().decode()
+        for observance in definition.subcomponents
+        if "RRULE" in observance
+    ] == rules
+    if rules:
+        assert [m.replace(tzinfo=tz).utcoffset() for m in months] == [
+            m.replace(tzinfo=zone_info).utcoffset() for m in months
+        ]
 
 
 def test_a_zone_written_as_utc_has_no_vtimezone(world):

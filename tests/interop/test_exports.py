@@ -215,3 +215,35 @@ def test_a_series_reads_as_its_dates_in_every_parser(client, world, read):
             if o.summary in {"Film club, Berlin", "Exhibition, Berlin"}
         )
         assert (name, got) == (name, expected_series(dates))
+
+
+def test_an_endless_series_reads_right_years_after_its_dates_made_here(client, world, read):
+    """Dostlik makes an endless series' dates two years ahead; a calendar app makes them for
+    ever, by the rule, reading each in the zone's yearly rules after the changes listed."""
+    first = datetime.datetime(2026, 12, 1, 19, 0, tzinfo=zoneinfo.ZoneInfo("Australia/Lord_Howe"))
+    with applying_an_amendment(world.programme):
+        event_create(
+            actor=None,
+            programme=world.programme,
+            title="Readings, Lord Howe",
+            kind=Event.Kind.OTHER,
+            host_institution=world.events[0].host_institution,
+            time_zone="Australia/Lord_Howe",
+            starts_at=first,
+            ends_at=first + datetime.timedelta(hours=1),
+            visibility=Event.Visibility.PUBLIC,
+            recurrence_rule="FREQ=MONTHLY;BYMONTHDAY=1",
+        )
+    expected_starts = [_utc(first.replace(year=2041, month=month)) for month in range(1, 13)]
+    # Summer time (+11) from October to April, +10:30 between: two times of day in UTC.
+    assert len({start[11:] for start in expected_starts}) == 2
+
+    for name, ics in _files(client, world).items():
+        if name.endswith("event"):
+            continue
+        got = [
+            o.start
+            for o in read(ics, window=("2041-01-01", "2042-01-01"))
+            if o.summary == "Readings, Lord Howe"
+        ]
+        assert (name, sorted(got)) == (name, expected_starts)
