@@ -19,7 +19,7 @@ from bench.plan import (
     TARGETS,
     median,
 )
-from bench.recurring import RecurringFigures
+from bench.recurring import RecurringFigures, medians
 from bench.serving import Throughput
 from bench.texts import READING, RECURRING, TIMES, method_lines
 
@@ -390,9 +390,55 @@ def _throughput(results: dict[int, SizeFigures]) -> list[str]:
 
 
 def _recurring(results: dict[int, SizeFigures]) -> list[str]:
-    measured = [size for size in sorted(results) if results[size].recurring is not None]
-    text = RECURRING if not measured else f"Measured at {', '.join(f'{s:,}' for s in measured)}."
-    return ["## 4. A recurring event's feed and month view", "", text, ""]
+    sizes = sorted(results)
+    figures = {size: results[size].recurring for size in sizes}
+    times = {size: medians(figures[size]) for size in sizes}
+
+    def row(name: str, value) -> list[str]:
+        return [name, *(value(size) for size in sizes)]
+
+    rows = [
+        row("Dates of the programme (events)", lambda size: f"{figures[size].dates:,}"),
+        row("VEVENTs in its feed", lambda size: f"{figures[size].vevents:,}"),
+        row(
+            "Feed bytes, plain / gzip",
+            lambda size: f"{figures[size].feed_bytes:,} / {figures[size].gzip_bytes:,}",
+        ),
+        *(
+            row(label, lambda size, name=name: ms(times[size][name]))
+            for label, name in (
+                ("Feed, nothing stored", "nothing_stored"),
+                ("Feed, empty cache", "empty_cache"),
+                ("Feed, cold (after one date changed)", "cold"),
+                ("Feed, warm", "warm"),
+                ("Feed, conditional (304)", "conditional"),
+            )
+        ),
+        row("Month calendar with the series, queries", lambda s: str(figures[s].month_queries)),
+        row("Month calendar with the series", lambda size: ms(times[size]["month"])),
+        row(
+            "Month calendar without it (section 2)",
+            lambda size: ms(median(results[size].pages["Month calendar"].times)),
+        ),
+        row(
+            "Month calendar with the series, first view after a change",
+            lambda size: ms(times[size]["month_after_a_change"]),
+        ),
+        row(
+            "Month calendar without it, first view after a change (section 2)",
+            lambda size: ms(
+                median(results[size].pages["Month calendar, first view after a change"].times)
+            ),
+        ),
+    ]
+    return [
+        "## 4. A recurring event's feed and month view",
+        "",
+        RECURRING,
+        "",
+        *table(["", *(f"at {size:,} events" for size in sizes)], rows),
+        "",
+    ]
 
 
 def report(

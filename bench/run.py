@@ -30,8 +30,8 @@ What it does, in order:
      administrator, through Django's test client in the size's process: queries, median time.
    - **Throughput**: concurrent clients for a fixed time against gunicorn: a view that does
      nothing, the month calendar, the feed answering 304 and the feed in full.
-   - **A recurring event's feed and month view**: their place (``bench/recurring.py``), empty
-     until events repeat.
+   - **A recurring event's feed and month view**, last (``bench/recurring.py``): a weekly
+     series of four years added to each size, its programme's feed and the month calendar.
 
 The parts: ``plan.py`` (sizes, runs, targets), ``site.py`` (a size's own process),
 ``serving.py`` (gunicorn and the timed HTTP client), ``report.py`` (the tables), ``peer.py``
@@ -421,6 +421,8 @@ def main() -> int:
         pages, trivial = bench.pages()
         step(started, "throughput …")
         rates = bench.throughput()
+        step(started, "a recurring event …")
+        series = recurring.measure(bench)
         results = {
             size: SizeFigures(
                 each.feed,
@@ -428,7 +430,7 @@ def main() -> int:
                 rates[size],
                 each.site.month_events(),
                 trivial[size],
-                recurring.measure(size),
+                series[size],
             )
             for size, each in sizes.items()
         }

@@ -60,6 +60,7 @@ class Site:
         self.changes = 0
         self.client = None
         self.admin = None
+        self.series = None
 
     # --- data ---
 
@@ -209,6 +210,90 @@ class Site:
             starts_at__lt=dt.datetime.combine(period.last + dt.timedelta(days=1), midnight),
             ends_at__gt=dt.datetime.combine(period.first, midnight),
         ).count()
+
+    # --- a recurring event ---
+
+    def add_series(self) -> dict:
+        """A weekly film club in Tashkent, Tuesdays at 19:00 from two years ago to two years
+        ahead, in an active programme of the demo, one date moved, one cancelled and one left
+        out; a feed of that programme. The feed's token, and how many events (dates) the
+        programme holds."""
+        import datetime as dt
+        import zoneinfo
+
+        from django.utils import timezone
+
+        from calendars.services import feed_create
+        from events.models import Event
+        from events.services import event_create, event_delete, event_update
+        from institutions.models import Institution
+        from programmes.models import Programme
+        from programmes.services import applying_an_amendment
+
+        programme = (
+            Programme.objects.filter(
+                status=Programme.Status.ACTIVE, partnerships__institution__country__code="UZ"
+            )
+            .order_by("pk")
+            .first()
+        )
+        host = Institution.objects.filter(
+            partnerships__programme=programme, country__code="UZ"
+        ).first()
+        tashkent = zoneinfo.ZoneInfo("Asia/Tashkent")
+        today = timezone.localdate(timezone=tashkent)
+        first_day = today - dt.timedelta(days=2 * 365)
+        first_day -= dt.timedelta(days=(first_day.weekday() - 1) % 7)  # a Tuesday
+        starts = dt.datetime.combine(first_day, dt.time(19, 0), tzinfo=tashkent)
+        with applying_an_amendment(programme):
+            first = event_create(
+                actor=None,
+                programme=programme,
+                title="Film club",
+                kind=Event.Kind.FILM_SCREENING,
+                host_institution=host,
+                time_zone="Asia/Tashkent",
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2),
+                visibility=Event.Visibility.PUBLIC,
+                recurrence_rule="FREQ=WEEKLY;COUNT=209",
+            )
+            dates = list(first.occurrences.order_by("starts_at"))
+            moved = dates[len(dates) // 2]
+            event_update(
+                event=moved,
+                actor=None,
+                starts_at=moved.starts_at + dt.timedelta(days=1),
+                ends_at=moved.ends_at + dt.timedelta(days=1),
+            )
+            event_update(event=dates[len(dates) // 2 + 1], actor=None, status="cancelled")
+            event_delete(event=dates[len(dates) // 2 + 2], actor=None)
+        self.series = first
+        feed = feed_create(
+            owner=self.admin,
+            name="Film club",
+            filters={**FEED_FILTERS, "programme": str(programme.pk)},
+        )
+        return {"token": feed.token, "dates": programme.events.count()}
+
+    def change_one_date(self) -> str:
+        """Change the title of one date of the series on its own; the new title."""
+        from events.services import event_update
+
+        occurrence = self.series.occurrences.order_by("starts_at").first()
+        self.changes += 1
+        title = f"Film club · {self.changes}"
+        event_update(event=occurrence, actor=self.admin, title=title)
+        return title
+
+    def month_queries(self) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        self.client.get(PAGES["Month calendar"])
+        with CaptureQueriesContext(connection) as captured:
+            self.client.get(PAGES["Month calendar"])
+        return len(captured)
 
 
 def _serve(connection, size: int, environment: dict[str, str]) -> None:

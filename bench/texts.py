@@ -65,9 +65,11 @@ READING = """\
 """
 
 RECURRING = (
-    "Not measured yet: events do not repeat yet. `bench/recurring.py` is where a feed holding "
-    "a weekly event of several years (occurrences changed on their own, dates taken out) and "
-    "the month calendar of a month it repeats in will be measured, at each size."
+    "Measured last, at each size: a weekly film club of four years (209 dates, one moved, one "
+    "cancelled, one left out) added to an active programme of the demo; that programme's feed "
+    "over HTTP (each fetch as in section 1; a series is one VEVENT with its rule, and one per "
+    "date changed on its own), and the month calendar of today, in which the club meets, beside "
+    "the same page without it."
 )
 
 
