@@ -10,10 +10,21 @@ from django.utils.translation import gettext_lazy as _
 from core.validators import validate_single_line, validate_time_zone
 from multilingual.models import TranslatedModel
 
+# Official short names where CLDR's differs, by country code and language: the Kyrgyz
+# Republic's constitution and the United Nations name it "Кыргызстан" in Russian, CLDR
+# "Киргизия". CLDR's names of the other Central Asian countries are their official ones in
+# English, Russian, Uzbek and Kazakh (tests/institutions/test_country_names.py).
+OFFICIAL_NAMES = {
+    ("KG", "ru"): "Кыргызстан",
+}
+
 
 @functools.cache
 def territory_name(code: str, language: str) -> str | None:
-    """The name CLDR (through Babel) gives the country ``code`` in ``language``, if any."""
+    """The official short name of the country ``code`` in ``language``: CLDR's (through
+    Babel) unless ``OFFICIAL_NAMES`` corrects it; None where neither has one."""
+    if official := OFFICIAL_NAMES.get((code, language.split("-")[0].lower())):
+        return official
     try:
         return Locale.parse(translation.to_locale(language)).territories.get(code)
     except (ValueError, UnknownLocaleError):
