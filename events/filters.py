@@ -1,6 +1,8 @@
 """Filters of the event list. Names are a URL contract shared with the calendar and its feeds:
 ``country`` (ISO code of where the event happens), ``institution`` (pk of the host),
-``programme`` (pk), ``kind``, ``status``, ``from`` and ``to`` (YYYY-MM-DD), and ``q``."""
+``programme`` (pk), ``kind``, ``status``, ``from`` and ``to`` (YYYY-MM-DD), and ``q``. The list
+adds ``when``: ``upcoming`` (under way or to come; the list with no filter at all) or ``past``
+(ended before today, latest first)."""
 
 import datetime
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
+from events.selectors import start_of_today
 from institutions.models import Country, Institution
 from programmes.selectors import programme_choices
 
@@ -33,6 +36,10 @@ def _programmes(request):
 # Dates are clamped to these: at the ends of the calendar, converting to UTC would overflow.
 _FIRST_DAY = datetime.date.min + datetime.timedelta(days=1)
 _LAST_DAY = datetime.date.max - datetime.timedelta(days=1)
+
+
+UPCOMING = "upcoming"
+PAST = "past"
 
 
 def _midnight(day: datetime.date) -> datetime.datetime:
@@ -95,3 +102,35 @@ class EventFilter(django_filters.FilterSet):
 
 EventFilter.base_filters["from"] = EventFilter.base_filters.pop("starts_from")
 EventFilter.base_filters["to"] = EventFilter.base_filters.pop("starts_to")
+
+
+class EventListFilter(EventFilter):
+    """The event list's filters: the calendar's, and ``when``. The list with no filter starts
+    with what is coming; a link that names a filter (a programme's events, ``from=`` for every
+    date) gets what it names, at any time."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not any(name in data for name in self.base_filters):
+            data = data.copy()
+            data["when"] = UPCOMING
+        super().__init__(data, *args, **kwargs)
+
+    def happening(self, queryset, name, value):
+        """Under way or to come, earliest first; or ended before today, latest first. An
+        event that runs today is coming up, whenever it started."""
+        if value == PAST:
+            return queryset.filter(ends_at__lt=start_of_today()).order_by("-starts_at", "-pk")
+        return queryset.filter(ends_at__gte=start_of_today())
+
+
+# The very filters of the calendar, under their contract names (a subclass would declare the two
+# published under Python keywords afresh), and ``when``.
+EventListFilter.base_filters = {
+    **EventFilter.base_filters,
+    "when": django_filters.ChoiceFilter(
+        label=_("When"),
+        choices=[(UPCOMING, _("Coming up")), (PAST, _("Past events"))],
+        empty_label=_("Any time"),
+        method="happening",
+    ),
+}

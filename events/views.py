@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts.once import AlreadySent, already_sent, created_once
 from core.exceptions import StaleVersion
 from events import selectors, services
-from events.filters import EventFilter
+from events.filters import EventListFilter
 from events.forms import EventForm, WarningsAcknowledgementForm
 from events.models import Event
 from events.permissions import can_add_event, can_change_event
@@ -35,7 +35,7 @@ from programmes.selectors import programme_get
 
 @require_safe
 def event_list(request):
-    filterset = EventFilter(
+    filterset = EventListFilter(
         request.GET, queryset=selectors.event_list(user=request.user), request=request
     )
     events = filterset.qs if filterset.is_valid() else filterset.queryset.none()
