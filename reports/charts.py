@@ -74,10 +74,39 @@ BAR_HEIGHT = 20
 BAR_GAP = 12
 TOP = 8
 AXIS_HEIGHT = 24
-# An estimate of the width of one character at 12 px; enough to keep labels clear of bars.
-CHAR_WIDTH = 6.8
-# Captions are bold, and figures are wider than the average letter.
-CAPTION_CHAR_WIDTH = 7.8
+FONT_SIZE = 12
+TICK_FONT_SIZE = 11
+# The room kept clear between a label and the edge of the image or a bar.
+PADDING = 6
+# Widths of characters in ems, on the generous side of the fonts of ``FONT`` (and of DejaVu
+# Sans, which a Linux browser falls back to), so that a label measured with them is never
+# wider in the browser and is never cut at the edge of the image: Cyrillic and Latin capitals
+# are wider than their small letters, and some letters wider still.
+NARROW = frozenset(" .,:;'!|()[]ʻʼ‘’iljtfrIі")  # noqa: RUF001 (quotes, Cyrillic letters)
+WIDE = frozenset("MWmwШЩЖМЮЫФшщжмюыф%@—")  # noqa: RUF001 (Cyrillic letters)
+EM_NARROW = 0.36
+EM_DIGIT = 0.66
+EM_WIDE = 1.0
+EM_CAPITAL = 0.8
+EM_OTHER = 0.68
+BOLD = 1.1
+
+
+def text_width(text: str, size: float = FONT_SIZE, *, bold: bool = False) -> float:
+    """How wide ``text`` may be drawn at ``size`` pixels, at most (see the widths above)."""
+    ems = 0.0
+    for character in text:
+        if character in NARROW:
+            ems += EM_NARROW
+        elif character in WIDE:
+            ems += EM_WIDE
+        elif character.isdigit():
+            ems += EM_DIGIT
+        elif character.isupper():
+            ems += EM_CAPITAL
+        else:
+            ems += EM_OTHER
+    return ems * size * (BOLD if bold else 1)
 
 
 @dataclass(frozen=True)
@@ -145,8 +174,12 @@ def _c(coordinate: float) -> str:
 
 
 def _fit(label: str, room: float) -> str:
-    limit = max(4, int(room / CHAR_WIDTH))
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+    """``label``, cut short with an ellipsis where it would be wider than ``room``."""
+    if text_width(label) <= room:
+        return label
+    while len(label) > 1 and text_width(label + "…") > room:
+        label = label[:-1]
+    return label.rstrip() + "…"
 
 
 def bar_chart(
@@ -161,13 +194,31 @@ def bar_chart(
 ) -> Chart:
     """Horizontal bars, one per ``bars`` item, each split into ``series`` (stacked). With
     ``stacked_to_100`` each bar spans the full width and its parts are shares of it."""
+    # Labels end PADDING short of the plot and start at least PADDING from the left edge.
     label_room = min(
-        max((len(bar.label) for bar in bars), default=4) * CHAR_WIDTH + 14, width * 0.3
+        max((text_width(bar.label) for bar in bars), default=0) + 2 * PADDING, width * 0.3
     )
     label_room = max(label_room, 70)
-    caption_room = max((len(bar.caption) for bar in bars), default=0) * CAPTION_CHAR_WIDTH + 16
+    if stacked_to_100:
+        ticks = [0, 25, 50, 75, 100]
+        scale_max = 100.0
+    else:
+        ticks = _ticks(float(max((bar.total for bar in bars), default=0)))
+        scale_max = float(ticks[-1])
+    tick_labels = [
+        percent(Decimal(tick)) if stacked_to_100 else number(Decimal(str(tick)), 0)
+        for tick in ticks
+    ]
+    # On the right: the captions after the longest bars, and half of the last tick's figure,
+    # which is centred on the end of the plot.
+    right_room = max(
+        max((text_width(bar.caption, bold=True) for bar in bars if bar.caption), default=0)
+        + 2 * PADDING,
+        text_width(tick_labels[-1], TICK_FONT_SIZE) / 2 + PADDING,
+        24,
+    )
     plot_x = label_room
-    plot_width = width - label_room - max(caption_room, 24)
+    plot_width = width - label_room - right_room
     height = TOP + len(bars) * (BAR_HEIGHT + BAR_GAP) - BAR_GAP + 8 + AXIS_HEIGHT
     plot_bottom = height - AXIS_HEIGHT
 
@@ -179,20 +230,21 @@ def bar_chart(
         scale_max = float(ticks[-1])
 
     parts: list[str] = []
-    for tick in ticks:
+    for tick, tick_label in zip(ticks, tick_labels, strict=True):
         x = plot_x + plot_width * tick / scale_max
         parts.append(
             format_html(
                 '<line x1="{0}" x2="{0}" y1="{1}" y2="{2}" stroke="{3}"/>'
-                '<text x="{0}" y="{4}" text-anchor="middle" fill="{5}" font-size="11">'
-                "{6}</text>",
+                '<text x="{0}" y="{4}" text-anchor="middle" fill="{5}" font-size="{6}">'
+                "{7}</text>",
                 _c(x),
                 TOP - 4,
                 plot_bottom,
                 GRID,
                 plot_bottom + 16,
                 MUTED,
-                percent(Decimal(tick)) if stacked_to_100 else number(Decimal(str(tick)), 0),
+                TICK_FONT_SIZE,
+                tick_label,
             )
         )
     for index, bar in enumerate(bars):
@@ -202,11 +254,11 @@ def bar_chart(
             format_html(
                 '<text x="{0}" y="{1}" dy="0.35em" text-anchor="end" fill="{2}">'
                 "<title>{3}</title>{4}</text>",
-                _c(plot_x - 8),
+                _c(plot_x - PADDING),
                 _c(middle),
                 INK,
                 bar.label,
-                _fit(bar.label, label_room - 12),
+                _fit(bar.label, label_room - 2 * PADDING),
             )
         )
         total = float(bar.total)
@@ -239,7 +291,7 @@ def bar_chart(
             parts.append(
                 format_html(
                     '<text x="{0}" y="{1}" dy="0.35em" fill="{2}" font-weight="600">{3}</text>',
-                    _c(x + 6),
+                    _c(x + PADDING),
                     _c(middle),
                     INK,
                     bar.caption,
@@ -257,7 +309,7 @@ def bar_chart(
     svg = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="img-fluid" width="{0}" height="{1}" '
         'viewBox="0 0 {0} {1}" role="img" aria-labelledby="{2}-title {2}-desc" '
-        'font-family="{3}" font-size="12">'
+        'font-family="{3}" font-size="{7}">'
         '<title id="{2}-title">{4}</title><desc id="{2}-desc">{5}</desc>{6}</svg>',
         width,
         height,
@@ -266,6 +318,7 @@ def bar_chart(
         title,
         description,
         format_html_join("", "{}", ((part,) for part in parts)),
+        FONT_SIZE,
     )
     used = [part for index, part in enumerate(series) if any(bar.values[index] for bar in bars)]
     return Chart(
@@ -412,6 +465,9 @@ def funding_charts(figure: FundingByCountry) -> list[Chart]:
                         colour=colours[country.pk],
                     )
                     for country, amounts in figure.rows
+                    # A country that committed nothing in this currency has no bar here; the
+                    # table gives its zero.
+                    if amounts.get(currency)
                 ],
                 width=520,
             )

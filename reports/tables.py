@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import Event
+from institutions.models import Country
 from multilingual.content import localized
 from programmes.models import Decision, Programme
 from reports.selectors import (
@@ -109,6 +110,14 @@ def _country_columns() -> list[Column]:
     return [Column(_("Country"), CellKind.TEXT), Column(_("Code"), CellKind.CODE)]
 
 
+def _left_out(countries: list[Country]) -> list[str]:
+    """The note that names the countries whose rows are left out as all zeros, if any."""
+    if not countries:
+        return []
+    names = ", ".join(str(country) for country in countries)
+    return [_("Countries with nothing to show, left out: %(countries)s.") % {"countries": names}]
+
+
 def _day(day: datetime.date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
 
@@ -124,7 +133,7 @@ def programmes_table(figure: ProgrammesByStatus, filters: ReportFilters) -> Repo
     def values(counts: StatusCounts) -> list[object]:
         return [*(counts.of(status) for status in statuses), counts.total]
 
-    rows = [row_of(columns, [c.name, c.code, *values(counts)]) for c, counts in figure.rows]
+    rows = [row_of(columns, [str(c), c.code, *values(counts)]) for c, counts in figure.rows]
     totals = []
     if len(figure.rows) > 1:
         label = _("All countries, each programme once")
@@ -142,6 +151,7 @@ def programmes_table(figure: ProgrammesByStatus, filters: ReportFilters) -> Repo
                 "A programme counts once for every country taking part in it, so the country "
                 "rows add up to more than the programmes themselves."
             ),
+            *_left_out(figure.nothing),
         ],
     )
 
@@ -156,7 +166,7 @@ def events_table(figure: EventsByKind, filters: ReportFilters) -> ReportTable:
     def values(counts: dict[str, int]) -> list[object]:
         return [*(counts.get(kind, 0) for kind in figure.kinds), sum(counts.values())]
 
-    rows = [row_of(columns, [c.name, c.code, *values(counts)]) for c, counts in figure.rows]
+    rows = [row_of(columns, [str(c), c.code, *values(counts)]) for c, counts in figure.rows]
     totals = []
     if len(figure.rows) > 1:
         totals = [row_of(columns, [_("All countries"), None, *values(figure.overall)])]
@@ -174,6 +184,7 @@ def events_table(figure: EventsByKind, filters: ReportFilters) -> ReportTable:
             )
             % {"year": filters.year},
             _("Kinds without a held event are left out."),
+            *_left_out(figure.nothing),
         ],
     )
 
@@ -199,7 +210,7 @@ def attendance_table(figure: AttendanceByCountry, filters: ReportFilters) -> Rep
             attendance.youth_share,
         ]
 
-    rows = [row_of(columns, [c.name, c.code, *values(att)]) for c, att in figure.rows]
+    rows = [row_of(columns, [str(c), c.code, *values(att)]) for c, att in figure.rows]
     totals = []
     if len(figure.rows) > 1:
         totals = [row_of(columns, [_("All countries"), None, *values(figure.overall)])]
@@ -222,6 +233,7 @@ def attendance_table(figure: AttendanceByCountry, filters: ReportFilters) -> Rep
                 overall.held,
             )
             % {"counted": overall.with_both, "held": overall.held},
+            *_left_out(figure.nothing),
         ],
     )
 
@@ -237,7 +249,7 @@ def agreements_table(figure: AgreementsByCountry, filters: ReportFilters) -> Rep
     def values(counts: AgreementCounts) -> list[object]:
         return [counts.in_force, counts.expiring, counts.total]
 
-    rows = [row_of(columns, [c.name, c.code, *values(counts)]) for c, counts in figure.rows]
+    rows = [row_of(columns, [str(c), c.code, *values(counts)]) for c, counts in figure.rows]
     totals = []
     if len(figure.rows) > 1:
         label = _("All countries, each agreement once")
@@ -252,6 +264,7 @@ def agreements_table(figure: AgreementsByCountry, filters: ReportFilters) -> Rep
     ]
     if filters.programme or filters.kind or filters.status:
         notes.append(_("The programme, kind and status filters do not apply to agreements."))
+    notes.extend(_left_out(figure.nothing))
     return ReportTable(
         name="agreements",
         title=_("Agreements in force"),
@@ -273,7 +286,7 @@ def funding_table(figure: FundingByCountry, filters: ReportFilters) -> ReportTab
     def values(amounts: dict[str, Decimal]) -> list[object]:
         return [amounts.get(currency, zero) for currency in figure.currencies]
 
-    rows = [row_of(columns, [c.name, c.code, *values(amounts)]) for c, amounts in figure.rows]
+    rows = [row_of(columns, [str(c), c.code, *values(amounts)]) for c, amounts in figure.rows]
     totals = []
     if len(figure.rows) > 1:
         totals = [row_of(columns, [_("All countries"), None, *values(figure.overall)])]
@@ -293,6 +306,7 @@ def funding_table(figure: FundingByCountry, filters: ReportFilters) -> ReportTab
             )
             % {"year": filters.year},
             _("A programme running over several years counts its full funding in each of them."),
+            *_left_out(figure.nothing),
         ],
     )
 
@@ -339,6 +353,7 @@ def balance_table(figure: Balance, filters: ReportFilters) -> ReportTable:
                 "A currency nobody committed that year has no share."
             ),
             _("Shares are rounded to one decimal and may not add up to exactly 100."),
+            *_left_out(figure.nothing),
         ],
     )
 
@@ -373,7 +388,7 @@ def decisions_table(decisions: list[Decision]) -> ReportTable:
                 timezone.localtime(decision.decided_at).replace(
                     tzinfo=None, second=0, microsecond=0
                 ),
-                decision.country.name,
+                str(decision.country),
                 decision.country.code,
                 localized(decision.programme, "title"),
                 decision.version.number,

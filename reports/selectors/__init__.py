@@ -9,8 +9,8 @@ Each figure is one grouped query (or two), whatever the number of programmes or 
 page's query count does not grow with the data. Events are not read one by one but through
 their tallies (``events.tallies``), kept on every write, so what a figure reads grows with the
 combinations of programme, year, status, kind, country and host, not with the events.
-Countries with nothing to count still get their row, with zeros, so a blank is never mistaken
-for a missing country.
+A country with nothing to count gets no row of zeros: each figure names it in ``nothing``, and
+its table says once which countries were left out, so a missing row is never a mystery.
 
 The filters share their names with the rest of the site: ``year``, ``country`` (ISO code),
 ``institution`` (what it takes part in: programmes it partners in, events it hosts, agreements

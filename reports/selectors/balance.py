@@ -50,9 +50,13 @@ class BalanceYear:
 
 @dataclass(frozen=True)
 class Balance:
+    """``countries``: those that hosted an event or committed funding in one of the years;
+    ``nothing``: the others, left out."""
+
     countries: list[Country]
     currencies: list[str]
     years: list[BalanceYear]  # the oldest first
+    nothing: list[Country] = field(default_factory=list)
 
 
 def balance(*, user: User, filters: ReportFilters) -> Balance:
@@ -95,11 +99,20 @@ def balance(*, user: User, filters: ReportFilters) -> Balance:
             if line[f"y{year}"] is not None:
                 currency = line["funding_currency"]
                 committed[year][currency][line["institution__country"]] = line[f"y{year}"]
+    active = {pk for by_country in hosted.values() for pk, count in by_country.items() if count}
+    active |= {
+        pk
+        for by_currency in committed.values()
+        for by_country in by_currency.values()
+        for pk, amount in by_country.items()
+        if amount
+    }
     return Balance(
-        countries=filters.countries,
+        countries=[country for country in filters.countries if country.pk in active],
         currencies=list(Currency.values),
         years=[
             BalanceYear(year, dict(hosted.get(year, {})), dict(committed.get(year, {})))
             for year in years
         ],
+        nothing=[country for country in filters.countries if country.pk not in active],
     )

@@ -2,6 +2,7 @@
 years."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
@@ -51,6 +52,16 @@ class ReportFilters:
         """The rows of every per-country table: the chosen country, or every participating
         one. Loaded once for all the tables of a report."""
         return [self.country] if self.country else list(country_list())
+
+
+def with_something[T](
+    rows: list[tuple[Country, T]], has_something: Callable[[T], object]
+) -> tuple[list[tuple[Country, T]], list[Country]]:
+    """``rows`` split into those with something to show and the countries of the others, so
+    a table and its chart leave out rows of zeros and say once which countries had none."""
+    shown = [(country, figures) for country, figures in rows if has_something(figures)]
+    kept = {country.pk for country, _figures in shown}
+    return shown, [country for country, _figures in rows if country.pk not in kept]
 
 
 def earliest_year(*, user: User) -> int | None:

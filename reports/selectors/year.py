@@ -3,7 +3,7 @@ tallies, ``events.tallies``), agreements and funding, each per country."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -19,6 +19,7 @@ from reports.selectors.common import (
     scoped_programmes,
     scoped_tallies,
     share,
+    with_something,
 )
 
 # ---------- Programmes by status ----------
@@ -40,10 +41,12 @@ class StatusCounts:
 @dataclass(frozen=True)
 class ProgrammesByStatus:
     """Programmes running in the year, by status, for every country taking part in them.
-    ``overall`` counts each programme once (the country rows add up to more)."""
+    ``overall`` counts each programme once (the country rows add up to more). ``nothing``:
+    the countries without a programme, left out of ``rows``."""
 
     rows: list[tuple[Country, StatusCounts]]
     overall: StatusCounts
+    nothing: list[Country] = field(default_factory=list)
 
 
 def programmes_by_status(*, user: User, filters: ReportFilters) -> ProgrammesByStatus:
@@ -66,10 +69,11 @@ def programmes_by_status(*, user: User, filters: ReportFilters) -> ProgrammesByS
         line["status"]: line["programmes"]
         for line in programmes.order_by().values("status").annotate(programmes=Count("pk"))
     }
-    return ProgrammesByStatus(
-        rows=[(country, StatusCounts(counts.get(country.pk, {}))) for country in filters.countries],
-        overall=StatusCounts(overall),
+    rows, nothing = with_something(
+        [(country, StatusCounts(counts.get(country.pk, {}))) for country in filters.countries],
+        lambda counts: counts.total,
     )
+    return ProgrammesByStatus(rows=rows, overall=StatusCounts(overall), nothing=nothing)
 
 
 # ---------- Events held, by kind, and their attendance ----------
@@ -89,10 +93,12 @@ def _held_tallies(*, user: User, filters: ReportFilters) -> QuerySet[EventTally]
 @dataclass(frozen=True)
 class EventsByKind:
     """Held events by the country where they took place and their kind. ``kinds`` are those
-    with at least one event, in the order of ``Event.Kind``."""
+    with at least one event, in the order of ``Event.Kind``; ``nothing``: the countries where
+    none was held, left out of ``rows``."""
 
     rows: list[tuple[Country, dict[str, int]]]
     kinds: list[str]
+    nothing: list[Country] = field(default_factory=list)
 
     @property
     def overall(self) -> dict[str, int]:
@@ -112,9 +118,12 @@ def events_held_by_kind(*, user: User, filters: ReportFilters) -> EventsByKind:
     ):
         counts[line["country"]][line["kind"]] = line["held"]
     present = {kind for by_kind in counts.values() for kind in by_kind}
+    rows, nothing = with_something(
+        [(country, counts.get(country.pk, {})) for country in filters.countries],
+        lambda by_kind: any(by_kind.values()),
+    )
     return EventsByKind(
-        rows=[(country, counts.get(country.pk, {})) for country in filters.countries],
-        kinds=[kind for kind in Event.Kind.values if kind in present],
+        rows=rows, kinds=[kind for kind in Event.Kind.values if kind in present], nothing=nothing
     )
 
 
@@ -146,7 +155,11 @@ class Attendance:
 
 @dataclass(frozen=True)
 class AttendanceByCountry:
+    """Attendance by the country of the events; ``nothing``: the countries where none was
+    held, left out of ``rows``."""
+
     rows: list[tuple[Country, Attendance]]
+    nothing: list[Country] = field(default_factory=list)
 
     @property
     def overall(self) -> Attendance:
@@ -172,9 +185,11 @@ def attendance_by_country(*, user: User, filters: ReportFilters) -> AttendanceBy
             youth_sum=Sum("youth"),
         )
     }
-    return AttendanceByCountry(
-        rows=[(country, by_country.get(country.pk, Attendance())) for country in filters.countries]
+    rows, nothing = with_something(
+        [(country, by_country.get(country.pk, Attendance())) for country in filters.countries],
+        lambda attendance: attendance.held or attendance.audience,
     )
+    return AttendanceByCountry(rows=rows, nothing=nothing)
 
 
 # ---------- Agreements ----------
@@ -203,11 +218,13 @@ class AgreementCounts:
 @dataclass(frozen=True)
 class AgreementsByCountry:
     """Agreements in force and expiring within 90 days on ``day``, for every country among
-    their parties; ``overall`` counts each agreement once."""
+    their parties; ``overall`` counts each agreement once. ``nothing``: the countries without
+    one, left out of ``rows``."""
 
     day: datetime.date
     rows: list[tuple[Country, AgreementCounts]]
     overall: AgreementCounts
+    nothing: list[Country] = field(default_factory=list)
 
 
 def agreements_by_country(*, user: User, filters: ReportFilters) -> AgreementsByCountry:
@@ -238,13 +255,15 @@ def agreements_by_country(*, user: User, filters: ReportFilters) -> AgreementsBy
         in_force=Count("pk", filter=Q(pk__in=in_force)),
         expiring=Count("pk", filter=Q(pk__in=expiring)),
     )
+    rows, nothing = with_something(
+        [(country, by_country.get(country.pk, AgreementCounts())) for country in filters.countries],
+        lambda counts: counts.total,
+    )
     return AgreementsByCountry(
         day=day,
-        rows=[
-            (country, by_country.get(country.pk, AgreementCounts()))
-            for country in filters.countries
-        ],
+        rows=rows,
         overall=AgreementCounts(overall["in_force"], overall["expiring"]),
+        nothing=nothing,
     )
 
 
@@ -254,10 +273,12 @@ def agreements_by_country(*, user: User, filters: ReportFilters) -> AgreementsBy
 @dataclass(frozen=True)
 class FundingByCountry:
     """Funding committed by the partners of each country, in each currency as given: amounts
-    in different currencies are never added together."""
+    in different currencies are never added together. ``nothing``: the countries whose
+    partners committed none, left out of ``rows``."""
 
     currencies: list[str]
     rows: list[tuple[Country, dict[str, Decimal]]]
+    nothing: list[Country] = field(default_factory=list)
 
     @property
     def overall(self) -> dict[str, Decimal]:
@@ -283,10 +304,11 @@ def funding_by_country(*, user: User, filters: ReportFilters) -> FundingByCountr
         committed=Sum("funding_amount")
     ):
         amounts[line["institution__country"]][line["funding_currency"]] = line["committed"]
-    return FundingByCountry(
-        currencies=list(Currency.values),
-        rows=[(country, amounts.get(country.pk, {})) for country in filters.countries],
+    rows, nothing = with_something(
+        [(country, amounts.get(country.pk, {})) for country in filters.countries],
+        lambda committed: any(committed.values()),
     )
+    return FundingByCountry(currencies=list(Currency.values), rows=rows, nothing=nothing)
 
 
 # ---------- The year report ----------

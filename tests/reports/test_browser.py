@@ -2,11 +2,14 @@
 keeps to one line with the Reports item, the charts draw, a table downloads, and the two reports
 lead to each other with their filters."""
 
+import datetime
 from pathlib import Path
 
 import pytest
 
-from tests.factories import PASSWORD
+from programmes.models import Programme
+from tests.factories import PASSWORD, CountryFactory, InstitutionFactory
+from tests.reports.conftest import programme
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,3 +82,32 @@ def test_the_report_draws_its_charts_and_downloads_a_table(admin_page):
     assert admin_page.get_by_role(
         "img", name="Share of the events hosted, year by year"
     ).is_visible()
+
+
+# Every text of every chart, as chromium draws it, against the chart's own box.
+TEXTS_OUTSIDE_THEIR_CHART = """() => [...document.querySelectorAll("svg[role=img] text")]
+  .map((text) => {
+    const box = text.getBBox();
+    const view = text.ownerSVGElement.viewBox.baseVal;
+    return {said: text.textContent, left: box.x, right: box.x + box.width, width: view.width};
+  })
+  .filter((text) => text.left < 0 || text.right > text.width)"""
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "uz", "en"])
+def test_no_chart_text_is_cut_at_its_edges(admin_page, world, language):
+    turkmenistan = CountryFactory(code="TM", name="Turkmenistan")
+    programme(
+        Programme.Status.ACTIVE,
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 12, 31),
+        (InstitutionFactory(country=turkmenistan), "47300000.00", "UZS"),
+        (world.uz_uni, None, ""),
+    )
+    world.admin.language = language
+    world.admin.save(update_fields=["language"])
+
+    admin_page.goto("/reports/?year=2025")
+
+    assert admin_page.locator("svg[role=img] text").count() > 30
+    assert admin_page.evaluate(TEXTS_OUTSIDE_THEIR_CHART) == []

@@ -3,6 +3,7 @@ queries they cost, and that they need neither a script nor inline styles."""
 
 import datetime
 import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from events.models import Event
 from programmes.models import Partnership, Programme
+from reports.charts import text_width
 from tests.factories import (
     CountryFactory,
     EventFactory,
@@ -106,10 +108,41 @@ def test_the_year_defaults_to_the_current_one(client, world):
 def test_the_country_filter_takes_an_iso_code_in_either_case(client, world):
     client.force_login(world.outsider)
 
-    response = client.get(REPORT, {"year": "2025", "country": "kg"})
+    response = client.get(REPORT, {"year": "2025", "country": "kz"})
 
     rows = table_cells(response.content.decode(), "attendance")
-    assert rows == [["Kyrgyzstan", "KG", "0", "0", "0", "0", "0", "—"]]
+    assert rows == [["Kazakhstan", "KZ", "1", "300", "0", "0", "0", "—"]]
+
+
+def test_rows_with_nothing_to_show_are_left_out_and_named_once_below(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(REPORT, {"year": "2025"})
+
+    html = response.content.decode()
+    left_out = "Countries with nothing to show, left out: Kyrgyzstan."
+    for section in response.context["sections"]:
+        name = section.table.name
+        assert [row[1] for row in table_cells(html, name)] == ["KZ", "UZ", ""]
+        assert section.table.notes[-1] == left_out
+        for chart in section.charts:
+            assert "Kyrgyzstan" not in chart.svg
+    # Once for each of the five tables, in the notes below it.
+    assert html.count(left_out) == 5
+
+
+def test_a_country_with_nothing_leaves_an_empty_table_that_says_why(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(REPORT, {"year": "2025", "country": "KG"})
+
+    html = response.content.decode()
+    assert table_cells(html, "attendance") == []
+    sections = response.context["sections"]
+    assert [section.table.notes[-1] for section in sections] == [
+        "Countries with nothing to show, left out: Kyrgyzstan."
+    ] * 5
+    assert [section.charts[0].is_empty for section in sections if section.charts] == [True] * 4
 
 
 @pytest.mark.parametrize(
@@ -159,9 +192,9 @@ def test_the_balance_shows_five_years_and_takes_no_country(client, world):
 
     balance = response.context["balance"]
     assert [year.year for year in balance.years] == [2021, 2022, 2023, 2024, 2025]
-    assert [country.code for country in balance.countries] == ["KZ", "KG", "UZ"]
+    assert [country.code for country in balance.countries] == ["KZ", "UZ"]
     assert list(response.context["form"].fields) == ["year", "programme", "kind", "status"]
-    assert table_cells(response.content.decode(), "balance")[2] == [
+    assert table_cells(response.content.decode(), "balance")[1] == [
         "2025",
         "Uzbekistan",
         "UZ",
@@ -406,3 +439,110 @@ def test_a_balance_reads_its_figures_in_a_fixed_number_of_queries(client, world)
     # The session, the user, the reader's roles, the lists the filter form offers, and the
     # figures: the programmes, their tallies and funding, whatever their number.
     assert len(captured) == 9
+
+
+# ---------- In the reader's language ----------
+
+
+class ChartTexts(HTMLParser):
+    """The ``<text>`` elements of the SVG charts of a page, each with its chart's width."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[ChartText] = []
+        self._width = 0.0
+        self._open: ChartText | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "svg" and "viewbox" in attributes:
+            self._width = float(attributes["viewbox"].split()[2])
+        elif tag == "text":
+            self._open = ChartText(
+                chart_width=self._width,
+                anchor=attributes.get("text-anchor", "start"),
+                x=float(attributes["x"]),
+                size=float(attributes.get("font-size", 12)),
+                bold="font-weight" in attributes,
+            )
+        elif tag == "title" and self._open is not None:
+            self._in_title = True
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+        elif tag == "text" and self._open is not None:
+            self.texts.append(self._open)
+            self._open = None
+
+    def handle_data(self, data):
+        if self._open is not None and not self._in_title:
+            self._open.said += data
+
+
+@dataclass
+class ChartText:
+    chart_width: float
+    anchor: str
+    x: float
+    size: float
+    bold: bool
+    said: str = ""
+
+    @property
+    def left(self) -> float:
+        width = text_width(self.said, self.size, bold=self.bold)
+        return {"end": self.x - width, "middle": self.x - width / 2, "start": self.x}[self.anchor]
+
+    @property
+    def right(self) -> float:
+        return self.left + text_width(self.said, self.size, bold=self.bold)
+
+
+def test_a_russian_reader_reads_the_countries_in_russian_in_tables_charts_and_notes(client, world):
+    world.outsider.language = "ru"
+    world.outsider.save(update_fields=["language"])
+    client.force_login(world.outsider)
+
+    response = client.get(REPORT, {"year": "2025"}, HTTP_ACCEPT_LANGUAGE="ru")
+
+    html = response.content.decode()
+    for name in ("programmes", "events", "attendance", "agreements", "funding"):
+        assert [row[0] for row in table_cells(html, name)[:-1]] == ["Казахстан", "Узбекистан"]
+    labels = [text.said for text in chart_texts(html) if text.anchor == "end"]
+    # Programmes, events, attendance, agreements; then funding in UZS, KZT and USD.
+    by_currency = ["Узбекистан", "Казахстан", "Казахстан", "Узбекистан"]
+    assert labels == ["Казахстан", "Узбекистан"] * 4 + by_currency
+    assert html.count("Кыргызстан.") == 5
+    assert "Kazakhstan" not in html
+
+
+def chart_texts(html: str) -> list[ChartText]:
+    reader = ChartTexts()
+    reader.feed(html)
+    return reader.texts
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "uz", "kk"])
+def test_no_text_of_a_chart_reaches_past_its_edges(client, world, language):
+    """By the widths the charts are laid out with (``reports.charts.text_width``), which the
+    browser test checks against what chromium draws."""
+    turkmenistan = CountryFactory(code="TM", name="Turkmenistan")
+    programme(
+        Programme.Status.ACTIVE,
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 12, 31),
+        (InstitutionFactory(country=turkmenistan), "47300000.00", "UZS"),
+        (world.uz_uni, None, ""),
+    )
+    world.outsider.language = language
+    world.outsider.save(update_fields=["language"])
+    client.force_login(world.outsider)
+
+    html = client.get(REPORT, {"year": "2025"}).content.decode()
+
+    texts = chart_texts(html)
+    assert len(texts) > 30
+    for text in texts:
+        assert text.left >= 0 and text.right <= text.chart_width, text
