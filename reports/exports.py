@@ -14,6 +14,7 @@ import csv
 import datetime
 import io
 import re
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -36,6 +37,9 @@ NUMBER_FORMATS = {
     CellKind.DATE: "yyyy-mm-dd",
     CellKind.MOMENT: "yyyy-mm-dd hh:mm",
 }
+# Places written in a CSV file: every amount with two, whatever the currency (each column is
+# one currency, and the smallest unit of each is a hundredth), every share with one.
+CSV_DECIMALS = {CellKind.AMOUNT: 2, CellKind.PERCENT: 1}
 # Excel's limits on a sheet's name: 31 characters, none of these.
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_LENGTH = 31
@@ -47,11 +51,14 @@ def neutralised(value: object) -> object:
     return neutralise_formula(value) if isinstance(value, str) else value
 
 
-def csv_value(value: object) -> object:
+def csv_value(value: object, kind: CellKind | None = None) -> object:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
         return value.isoformat(sep=" ", timespec="minutes")
+    if kind in CSV_DECIMALS and isinstance(value, (int, Decimal)):
+        # A sum the database returns may have lost its places (47300000 beside 0.00).
+        return f"{Decimal(value):.{CSV_DECIMALS[kind]}f}"
     return neutralised(value)
 
 
@@ -59,8 +66,9 @@ def csv_bytes(table: ReportTable) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralised(label) for label in table.header()])
+    kinds = [column.kind for column in table.columns]
     for record in table.records():
-        writer.writerow([csv_value(value) for value in record])
+        writer.writerow([csv_value(value, kind) for value, kind in zip(record, kinds, strict=True)])
     return buffer.getvalue().encode("utf-8-sig")
 
 

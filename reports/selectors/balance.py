@@ -16,6 +16,7 @@ from reports.selectors.common import (
     BALANCE_YEARS,
     ReportFilters,
     committed_partnerships,
+    money,
     scoped_tallies,
     share,
 )
@@ -98,7 +99,7 @@ def balance(*, user: User, filters: ReportFilters) -> Balance:
         for year in years:
             if line[f"y{year}"] is not None:
                 currency = line["funding_currency"]
-                committed[year][currency][line["institution__country"]] = line[f"y{year}"]
+                committed[year][currency][line["institution__country"]] = money(line[f"y{year}"])
     active = {pk for by_country in hosted.values() for pk, count in by_country.items() if count}
     active |= {
         pk

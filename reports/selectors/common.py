@@ -19,6 +19,8 @@ from programmes.selectors import programme_visibility
 # The balance looks back this many years, the chosen one included.
 BALANCE_YEARS = 5
 ONE_DECIMAL = Decimal("0.1")
+# The places of every amount (``Partnership.funding_amount``).
+CENT = Decimal("0.01")
 
 
 def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
@@ -28,6 +30,12 @@ def share(part: int | Decimal, whole: int | Decimal) -> Decimal | None:
     if not whole:
         return None
     return (Decimal(part) * 100 / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def money(amount: Decimal) -> Decimal:
+    """A sum of amounts with the places of an amount: SQLite returns 47300000 for a sum of
+    47300000.00."""
+    return Decimal(amount).quantize(CENT)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from programmes.models import Agreement, AgreementParty, Currency, Partnership
 from reports.selectors.common import (
     ReportFilters,
     committed_partnerships,
+    money,
     scoped_programmes,
     scoped_tallies,
     share,
@@ -303,7 +304,7 @@ def funding_by_country(*, user: User, filters: ReportFilters) -> FundingByCountr
     for line in partnerships.values("institution__country", "funding_currency").annotate(
         committed=Sum("funding_amount")
     ):
-        amounts[line["institution__country"]][line["funding_currency"]] = line["committed"]
+        amounts[line["institution__country"]][line["funding_currency"]] = money(line["committed"])
     rows, nothing = with_something(
         [(country, amounts.get(country.pk, {})) for country in filters.countries],
         lambda committed: any(committed.values()),

@@ -219,3 +219,29 @@ def test_the_balance_file_ignores_a_country(client, world):
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[2] for row in rows[1:3]] == ["KZ", "UZ"]
+
+
+def test_every_amount_of_the_funding_file_has_two_places(client, world):
+    """47300000 beside 0.00 read as two formats: a sum keeps the places of an amount."""
+    client.force_login(world.outsider)
+
+    response = client.get(export_url("funding", "csv"), {"year": "2025"})
+
+    assert response.content.decode("utf-8-sig").splitlines() == [
+        "Country,Code,UZS,KZT,USD,EUR",
+        "Kazakhstan,KZ,0.00,3000000.00,6000.00,0.00",
+        "Uzbekistan,UZ,1500000.00,0.00,2500.00,0.00",
+        "All countries,,1500000.00,3000000.00,8500.00,0.00",
+    ]
+
+
+def test_every_share_of_the_balance_file_has_one_place(client, world):
+    client.force_login(world.outsider)
+
+    response = client.get(export_url("balance", "csv"), {"year": "2025"})
+
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[1:3] == [
+        "2025,Kazakhstan,KZ,2,40.0,0.0,100.0,70.6,",
+        "2025,Uzbekistan,UZ,3,60.0,100.0,0.0,29.4,",
+    ]
