@@ -16,12 +16,13 @@ from core.admin import (
     LOADED_VERSION,
     DostlikAdminMixin,
     HistoryReadOnlyMixin,
+    ReadOnlyAdminMixin,
     VersionedAdminMixin,
     VersionedModelForm,
     take_over_saved_row,
 )
 from core.validators import validate_time_zone
-from events.models import Event, Venue, all_day_bounds
+from events.models import Event, Venue, WarningAcknowledgement, all_day_bounds
 from events.permissions import can_add_event, can_change_event, can_view_event
 from events.services import event_create, event_delete, event_update
 from institutions.permissions import is_coordinator
@@ -42,6 +43,24 @@ from programmes.selectors import programme_visibility
 PLACE_DEFAULTED_FIELDS = ("city", "country", "time_zone")
 
 EVENT_TIMES = ("starts_at", "ends_at")
+
+
+@admin.register(WarningAcknowledgement)
+class WarningAcknowledgementAdmin(ReadOnlyAdminMixin, DostlikAdminMixin, admin.ModelAdmin):
+    """Who saved an event despite which warning, and when: written by the event services when
+    a person ticks "save anyway", for the operators to read."""
+
+    list_display = ["event", "kind", "message", "acknowledged_by", "acknowledged_at"]
+    list_filter = ["kind", "acknowledged_at"]
+    list_select_related = ["event", "acknowledged_by"]
+    autocomplete_fields = ["event", "acknowledged_by"]
+    search_fields = ["event__title", "acknowledged_by__username", "message"]
+    date_hierarchy = "acknowledged_at"
+    ordering = ["-acknowledged_at", "pk"]
+
+    def may_view(self, user, obj=None) -> bool:
+        # Every event's, drafts' too: not for the coordinators who may see only some.
+        return user.is_superuser
 
 
 @admin.register(Venue)

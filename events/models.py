@@ -2,6 +2,7 @@ import datetime
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -283,6 +284,53 @@ class Event(TranslatedModel, VersionedModel):
     @property
     def local_ends_at(self):
         return self.ends_at.astimezone(self.zone)
+
+
+class WarningAcknowledgement(models.Model):
+    """A person read a warning about an event and chose to save it anyway (``events.warnings``):
+    who, when, and which warning, named by its kind and a key that tells it from the others of
+    its kind (the other event of a clash, the day and country of a holiday, the days outside the
+    programme's period, the zone and country of a time zone that does not fit). A later edit
+    that brings only warnings already acknowledged saves without asking again; a warning with
+    another key is a new one."""
+
+    class Kind(models.TextChoices):
+        OVERLAP = "overlap", _("Same venue at the same time")
+        HOLIDAY = "holiday", _("Public holiday")
+        PERIOD = "period", _("Outside the programme's period")
+        TIME_ZONE = "time_zone", _("Time zone not of the country")
+
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.CASCADE,
+        related_name="warning_acknowledgements",
+        verbose_name=_("event"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(_("warning"), max_length=100, validators=[validate_single_line])
+    message = models.TextField(_("text shown"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("warning acknowledgement")
+        verbose_name_plural = _("warning acknowledgements")
+        ordering = ["event", "acknowledged_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "kind", "key"], name="warningacknowledgement_once_per_warning"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} {self.kind} {self.key}"
 
 
 class EventTally(models.Model):

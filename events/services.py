@@ -1,5 +1,5 @@
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from core.caching import changes_content
 from core.exceptions import StaleVersion
-from events.models import Event, Venue
+from events.models import Event, Venue, WarningAcknowledgement
 from events.permissions import hostable_institution_ids
 from events.recurrence import has_end
 from events.series import series_expansion, series_sync
 from events.tallies import TALLIED_FIELDS, retally, tally_buckets
+from events.warnings import EventWarning
 from institutions.models import Country, Institution
 from programmes.models import Programme
 from programmes.services import programme_content_changed, require_content_open
@@ -108,11 +109,14 @@ def event_create(
     uid: str | None = None,
     recurrence_rule: str = "",
     recurrence_skipped: list[str] | None = None,
+    acknowledged: Sequence[EventWarning] = (),
 ) -> Event:
     """Create an event. Place and time zone default to the venue's, else the host's. A new event
     is part of its programme's approved content (``programmes.versions``): a submitted programme
     goes before the national coordinators again. With a ``recurrence_rule``, the event is the
-    first of a series and its other occurrences are made with it (``events.series``)."""
+    first of a series and its other occurrences are made with it (``events.series``).
+    ``acknowledged`` are the warnings ``actor`` read and saved the event despite
+    (``warnings_acknowledge``)."""
     _require_allowed_host(programme=programme, host_institution=host_institution, actor=actor)
     require_content_open(programme)
     place = venue or host_institution
@@ -149,13 +153,20 @@ def event_create(
     if recurrence_rule:
         series_sync(first=event)
     programme_content_changed(programme=programme, actor=actor)
+    if acknowledged:
+        warnings_acknowledge(event=event, warnings=acknowledged, actor=actor)
     return event
 
 
 @changes_content
 @transaction.atomic
 def event_update(
-    *, event: Event, actor: User | None, version: int | None = None, **changes
+    *,
+    event: Event,
+    actor: User | None,
+    version: int | None = None,
+    acknowledged: Sequence[EventWarning] = (),
+    **changes,
 ) -> Event:
     """Apply ``changes`` to ``event`` and save only those fields, so an edit made from an older
     copy never reverts what someone else changed meanwhile. A change a calendar shows raises the
@@ -166,7 +177,8 @@ def event_update(
     since, nothing is saved (``StaleVersion``). A change to the event's part of the approved
     content (its dates, venue, host, whether it goes ahead, its programme) puts a submitted
     programme before the national coordinators again, and is refused for an approved or active
-    one but as part of an amendment every country approved."""
+    one but as part of an amendment every country approved. ``acknowledged`` are the warnings
+    ``actor`` read and saved the change despite (``warnings_acknowledge``)."""
     unknown = changes.keys() - EVENT_EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"event_update cannot change {sorted(unknown)}")
@@ -211,8 +223,37 @@ def event_update(
         if content_changed:
             for programme in programmes:
                 programme_content_changed(programme=programme, actor=actor)
+    if acknowledged:
+        warnings_acknowledge(event=stored, warnings=acknowledged, actor=actor)
     event.refresh_from_db()
     return event
+
+
+@changes_content
+@transaction.atomic
+def warnings_acknowledge(
+    *, event: Event, warnings: Sequence[EventWarning], actor: User | None
+) -> list[WarningAcknowledgement]:
+    """Record that ``actor`` read ``warnings`` about ``event`` and saved it anyway: the event's
+    page shows who and when beside each, and a later edit does not ask about them again. A
+    warning acknowledged before keeps its first acknowledgement."""
+    done = set(WarningAcknowledgement.objects.filter(event=event).values_list("kind", "key"))
+    made = []
+    for warning in warnings:
+        if warning.identity in done:
+            continue
+        done.add(warning.identity)
+        acknowledgement = WarningAcknowledgement(
+            event=event,
+            kind=warning.kind,
+            key=warning.key,
+            message=warning.message,
+            acknowledged_by=actor,
+        )
+        acknowledgement.full_clean()
+        acknowledgement.save()
+        made.append(acknowledgement)
+    return made
 
 
 @changes_content

@@ -3,10 +3,13 @@ may add an event to a programme, or change one, is decided by ``events.permissio
 user may see but not change answers 403. A form with errors is shown again with status 200;
 an edit refused because someone else saved the event meanwhile, with status 409 (Conflict).
 
-Warnings, not walls: an event that overlaps another at its venue or falls on a public holiday
-of a country taking part is shown again (status 200) with its warnings and a "save anyway"
-box; sent back with the box ticked for exactly those warnings, it is saved. A stale edit is
-refused first, whatever its warnings."""
+Warnings, not walls: an event that overlaps another at its venue, falls on a public holiday
+of a country taking part or outside its programme's period is shown again (status 200) with its
+warnings and a "save anyway" box; sent back with the box ticked for exactly those warnings, it
+is saved, and who acknowledged which warning is recorded. A warning once acknowledged is not
+asked about again: an edit that brings only those saves at once. A stale edit is refused
+first, whatever its warnings. The event's page shows its warnings, each with its
+acknowledgement."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -27,7 +30,7 @@ from events.filters import EventListFilter
 from events.forms import EventForm, WarningsAcknowledgementForm
 from events.models import Event
 from events.permissions import can_add_event, can_change_event
-from events.warnings import EventWarning
+from events.warnings import EventWarning, not_acknowledged, shown_warnings
 from programmes.forms import AmendmentNoteForm
 from programmes.models import Programme
 from programmes.selectors import programme_get
@@ -67,6 +70,7 @@ def event_detail(request, pk: int):
             "last_day": last_day,
             "can_edit": can_change_event.test(request.user, event),
             "series": selectors.event_series(user=request.user, event=event),
+            "warnings": shown_warnings([event], reader=request.user).get(event.pk, []),
         },
     )
 
@@ -83,10 +87,11 @@ def _programme_from_query(request) -> Programme:
 def weigh_warnings(
     request, form: EventForm
 ) -> tuple[list[EventWarning], WarningsAcknowledgementForm | None]:
-    """The warnings of the event typed in the valid ``form`` and, unless the person already
-    acknowledged exactly these, the acknowledgement to show them with: the save then waits for
-    it. Warnings never refuse a save; they only ask to be read first."""
-    warnings = form.warnings()
+    """The warnings of the event typed in the valid ``form`` that no one acknowledged before
+    and, unless the person acknowledges exactly these now, the acknowledgement to show them
+    with: the save then waits for it. Warnings never refuse a save; they only ask to be read
+    first, once."""
+    warnings = not_acknowledged(form.event, form.warnings())
     if not warnings or WarningsAcknowledgementForm(request.POST).acknowledges(warnings):
         return warnings, None
     return warnings, WarningsAcknowledgementForm(warnings=warnings)
@@ -149,7 +154,10 @@ def event_add(request):
                 warnings, acknowledgement = weigh_warnings(request, form)
                 if acknowledgement is None:
                     event = services.event_create(
-                        actor=request.user, programme=programme, **form.event_fields()
+                        actor=request.user,
+                        programme=programme,
+                        acknowledged=warnings,
+                        **form.event_fields(),
                     )
                     created(reverse("events:detail", args=[event.pk]))
         except AlreadySent as sent:
@@ -197,6 +205,7 @@ def event_edit(request, pk: int):
                     event=event,
                     actor=request.user,
                     version=form.cleaned_data["version"],
+                    acknowledged=warnings,
                     **form.event_fields(),
                 )
             except StaleVersion as exc:

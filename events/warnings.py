@@ -1,6 +1,9 @@
-"""Warnings, not walls: an event that overlaps another at the same venue, or falls on a public
-holiday of a participating country, is flagged for the coordinator to acknowledge. Nothing
-here ever blocks a save."""
+"""Warnings, not walls: an event that overlaps another at the same venue, falls on a public
+holiday of a participating country or outside its programme's period is flagged for the
+coordinator to acknowledge. Nothing here ever blocks a save. A warning is told from the others
+of its kind by a key (the other event, the holiday's day and country, the days outside the
+period), which is what an acknowledgement (``WarningAcknowledgement``) names: a warning already
+acknowledged is not asked about again."""
 
 import datetime
 import hashlib
@@ -11,22 +14,39 @@ from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from events.holidays import holidays_between
-from events.models import Event, Venue
+from events.models import Event, Venue, WarningAcknowledgement
 from events.selectors import local_days
 from events.spans import overlap_sql
 from institutions.models import Country
 from programmes.models import Partnership, Programme
 from programmes.selectors import programme_visibility
 
+Kind = WarningAcknowledgement.Kind
+
 
 @dataclass(frozen=True)
 class EventWarning:
-    kind: str  # "overlap" or "holiday"
+    kind: str  # a ``WarningAcknowledgement.Kind``
     message: str
+    # Which warning of its kind: the other event's pk of a clash, "<day> <country code>" of a
+    # holiday, "<first day>/<last day> <programme's first>/<last>" outside the period.
+    key: str = ""
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """What an acknowledgement names: the same warning is the same kind and key, whatever
+        its text (another language, the other event renamed)."""
+        return (self.kind, self.key)
+
+
+def _day(day: datetime.date) -> str:
+    """A day as the reader's language writes it."""
+    return date_format(day, "DATE_FORMAT")
 
 
 def _country_codes_by_programme(programme_ids) -> dict[int, set[str]]:
@@ -57,9 +77,10 @@ class _HolidayWarnings:
             holidays = holidays_between(codes, first, last)
         return [
             EventWarning(
-                "holiday",
+                Kind.HOLIDAY,
                 self.text
-                % {"date": day.isoformat(), "country": self.names.get(code, code), "holiday": name},
+                % {"date": _day(day), "country": self.names.get(code, code), "holiday": name},
+                key=f"{day.isoformat()} {code}",
             )
             for day, entries in holidays.items()
             if first <= day <= last
@@ -84,8 +105,26 @@ class _OverlapWarnings:
     def __init__(self):
         self.text = _("“%(title)s” is at the same venue at the same time.")
 
-    def __call__(self, title: str) -> EventWarning:
-        return EventWarning("overlap", self.text % {"title": title})
+    def __call__(self, title: str, other_pk: int) -> EventWarning:
+        return EventWarning(Kind.OVERLAP, self.text % {"title": title}, key=str(other_pk))
+
+
+def _period_warning(
+    first: datetime.date, last: datetime.date, starts_on: datetime.date, ends_on: datetime.date
+) -> list[EventWarning]:
+    """The warning of an event on the days ``first`` to ``last`` in a programme that runs from
+    ``starts_on`` to ``ends_on``, if it falls outside them."""
+    if starts_on <= first and last <= ends_on:
+        return []
+    return [
+        EventWarning(
+            Kind.PERIOD,
+            _("The event falls outside the programme's period, %(starts)s to %(ends)s.")
+            % {"starts": _day(starts_on), "ends": _day(ends_on)},
+            key=f"{first.isoformat()}/{last.isoformat()} "
+            f"{starts_on.isoformat()}/{ends_on.isoformat()}",
+        )
+    ]
 
 
 def event_warnings(
@@ -101,19 +140,24 @@ def event_warnings(
     exclude_pk: int | None = None,
 ) -> list[EventWarning]:
     """What a coordinator should know before saving an event with these details: the events
-    ``reader`` may see at the same venue at the same time, then the public holidays of the
+    ``reader`` may see at the same venue at the same time, the public holidays of the
     countries taking part (the programme's partners' and the event's own) on the event's local
-    days. A cancelled event
+    days, then whether those days fall outside the programme's period. A cancelled event
     holds no venue, so it overlaps nothing; ``exclude_pk`` is the event being edited, which
-    does not overlap itself. The same as ``warnings_for_events`` gives for a stored event."""
+    does not overlap itself. The same as ``warnings_for_events(period=True)`` gives for a stored
+    event."""
     warnings = []
     if venue is not None and status != Event.Status.CANCELLED:
         overlap_warning = _OverlapWarnings()
         moment = (exclude_pk or 0, venue.pk, starts_at, ends_at)
-        warnings += [overlap_warning(title) for _event, _count, title in _clashes([moment], reader)]
+        warnings += [
+            overlap_warning(title, other_pk)
+            for _event, _count, title, other_pk in _clashes([moment], reader)
+        ]
     codes = _country_codes_by_programme([programme.pk]).get(programme.pk, set()) | {country.code}
     first, last = local_days(starts_at, ends_at, zoneinfo.ZoneInfo(time_zone))
-    return warnings + _HolidayWarnings(_country_names())(codes, first, last)
+    warnings += _HolidayWarnings(_country_names())(codes, first, last)
+    return warnings + _period_warning(first, last, programme.starts_on, programme.ends_on)
 
 
 # The events not cancelled at the venue of each of some events while it runs, earliest first,
@@ -140,7 +184,7 @@ clashes AS (
         AND nearby.starts_at < spans.ends AND nearby.ends_at > spans.starts
         AND nearby.id <> spans.event
 )
-SELECT nearby.event, nearby.clashes, other.title
+SELECT nearby.event, nearby.clashes, other.title, other.id
 FROM clashes nearby JOIN {table} other ON other.id = nearby.id
 {limit}
 ORDER BY nearby.event, nearby.place
@@ -148,7 +192,7 @@ ORDER BY nearby.event, nearby.place
 
 
 def _clashes(spans: Sequence[tuple], reader: User, limit: int | None = None) -> list[tuple]:
-    """(event pk, its number of clashes, title) of the first ``limit`` (else all) events not
+    """(event pk, its number of clashes, title, pk) of the first ``limit`` (else all) events not
     cancelled that ``reader`` may see at a venue while one of ``spans`` runs there, earliest
     first, for each ``(event pk, venue pk, start, end)`` of ``spans`` (the event itself left
     out; 0 for an event not yet saved). One query: written out, since a condition of hundreds
@@ -200,12 +244,13 @@ def _visible_sql(reader: User, connection) -> tuple[str, list]:
 
 
 def warnings_for_events(
-    events: Sequence[Event], *, reader: User, limit: int | None = None
+    events: Sequence[Event], *, reader: User, limit: int | None = None, period: bool = False
 ) -> dict[int, Warnings]:
     """The warnings of many events at once, in three queries whatever their number: for marking
     them on a calendar. With ``limit``, only the first ``limit`` clashes of an event are read, the
-    others counted (``Warnings.not_shown``): a calendar spells out a few. ``events`` need their
-    country loaded."""
+    others counted (``Warnings.not_shown``): a calendar spells out a few. With ``period``, an
+    event outside its programme's period is flagged too, in one query more: what the event and
+    programme pages show. ``events`` need their country loaded."""
     if not events:
         return {}
     spans = [
@@ -215,8 +260,8 @@ def warnings_for_events(
     ]
     overlap_warning = _OverlapWarnings()
     clashes, counts = defaultdict(list), {}
-    for event_id, count, title in _clashes(spans, reader, limit):
-        clashes[event_id].append(overlap_warning(title))
+    for event_id, count, title, other_pk in _clashes(spans, reader, limit):
+        clashes[event_id].append(overlap_warning(title, other_pk))
         counts[event_id] = count
     codes = _country_codes_by_programme({event.programme_id for event in events})
     holiday_warnings = _HolidayWarnings(_country_names())
@@ -228,12 +273,25 @@ def warnings_for_events(
         min(first for first, _last in days.values()),
         max(last for _first, last in days.values()),
     )
+    periods = {}
+    if period:
+        periods = {
+            pk: (starts_on, ends_on)
+            for pk, starts_on, ends_on in Programme.objects.filter(
+                pk__in={event.programme_id for event in events}
+            ).values_list("pk", "starts_on", "ends_on")
+        }
     found = {}
     for event in events:
         shown_clashes = clashes.get(event.pk, [])
         countries = codes.get(event.programme_id, set()) | {event.country.code}
+        outside = (
+            _period_warning(*days[event.pk], *periods[event.programme_id])
+            if event.programme_id in periods
+            else []
+        )
         found[event.pk] = Warnings(
-            shown_clashes + holiday_warnings(countries, *days[event.pk], holidays),
+            shown_clashes + holiday_warnings(countries, *days[event.pk], holidays) + outside,
             not_shown=counts.get(event.pk, 0) - len(shown_clashes),
         )
     return found
@@ -242,6 +300,45 @@ def warnings_for_events(
 def warnings_digest(warnings: Sequence[EventWarning]) -> str:
     """A fingerprint of the warnings a person was shown. An acknowledgement carries it
     back, so that it holds only for those very warnings: other dates or another venue that
-    bring other warnings make them shown again instead of taken as read."""
-    text = "\n".join(f"{warning.kind}:{warning.message}" for warning in warnings)
+    bring other warnings make them shown again instead of taken as read. Made of what tells
+    the warnings apart, not of their text, which depends on the reader's language."""
+    text = "\n".join(f"{warning.kind}:{warning.key}" for warning in warnings)
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def not_acknowledged(event: Event | None, warnings: Sequence[EventWarning]) -> list[EventWarning]:
+    """Those of ``warnings`` about ``event`` (None: one not yet saved) that no one has
+    acknowledged yet: an edit asks only about these."""
+    if event is None or event.pk is None or not warnings:
+        return list(warnings)
+    done = set(WarningAcknowledgement.objects.filter(event=event).values_list("kind", "key"))
+    return [warning for warning in warnings if warning.identity not in done]
+
+
+@dataclass(frozen=True)
+class ShownWarning:
+    """A warning on an event's or a programme's page, with its acknowledgement if one was
+    made."""
+
+    warning: EventWarning
+    acknowledgement: WarningAcknowledgement | None = None
+
+
+def shown_warnings(events: Sequence[Event], *, reader: User) -> dict[int, list[ShownWarning]]:
+    """The warnings of ``events`` that have any, each with who acknowledged it and when: in
+    five queries whatever their number. ``events`` need their country loaded."""
+    found = warnings_for_events(events, reader=reader, period=True)
+    acknowledgements = {
+        (acknowledgement.event_id, acknowledgement.kind, acknowledgement.key): acknowledgement
+        for acknowledgement in WarningAcknowledgement.objects.filter(
+            event__in=[pk for pk, warnings in found.items() if warnings]
+        ).select_related("acknowledged_by")
+    }
+    return {
+        pk: [
+            ShownWarning(warning, acknowledgements.get((pk, *warning.identity)))
+            for warning in warnings
+        ]
+        for pk, warnings in found.items()
+        if warnings
+    }

@@ -13,7 +13,7 @@ from accounts.models import FormSubmission, User
 from amendments.models import Amendment
 from calendars.models import CalendarFeed, VeventBlock
 from calendars.services import feed_create
-from events.models import Event, EventTally, Venue
+from events.models import Event, EventTally, Venue, WarningAcknowledgement
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from programmes.models import (
     Agreement,
@@ -115,6 +115,14 @@ ROWS = {
     Amendment: lambda: [proposed_amendment("Navoi and Abai: joint research").programme.title],
     Venue: lambda: [VenueFactory(name="Palace of Friendship of Peoples").name],
     Event: lambda: [EventFactory(title="Gala concert of Uzbek creative groups").title],
+    WarningAcknowledgement: lambda: [
+        WarningAcknowledgement.objects.create(
+            event=EventFactory(title="Navruz concert"),
+            kind=WarningAcknowledgement.Kind.HOLIDAY,
+            key="2027-03-21 UZ",
+            message="21 March 2027 is a public holiday in Uzbekistan: Nowruz.",
+        ).event.title
+    ],
     CalendarFeed: lambda: [
         feed_create(owner=UserFactory(), name="Kazakhstan Education Days").feed.name
     ],
@@ -141,6 +149,7 @@ READ_ONLY = {
     CalendarFeed,
     Reminder,
     DBTaskResult,
+    WarningAcknowledgement,
 }
 
 

@@ -312,9 +312,10 @@ def test_a_new_event_of_an_approved_programme_is_an_amendment(client, approved):
     world = approved
     client.force_login(world.coordinator)
     url = reverse("amendments:new_event") + f"?programme={world.programme.pk}"
-    data = new_event_data(world.uwed, title="Abay read aloud") | {
-        "note": "A reading was asked for."
-    }
+    # Within the programme's period (March to June 2027): no warning to acknowledge first.
+    data = new_event_data(
+        world.uwed, title="Abay read aloud", start_date="2027-05-05", end_date="2027-05-05"
+    ) | {"note": "A reading was asked for."}
 
     response = client.post(url, data)
 

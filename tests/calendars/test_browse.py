@@ -493,8 +493,8 @@ def test_the_clashes_left_untold_are_counted_with_the_holidays(client, world):
         "“Dombra” is at the same venue at the same time.",
         "“Exhibition” is at the same venue at the same time.",
         "“Folk dance” is at the same venue at the same time.",
-        "2027-03-21 is a public holiday in Kazakhstan: Nowruz Holiday.",
-        "2027-03-21 is a public holiday in Uzbekistan: Nowruz.",
+        "21 March 2027 is a public holiday in Kazakhstan: Nowruz Holiday.",
+        "21 March 2027 is a public holiday in Uzbekistan: Nowruz.",
     ]
     assert (len(month_entry.warnings), month_entry.warnings.not_shown) == (5, 1)
 
@@ -535,8 +535,8 @@ def test_an_event_on_a_holiday_of_a_participating_country_is_marked(client, worl
 
     (entry,) = response.context["entries"]
     assert entry.warning_text == (
-        "2027-03-21 is a public holiday in Kazakhstan: Nowruz Holiday. "
-        "2027-03-21 is a public holiday in Uzbekistan: Nowruz."
+        "21 March 2027 is a public holiday in Kazakhstan: Nowruz Holiday. "
+        "21 March 2027 is a public holiday in Uzbekistan: Nowruz."
     )
 
 

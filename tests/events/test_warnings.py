@@ -41,11 +41,18 @@ NEW_VERSION = (
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 TASHKENT = zoneinfo.ZoneInfo("Asia/Tashkent")
 
-OVERLAP_WITH_CONCERT = EventWarning(
-    "overlap", "“Dombra concert” is at the same venue at the same time."
-)
+
+def clash(other: Event) -> EventWarning:
+    """The warning of an event at ``other``'s venue while it runs."""
+    return EventWarning(
+        "overlap", f"“{other.title}” is at the same venue at the same time.", key=str(other.pk)
+    )
+
+
 REPUBLIC_DAY = EventWarning(
-    "holiday", "2026-10-25 is a public holiday in Kazakhstan: Republic Day."
+    "holiday",
+    "25 October 2026 is a public holiday in Kazakhstan: Republic Day.",
+    key="2026-10-25 KZ",
 )
 
 
@@ -141,11 +148,11 @@ def at(day: datetime.date, hour: int, zone=ALMATY) -> datetime.datetime:
 
 
 def test_an_event_at_the_same_venue_at_the_same_time_is_flagged(world):
-    almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
+    concert = almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
 
     warnings = warnings_at(world, at(OCTOBER_5, 15), at(OCTOBER_5, 17), venue=world.palace)
 
-    assert warnings == [OVERLAP_WITH_CONCERT]
+    assert warnings == [clash(concert)]
 
 
 def test_a_draft_the_reader_may_not_see_makes_no_warning(world):
@@ -208,8 +215,16 @@ def test_nowruz_is_flagged_for_both_countries_of_a_joint_programme(world):
     )
 
     assert warnings == [
-        EventWarning("holiday", "2026-03-21 is a public holiday in Kazakhstan: Nowruz Holiday."),
-        EventWarning("holiday", "2026-03-21 is a public holiday in Uzbekistan: Nowruz."),
+        EventWarning(
+            "holiday",
+            "21 March 2026 is a public holiday in Kazakhstan: Nowruz Holiday.",
+            key="2026-03-21 KZ",
+        ),
+        EventWarning(
+            "holiday",
+            "21 March 2026 is a public holiday in Uzbekistan: Nowruz.",
+            key="2026-03-21 UZ",
+        ),
     ]
 
 
@@ -219,7 +234,11 @@ def test_a_uz_holiday_is_flagged_for_an_almaty_event_of_a_programme_with_uz_part
     warnings = warnings_at(world, at(independence_day, 10), at(independence_day, 12))
 
     assert warnings == [
-        EventWarning("holiday", "2026-09-01 is a public holiday in Uzbekistan: Independence Day.")
+        EventWarning(
+            "holiday",
+            "1 September 2026 is a public holiday in Uzbekistan: Independence Day.",
+            key="2026-09-01 UZ",
+        )
     ]
 
 
@@ -233,7 +252,11 @@ def test_a_kz_holiday_is_flagged_for_a_tashkent_event_of_a_programme_with_kz_par
     uzbek_only = warnings_at(world, starts_at, ends_at, country=world.uz, programme=uz_only)
 
     assert joint == [
-        EventWarning("holiday", "2026-07-06 is a public holiday in Kazakhstan: Capital Day.")
+        EventWarning(
+            "holiday",
+            "6 July 2026 is a public holiday in Kazakhstan: Capital Day.",
+            key="2026-07-06 KZ",
+        )
     ]
     assert uzbek_only == []
 
@@ -270,10 +293,8 @@ def test_a_batch_gets_the_same_warnings_as_each_event_alone(world):
         event.pk: stored_event_warnings(event, world.kaznu_coordinator) for event in events
     }
     assert found == {
-        concert.pk: [
-            EventWarning("overlap", "“Lecture on Abai” is at the same venue at the same time.")
-        ],
-        lecture.pk: [OVERLAP_WITH_CONCERT],
+        concert.pk: [clash(lecture)],
+        lecture.pk: [clash(concert)],
         cancelled.pk: [],
         republic_day.pk: [REPUBLIC_DAY],
         ordinary.pk: [],
@@ -305,8 +326,9 @@ def test_a_batch_costs_as_many_queries_for_thirty_events_as_for_one(world):
 
 
 def test_the_digest_follows_the_warnings():
+    concert = EventWarning("overlap", "“Dombra concert” is at the same venue…", key="7")
     assert warnings_digest([REPUBLIC_DAY]) == warnings_digest([REPUBLIC_DAY])
-    assert warnings_digest([REPUBLIC_DAY]) != warnings_digest([OVERLAP_WITH_CONCERT])
+    assert warnings_digest([REPUBLIC_DAY]) != warnings_digest([concert])
     assert warnings_digest([REPUBLIC_DAY]) != warnings_digest([REPUBLIC_DAY, REPUBLIC_DAY])
 
 
@@ -378,22 +400,22 @@ def test_an_overlapping_event_is_shown_again_with_its_warning_and_not_saved(clie
     page = response.content.decode()
     assert response.status_code == 200
     assert list(Event.objects.all()) == [concert]
-    assert shown_warnings(response) == [OVERLAP_WITH_CONCERT]
+    assert shown_warnings(response) == [clash(concert)]
     assert "<li>“Dombra concert” is at the same venue at the same time.</li>" in page
     assert response.context["acknowledgement"]["warnings_digest"].value() == warnings_digest(
-        [OVERLAP_WITH_CONCERT]
+        [clash(concert)]
     )
     assert 'name="acknowledge"' in page
     assert messages_of(response) == []
 
 
 def test_the_acknowledged_overlap_is_saved(client, world):
-    almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
+    concert = almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
     client.force_login(world.kaznu_coordinator)
 
     response = client.post(
         add_url(world.programme),
-        {**new_event_data(world), **acknowledged([OVERLAP_WITH_CONCERT])},
+        {**new_event_data(world), **acknowledged([clash(concert)])},
     )
 
     lecture = Event.objects.get(title="Lecture on Abai")
@@ -407,29 +429,27 @@ def test_the_acknowledged_overlap_is_saved(client, world):
 
 
 def test_ticking_the_box_before_seeing_any_warning_saves_nothing(client, world):
-    almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
+    concert = almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
     client.force_login(world.kaznu_coordinator)
 
     response = client.post(add_url(world.programme), {**new_event_data(world), "acknowledge": "on"})
 
     assert response.status_code == 200
-    assert shown_warnings(response) == [OVERLAP_WITH_CONCERT]
+    assert shown_warnings(response) == [clash(concert)]
     assert Event.objects.filter(title="Lecture on Abai").count() == 0
 
 
 def test_new_warnings_after_a_change_of_date_are_shown_again(client, world):
     """Acknowledged the overlap, then moved to Republic Day: that warning was never read."""
-    almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
-    almaty_event(world, datetime.date(2026, 10, 25), 14, 18, title="Dombra concert")
+    concert = almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
+    later = almaty_event(world, datetime.date(2026, 10, 25), 14, 18, title="Dombra concert")
     client.force_login(world.kaznu_coordinator)
     moved = new_event_data(world, start_date="2026-10-25", end_date="2026-10-25")
 
-    response = client.post(
-        add_url(world.programme), {**moved, **acknowledged([OVERLAP_WITH_CONCERT])}
-    )
+    response = client.post(add_url(world.programme), {**moved, **acknowledged([clash(concert)])})
 
     assert response.status_code == 200
-    assert shown_warnings(response) == [OVERLAP_WITH_CONCERT, REPUBLIC_DAY]
+    assert shown_warnings(response) == [clash(later), REPUBLIC_DAY]
     assert response.context["acknowledgement"]["acknowledge"].value() is None
     assert Event.objects.filter(title="Lecture on Abai").count() == 0
 
@@ -450,7 +470,7 @@ def test_an_event_without_warnings_is_saved_at_once(client, world):
 
 
 def test_an_edit_into_an_overlap_waits_for_the_acknowledgement(client, world):
-    almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
+    concert = almaty_event(world, OCTOBER_5, 14, 18, title="Dombra concert")
     lecture = almaty_event(world, OCTOBER_5, 18, 20, title="Lecture on Abai")
     client.force_login(world.kaznu_coordinator)
     url = reverse("events:edit", args=[lecture.pk])
@@ -458,10 +478,10 @@ def test_an_edit_into_an_overlap_waits_for_the_acknowledgement(client, world):
 
     first = client.post(url, earlier)
     stored_after_first = Event.objects.get(pk=lecture.pk)
-    second = client.post(url, {**earlier, **acknowledged([OVERLAP_WITH_CONCERT])})
+    second = client.post(url, {**earlier, **acknowledged([clash(concert)])})
     stored_after_second = Event.objects.get(pk=lecture.pk)
 
-    assert (first.status_code, shown_warnings(first)) == (200, [OVERLAP_WITH_CONCERT])
+    assert (first.status_code, shown_warnings(first)) == (200, [clash(concert)])
     assert (stored_after_first.starts_at, stored_after_first.version) == (at(OCTOBER_5, 18), 1)
     assert second["Location"] == reverse("events:detail", args=[lecture.pk])
     assert (stored_after_second.starts_at, stored_after_second.version) == (
