@@ -153,7 +153,8 @@ class DayEntry:
 @dataclass(frozen=True)
 class Holiday:
     """A public holiday on one day, in every country that keeps it under that name (New
-    Year's Day in Uzbekistan and in Kazakhstan is shown once, with both codes)."""
+    Year's Day in Uzbekistan and in Kazakhstan is shown once, with both codes, in any
+    language: ``events.holidays`` names it alike for both)."""
 
     name: str
     countries: tuple[Country, ...]
@@ -164,7 +165,7 @@ class Holiday:
 
     @property
     def country_names(self) -> str:
-        return ", ".join(country.name for country in self.countries)
+        return ", ".join(str(country) for country in self.countries)
 
 
 @dataclass
