@@ -9,11 +9,12 @@ and their refusals are shown on these same forms.
 from collections.abc import Iterable, Sequence
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.layout import Column, Field, Layout, LayoutObject, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.forms.formsets import DELETION_FIELD_NAME
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Country, Institution
@@ -21,6 +22,7 @@ from institutions.permissions import role_ids
 from programmes import documents
 from programmes.models import Currency, Decision, Partnership, Programme
 from programmes.services import PaperLetter, PartnerRow
+from programmes.warnings import ProgrammeWarning, agreement_warnings
 
 Role = Partnership.Role
 NO_CURRENCY = [("", "—")]
@@ -31,6 +33,15 @@ COMMENT_MAX_LENGTH = 2000
 
 def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _ProgrammeWarnings(LayoutObject):
+    """The warnings of the programme as the form holds it, above its fields."""
+
+    def render(self, form, context, **kwargs):
+        return render_to_string(
+            "programmes/includes/programme_warnings.html", {"warnings": form.warnings()}
+        )
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -59,6 +70,7 @@ class ProgrammeForm(forms.ModelForm):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
+            _ProgrammeWarnings(),
             "title",
             Row(Column("kind", css_class="col-md-6"), Column("agreement", css_class="col-md-6")),
             "summary",
@@ -79,6 +91,21 @@ class ProgrammeForm(forms.ModelForm):
         elif currency and amount is None and "budget_amount" not in self.errors:
             self.add_error("budget_amount", _("Give the amount of the budget, or no currency."))
         return cleaned
+
+    def warnings(self) -> list[ProgrammeWarning]:
+        """What to know about the programme as typed (or, unsent, as stored): a programme that
+        runs past its agreement's end. Never a reason to refuse it."""
+        if self.is_bound:
+            values = getattr(self, "cleaned_data", {})
+            agreement = values.get("agreement")
+        else:
+            values = self.initial
+            agreement = values.get("agreement")
+            if agreement is not None and not hasattr(agreement, "pk"):
+                agreement = self.fields["agreement"].queryset.filter(pk=agreement).first()
+        if values.get("ends_on") is None:
+            return []
+        return agreement_warnings(ends_on=values["ends_on"], agreement=agreement)
 
     def programme_fields(self) -> dict:
         """The cleaned values, named as the services take them."""

@@ -38,6 +38,7 @@ from programmes.permissions import (
     is_national_coordinator_of_a_participant,
 )
 from programmes.steps import WORKFLOW_STEPS
+from programmes.warnings import agreement_warnings
 
 # A programme page lists this many of its events; all of them are on the filtered event list.
 EVENTS_SHOWN = 25
@@ -125,6 +126,10 @@ def render_programme(
         and coordinates_a_partner.test(user, programme),
         "changes_requested": open_change_requests(programme),
         "standings": selectors.programme_standings(programme=programme),
+        # Its events' warnings come from the events app ({% programme_event_warnings %}).
+        "programme_warnings": agreement_warnings(
+            ends_on=programme.ends_on, agreement=programme.agreement
+        ),
     }
     return render(request, "programmes/programme_detail.html", context, status=status)
 
