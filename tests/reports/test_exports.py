@@ -245,3 +245,25 @@ def test_every_share_of_the_balance_file_has_one_place(client, world):
         "2025,Kazakhstan,KZ,2,40.0,0.0,100.0,70.6,",
         "2025,Uzbekistan,UZ,3,60.0,100.0,0.0,29.4,",
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("ru", ["Казахстан", "Узбекистан"]),
+        ("uz", ["Qozogʻiston", "Oʻzbekiston"]),
+        ("kk", ["Қазақстан", "Өзбекстан"]),
+    ],
+)
+def test_the_files_name_the_countries_in_the_readers_language(client, world, language, names):
+    world.outsider.language = language
+    world.outsider.save(update_fields=["language"])
+    client.force_login(world.outsider)
+
+    as_csv = client.get(export_url("funding", "csv"), {"year": "2025"})
+    as_xlsx = client.get(export_url("attendance", "xlsx"), {"year": "2025"})
+
+    rows = list(csv.reader(io.StringIO(as_csv.content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:-1]] == names
+    sheet = openpyxl.load_workbook(io.BytesIO(as_xlsx.content)).worksheets[0]
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)][:-1] == names
