@@ -2,7 +2,7 @@
 
 Measured at each size after everything else (so the other figures are of the data without it):
 a weekly film club in Tashkent of four years, 209 dates (two years back, two ahead), one moved,
-one cancelled and one left out, added to an active programme of the demo (``Site.add_series``).
+one cancelled and one left out, in a programme of its own (``Site.add_series``).
 Its programme's feed is fetched over HTTP as the feed of every event is (``run.py``): with
 nothing stored, with an empty cache, cold (after one date was changed on its own), warm and
 conditional; and the month calendar of today, in which the club meets four or five times, is
@@ -24,8 +24,8 @@ MONTH_AFTER_A_CHANGE = "Month calendar, first view after a change"
 class RecurringFigures:
     """One size's figures of the series' feed and of the month calendar it shows in."""
 
-    dates: int = 0  # events of the programme, a row per date
-    vevents: int = 0  # VEVENTs in its feed: the series once, its changed dates, the others
+    dates: int = 0  # events of the programme: a row per date of the series
+    vevents: int = 0  # VEVENTs in its feed: the series once, and each date changed on its own
     feed_bytes: int = 0
     gzip_bytes: int = 0
     nothing_stored: list[float] = field(default_factory=list)

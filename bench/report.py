@@ -398,7 +398,7 @@ def _recurring(results: dict[int, SizeFigures]) -> list[str]:
         return [name, *(value(size) for size in sizes)]
 
     rows = [
-        row("Dates of the programme (events)", lambda size: f"{figures[size].dates:,}"),
+        row("Dates of the series (events)", lambda size: f"{figures[size].dates:,}"),
         row("VEVENTs in its feed", lambda size: f"{figures[size].vevents:,}"),
         row(
             "Feed bytes, plain / gzip",

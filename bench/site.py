@@ -215,9 +215,8 @@ class Site:
 
     def add_series(self) -> dict:
         """A weekly film club in Tashkent, Tuesdays at 19:00 from two years ago to two years
-        ahead, in an active programme of the demo, one date moved, one cancelled and one left
-        out; a feed of that programme. The feed's token, and how many events (dates) the
-        programme holds."""
+        ahead, in a programme of its own, one date moved, one cancelled and one left out; a
+        feed of that programme. The feed's token, and how many events (dates) it holds."""
         import datetime as dt
         import zoneinfo
 
@@ -228,46 +227,44 @@ class Site:
         from events.services import event_create, event_delete, event_update
         from institutions.models import Institution
         from programmes.models import Programme
-        from programmes.services import applying_an_amendment
+        from programmes.services import programme_create
 
-        programme = (
-            Programme.objects.filter(
-                status=Programme.Status.ACTIVE, partnerships__institution__country__code="UZ"
-            )
-            .order_by("pk")
-            .first()
-        )
-        host = Institution.objects.filter(
-            partnerships__programme=programme, country__code="UZ"
-        ).first()
+        host = Institution.objects.filter(country__code="UZ").order_by("pk").first()
         tashkent = zoneinfo.ZoneInfo("Asia/Tashkent")
         today = timezone.localdate(timezone=tashkent)
         first_day = today - dt.timedelta(days=2 * 365)
         first_day -= dt.timedelta(days=(first_day.weekday() - 1) % 7)  # a Tuesday
         starts = dt.datetime.combine(first_day, dt.time(19, 0), tzinfo=tashkent)
-        with applying_an_amendment(programme):
-            first = event_create(
-                actor=None,
-                programme=programme,
-                title="Film club",
-                kind=Event.Kind.FILM_SCREENING,
-                host_institution=host,
-                time_zone="Asia/Tashkent",
-                starts_at=starts,
-                ends_at=starts + dt.timedelta(hours=2),
-                visibility=Event.Visibility.PUBLIC,
-                recurrence_rule="FREQ=WEEKLY;COUNT=209",
-            )
-            dates = list(first.occurrences.order_by("starts_at"))
-            moved = dates[len(dates) // 2]
-            event_update(
-                event=moved,
-                actor=None,
-                starts_at=moved.starts_at + dt.timedelta(days=1),
-                ends_at=moved.ends_at + dt.timedelta(days=1),
-            )
-            event_update(event=dates[len(dates) // 2 + 1], actor=None, status="cancelled")
-            event_delete(event=dates[len(dates) // 2 + 2], actor=None)
+        programme = programme_create(
+            actor=None,
+            title="Film club",
+            kind=Programme.Kind.FILM,
+            starts_on=first_day,
+            ends_on=first_day + dt.timedelta(days=4 * 365),
+            lead=host,
+        )
+        first = event_create(
+            actor=None,
+            programme=programme,
+            title="Film club",
+            kind=Event.Kind.FILM_SCREENING,
+            host_institution=host,
+            time_zone="Asia/Tashkent",
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=2),
+            visibility=Event.Visibility.PUBLIC,
+            recurrence_rule="FREQ=WEEKLY;COUNT=209",
+        )
+        dates = list(first.occurrences.order_by("starts_at"))
+        moved = dates[len(dates) // 2]
+        event_update(
+            event=moved,
+            actor=None,
+            starts_at=moved.starts_at + dt.timedelta(days=1),
+            ends_at=moved.ends_at + dt.timedelta(days=1),
+        )
+        event_update(event=dates[len(dates) // 2 + 1], actor=None, status="cancelled")
+        event_delete(event=dates[len(dates) // 2 + 2], actor=None)
         self.series = first
         feed = feed_create(
             owner=self.admin,

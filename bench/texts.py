@@ -66,7 +66,7 @@ READING = """\
 
 RECURRING = (
     "Measured last, at each size: a weekly film club of four years (209 dates, one moved, one "
-    "cancelled, one left out) added to an active programme of the demo; that programme's feed "
+    "cancelled, one left out) in a programme of its own, added to the data; that programme's feed "
     "over HTTP (each fetch as in section 1; a series is one VEVENT with its rule, and one per "
     "date changed on its own), and the month calendar of today, in which the club meets, beside "
     "the same page without it."
