@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.time_zones import country_zones, is_offered, zone_choices
 from core.forms import add_service_error
 from events.models import Event, Venue, all_day_bounds
 from events.permissions import hostable_institution_ids
@@ -36,11 +37,11 @@ from programmes.models import Programme
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
-# Read once: listing the zone database walks the file system.
-TIME_ZONE_CHOICES = [
-    ("", _("The place's time zone")),
-    *((name, name) for name in sorted(zoneinfo.available_timezones())),
-]
+
+def time_zone_choices() -> list:
+    """Real places only, Central Asia first (``accounts.time_zones``); empty: the place's."""
+    return [("", _("The place's time zone")), *zone_choices()]
+
 
 REPEAT_CHOICES = [
     ("", _("Does not repeat")),
@@ -162,9 +163,10 @@ class EventForm(forms.Form):
     )
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
-        choices=TIME_ZONE_CHOICES,
+        choices=time_zone_choices,
         required=False,
         help_text=_("Empty: the time zone of the event's country."),
+        error_messages={"invalid_choice": _("Choose the time zone of a place from the list.")},
     )
     all_day = forms.BooleanField(
         label=_("All day"),
@@ -251,6 +253,17 @@ class EventForm(forms.Form):
             likely = own if len(own) == 1 else list(hosts)
             if len(likely) == 1:
                 self.fields["host_institution"].initial = likely[0]
+                # The host's clock is the likely one too; the place's venue may say otherwise.
+                host_zone = likely[0].country.time_zone
+                if is_offered(host_zone):
+                    self.fields["time_zone"].initial = host_zone
+        elif not is_offered(event.time_zone):
+            # A zone saved before only places were offered (``localtime``) is kept on edit.
+            self.fields["time_zone"].choices = [
+                *time_zone_choices()[:1],
+                (event.time_zone, _("%(zone)s (as saved)") % {"zone": event.time_zone}),
+                *time_zone_choices()[1:],
+            ]
         if not self.repeats_here:
             for name in REPEAT_FIELDS:
                 del self.fields[name]
@@ -483,7 +496,7 @@ class EventForm(forms.Form):
         """What the coordinator should know before the event, as typed, is saved. Only for a
         valid form: the warnings are about the instants and the place it resolved."""
         data = self.cleaned_data
-        return event_warnings(
+        found = event_warnings(
             programme=self.programme,
             venue=data["venue"],
             country=data["country"],
@@ -494,6 +507,28 @@ class EventForm(forms.Form):
             exclude_pk=self.event.pk if self.event is not None else None,
             reader=self.user,
         )
+        return [*found, *self._zone_warnings()]
+
+    def _zone_warnings(self) -> list[EventWarning]:
+        """A warning when the zone chosen is not one of the event's country's: a Tashkent
+        venue read on Berlin's clock. The country's own zone, and a country the tz tables do
+        not know, are not judged."""
+        data = self.cleaned_data
+        zone, country = data["time_zone"], data["country"]
+        zones = country_zones(country.code)
+        if zone == country.time_zone or not zones or zone in zones:
+            return []
+        return [
+            EventWarning(
+                "time_zone",
+                _(
+                    "The time zone %(zone)s is not one of the zones of %(country)s (%(zones)s): "
+                    "check that the times are those of the place's clock."
+                )
+                % {"zone": zone, "country": country.name, "zones": ", ".join(zones)},
+                key=f"{zone} {country.code}",
+            )
+        ]
 
     def event_fields(self) -> dict:
         """The cleaned values, named as ``event_create`` and ``event_update`` take them."""
