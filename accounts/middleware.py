@@ -1,7 +1,10 @@
-"""The interface language of a signed-in person follows them from browser to browser."""
+"""The interface language of a signed-in person follows them from browser to browser; every
+request reads times in the reader's time zone."""
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
+
+from accounts.time_zones import BROWSER_ZONE_COOKIE, keep_reading_zone, zone_decision
 
 
 class UserLanguageMiddleware:
@@ -55,3 +58,29 @@ def set_language_cookie(response, language: str) -> None:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+
+
+class ReaderTimeZoneMiddleware:
+    """Activate the time zone the reader reads times in for their request
+    (``accounts.time_zones.zone_decision``: their own, else their browser's, else their
+    institution's country's, else the site's), so every page shows times on their clock.
+
+    Placed after AuthenticationMiddleware, which gives ``request.user``. The zone decided is
+    kept on the user for the request (``accounts.time_zones.reading_zone``), and the active zone
+    is given back once the response is made, so the next request on this thread starts afresh.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        decision = zone_decision(
+            user,
+            request.COOKIES.get(BROWSER_ZONE_COOKIE, ""),
+            session=getattr(request, "session", None),
+        )
+        if user is not None:
+            keep_reading_zone(user, decision)
+        with timezone.override(decision[0]):
+            return self.get_response(request)

@@ -14,7 +14,10 @@ class User(AbstractUser):
         max_length=64,
         blank=True,
         validators=[validate_time_zone],
-        help_text=_("IANA name, e.g. Asia/Almaty. Empty: the site's time zone."),
+        help_text=_(
+            "The zone every page shows times in, e.g. Asia/Almaty. Empty: the browser's, else "
+            "that of the person's institution's country, else the site's."
+        ),
     )
     language = models.CharField(
         _("language"),

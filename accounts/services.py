@@ -3,6 +3,9 @@ from django.db import transaction
 from accounts.models import User
 from core.caching import changes_content
 
+# What a person sets for themselves on their settings page.
+SETTINGS = ("time_zone", "language")
+
 
 @changes_content
 @transaction.atomic
@@ -39,3 +42,14 @@ def user_language_set(*, user: User, language: str) -> None:
     user.language = language
     user.full_clean(exclude=[field.name for field in User._meta.fields if field.name != "language"])
     user.save(update_fields=["language"])
+
+
+def user_settings_set(*, user: User, time_zone: str, language: str) -> None:
+    """Keep the time zone a person reads times in and their interface language; empty hands
+    each back to the browser (``accounts.time_zones``, ``accounts.middleware``)."""
+    user.time_zone = time_zone
+    user.language = language
+    user.full_clean(
+        exclude=[field.name for field in User._meta.fields if field.name not in SETTINGS]
+    )
+    user.save(update_fields=list(SETTINGS))

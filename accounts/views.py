@@ -1,18 +1,22 @@
-"""Sign-in and sign-out: Django's views with our templates and a word on signing out; and the
-language switch."""
+"""Sign-in and sign-out: Django's views with our templates and a word on signing out; the
+language switch; and a person's own settings (time zone, language)."""
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.forms import UserSettingsForm
 from accounts.middleware import set_language_cookie
-from accounts.services import user_language_set
+from accounts.services import user_language_set, user_settings_set
+from accounts.time_zones import BROWSER, INSTITUTION, OWN, SITE, reading_decision, zone_label
 from core.ratelimits import login_rate_limit
 
 
@@ -59,3 +63,33 @@ def language_switch(request):
     response = HttpResponseRedirect(next_url)
     set_language_cookie(response, language)
     return response
+
+
+# Where the zone times are shown in came from, as the settings page says it.
+ZONE_SOURCES = {
+    OWN: _lazy("Times are shown in %(zone)s, the time zone you set."),
+    BROWSER: _lazy("Times are shown in %(zone)s, your browser's time zone."),
+    INSTITUTION: _lazy("Times are shown in %(zone)s, the time zone of your institution's country."),
+    SITE: _lazy("Times are shown in %(zone)s, the site's time zone."),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def user_settings(request):
+    """A person's own settings: the time zone every page shows times in and the interface
+    language. Saved, the language is also remembered by this browser, as the language switch
+    does."""
+    form = UserSettingsForm(request.POST if request.method == "POST" else None, user=request.user)
+    if form.is_valid():
+        user_settings_set(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your settings are saved."))
+        response = redirect("accounts:settings")
+        if form.cleaned_data["language"]:
+            set_language_cookie(response, form.cleaned_data["language"])
+        return response
+    zone, source = reading_decision(request.user)
+    return render(
+        request,
+        "accounts/settings.html",
+        {"form": form, "zone_now": ZONE_SOURCES[source] % {"zone": zone_label(zone)}},
+    )

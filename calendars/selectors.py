@@ -12,13 +12,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from accounts.time_zones import reading_zone
 from events.holidays import holidays_between
 from events.models import Event
 from events.selectors import local_days
@@ -40,11 +40,9 @@ SHOWN_WARNINGS = 3
 
 
 def reader_zone(user: User) -> zoneinfo.ZoneInfo:
-    """The time zone a person reads times in: their own if they set one, else the site's."""
-    try:
-        return zoneinfo.ZoneInfo(getattr(user, "time_zone", "") or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    """The time zone a person reads times in: their own if they set one, else their browser's,
+    else their institution's country's, else the site's (``accounts.time_zones``)."""
+    return reading_zone(user)
 
 
 @dataclass(frozen=True)

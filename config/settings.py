@@ -107,6 +107,9 @@ MIDDLEWARE = [
     # activated its own, so the view renders in it. LocaleMiddleware still sets
     # Content-Language on the way out, from whichever language is active then.
     "accounts.middleware.UserLanguageMiddleware",
+    # Times on the reader's clock: their own zone, else their browser's, else their
+    # institution's country's, else TIME_ZONE. Needs request.user too.
+    "accounts.middleware.ReaderTimeZoneMiddleware",
     # Every page needs a signed-in user unless its view is marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

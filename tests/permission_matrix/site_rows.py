@@ -327,6 +327,21 @@ ROWS: list[Row] = [
         get=None,
         post=the_same_for_everyone(BAD),
     ),
+    # Everyone signed in sets their own time zone and language; an empty form sets neither.
+    page(
+        "accounts:settings",
+        get=SIGNED_IN,
+        post=roles(
+            anon=LOGIN,
+            viewer=to("accounts:settings"),
+            own=to("accounts:settings"),
+            uz=to("accounts:settings"),
+            kz=to("accounts:settings"),
+            nc_uz=to("accounts:settings"),
+            nc_kz=to("accounts:settings"),
+            admin=to("accounts:settings"),
+        ),
+    ),
     # ---- institutions: reference data, read by everyone signed in ----
     page("institutions:list", get=SIGNED_IN, post=NOT_THIS_METHOD),
     page("desk:institution", "own", get=SIGNED_IN, post=NOT_THIS_METHOD),

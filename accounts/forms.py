@@ -1,0 +1,41 @@
+"""A person's own settings: the time zone they read times in and the interface language."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.time_zones import is_offered, zone_choices
+
+
+class UserSettingsForm(forms.Form):
+    """The settings of ``user``; empty fields hand the choice back to the browser."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_(
+            "Times on every page are shown in this zone. Not set: your browser's time zone, "
+            "else that of your institution's country, else the site's."
+        ),
+        error_messages={"invalid_choice": _("Choose the time zone of a place from the list.")},
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_("Not set: the language your browser asks for, or the one last chosen in it."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        kwargs.setdefault("initial", {"time_zone": user.time_zone, "language": user.language})
+        super().__init__(*args, **kwargs)
+        zones = [("", _("Not set")), *zone_choices()]
+        if user.time_zone and not is_offered(user.time_zone):
+            # A zone set before only places were offered stays until the person changes it.
+            zones.insert(1, (user.time_zone, _("%(zone)s (as saved)") % {"zone": user.time_zone}))
+        self.fields["time_zone"].choices = zones
+        # Each language named in itself, as the language switch names it.
+        self.fields["language"].choices = [("", _("Not set")), *settings.LANGUAGES]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
