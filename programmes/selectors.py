@@ -9,7 +9,7 @@ pages, filter choices and other apps (events) apply the same rule.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -250,6 +250,29 @@ def agreement_count_in_force() -> int:
         Agreement.objects.with_status(Agreement.Status.IN_FORCE, today=today)
         | Agreement.objects.with_status(Agreement.Status.EXPIRING, today=today)
     ).count()
+
+
+def decision_count_waiting(*, user: User) -> int:
+    """How many programmes the decision queue lists as waiting for ``user``: submitted
+    programmes they work on with a partner country they decide for (any country, for an
+    administrator) that has not decided on the version now before the countries. One query,
+    for the navigation's badge on every page."""
+    programmes = Programme.objects.filter(status=Programme.Status.SUBMITTED)
+    partners = Partnership.objects.filter(programme=OuterRef("pk"))
+    if not user.is_superuser:
+        country_ids = role_ids(user).country_ids
+        if not country_ids:
+            return 0
+        programmes = programmes.filter(
+            programme_visibility(user=user), pk__in=programmes_worked_on(user=user)
+        )
+        partners = partners.filter(institution__country__in=country_ids)
+    decided = Decision.objects.filter(
+        programme=OuterRef("programme"),
+        version=OuterRef("programme__current_version"),
+        country=OuterRef("institution__country"),
+    )
+    return programmes.filter(Exists(partners.exclude(Exists(decided)))).count()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,91 @@
+"""What a person sees of the navigation at laptop widths: every link labelled, on one line, and
+the decisions waiting for them counted; the menu marks the section a page belongs to."""
+
+import pytest
+
+from programmes.models import Programme
+from tests.factories import (
+    PASSWORD,
+    CountryFactory,
+    InstitutionFactory,
+    NationalCoordinatorFactory,
+    UserFactory,
+    joint_programme,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The text of each link a sighted reader sees: what is displayed, but what is only read aloud.
+SHOWN_LABELS = """links => links.map(link => {
+    const shown = node => {
+        if (node.nodeType === Node.TEXT_NODE) return node.textContent.trim();
+        if (node.nodeType !== Node.ELEMENT_NODE) return "";
+        if (getComputedStyle(node).display === "none") return "";
+        if (node.classList.contains("visually-hidden")) return "";
+        return Array.from(node.childNodes).map(shown).join("");
+    };
+    return shown(link);
+})"""
+
+
+@pytest.fixture
+def national_coordinator():
+    uz, kz = CountryFactory(code="UZ"), CountryFactory(code="KZ")
+    programme = joint_programme(
+        uz=InstitutionFactory(country=uz),
+        kz=InstitutionFactory(country=kz),
+        status=Programme.Status.SUBMITTED,
+    )
+    user = NationalCoordinatorFactory(
+        country=uz, user__first_name="Dilnoza", user__last_name="Karimova"
+    ).user
+    return user, programme
+
+
+@pytest.mark.parametrize("width", [1366, 1280])
+def test_every_link_is_labelled_on_one_line(signed_in, national_coordinator, width):
+    user, _programme = national_coordinator
+    page = signed_in(user.username, PASSWORD)
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/programmes/")
+
+    assert page.locator("#main-nav .nav-link:visible").evaluate_all(SHOWN_LABELS) == [
+        "Programmes",
+        "Decisions1",
+        "1",
+        "Events",
+        "Calendar",
+        "Agreements",
+        "Institutions",
+        "Reports",
+        "DK",
+    ]
+    boxes = [link.bounding_box() for link in page.locator("#main-nav .nav-link:visible").all()]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    # One row: every link is centred on the same line, give or take a few pixels.
+    assert max(middles) - min(middles) < 6, f"the navigation wraps at {width} px: {middles}"
+    container = page.locator("nav.dl-navbar > .container-xl").bounding_box()
+    rightmost = max(box["x"] + box["width"] for box in boxes)
+    assert rightmost <= container["x"] + container["width"], "the navigation overflows"
+    brand = page.locator(".navbar-brand").bounding_box()
+    assert page.locator("nav.dl-navbar").bounding_box()["height"] < brand["height"] + 40
+
+
+def test_the_decisions_badge_counts_the_programmes_waiting(signed_in, national_coordinator):
+    user, _programme = national_coordinator
+    page = signed_in(user.username, PASSWORD)
+
+    decisions = page.get_by_role("link", name="Decisions 1 waiting for your decision")
+    assert decisions.get_attribute("href") == "/programmes/decisions/"
+    assert page.locator("[data-decisions-waiting]").text_content() == "1 waiting for your decision"
+
+
+def test_importing_a_calendar_is_marked_as_a_programme_s_page(signed_in, national_coordinator):
+    _user, programme = national_coordinator
+    administrator = UserFactory(is_superuser=True, is_staff=True)
+    page = signed_in(administrator.username, PASSWORD)
+    page.goto(f"/calendar/programmes/{programme.pk}/import/")
+
+    assert page.locator("#main-nav .nav-link.active").all_inner_texts() == ["Programmes"]
+    crumbs = page.locator(".breadcrumb-item").all_inner_texts()
+    assert crumbs == ["Home", "Programmes", programme.title, "Import a calendar"]
