@@ -2,6 +2,7 @@
 institution's page with its programmes, events and agreements."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
@@ -36,7 +37,7 @@ RELATED_SHOWN = 10
 @require_safe
 def home(request):
     """The desk a person opens first: what happens next, their own programmes, the totals.
-    Each figure is one query."""
+    Each figure is one query, and links to the list of exactly what it counts."""
     user = request.user
     today = start_of_today()
     context = {
@@ -48,6 +49,13 @@ def home(request):
             user=user, start=today, end=today + datetime.timedelta(days=EVENTS_AHEAD_DAYS)
         ),
         "events_ahead_days": EVENTS_AHEAD_DAYS,
+        # The event list's filters for the same events; its ``to`` is the last day included.
+        "events_ahead_query": urlencode(
+            {
+                "from": today.date().isoformat(),
+                "to": (today.date() + datetime.timedelta(days=EVENTS_AHEAD_DAYS - 1)).isoformat(),
+            }
+        ),
         "agreements_in_force": agreement_count_in_force(),
         "attendance": event_attendance_in_year(user=user, year=today.year),
         "waiting": waiting_for(request),

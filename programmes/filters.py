@@ -1,6 +1,7 @@
 """Filters of the agreement and programme lists. Names are a URL contract shared with the
-calendar: ``country`` (ISO code), ``institution`` (pk), ``kind``, ``status``, ``from`` and ``to``
-(YYYY-MM-DD), and ``q``."""
+calendar: ``country`` (ISO code), ``institution`` (pk), ``kind``, ``status`` (one status, or
+``under_way`` for approved or active programmes, ``in_force_or_expiring`` for agreements in force),
+``from`` and ``to`` (YYYY-MM-DD), and ``q``."""
 
 import django_filters
 from django import forms
@@ -11,6 +12,9 @@ from institutions.models import Country, Institution
 from programmes.models import Agreement, AgreementParty, Partnership, Programme
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Statuses that group others, as the home page's figures count them.
+IN_FORCE_OR_EXPIRING = "in_force_or_expiring"
+UNDER_WAY = "under_way"
 
 
 def _countries(request):
@@ -45,7 +49,7 @@ class AgreementFilter(django_filters.FilterSet):
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=Agreement.Status.choices,
+        choices=[*Agreement.Status.choices, (IN_FORCE_OR_EXPIRING, _("In force or expiring"))],
         empty_label=_("Any status"),
         method="with_status",
     )
@@ -67,6 +71,10 @@ class AgreementFilter(django_filters.FilterSet):
 
     def with_status(self, queryset, name, value):
         # The status is derived from dates, so it is a query, not a column.
+        if value == IN_FORCE_OR_EXPIRING:
+            return queryset.with_status(Agreement.Status.IN_FORCE) | queryset.with_status(
+                Agreement.Status.EXPIRING
+            )
         return queryset.with_status(value)
 
 
@@ -93,7 +101,10 @@ class ProgrammeFilter(django_filters.FilterSet):
         label=_("Kind"), choices=Programme.Kind.choices, empty_label=_("Any kind")
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=Programme.Status.choices, empty_label=_("Any status")
+        label=_("Status"),
+        choices=[*Programme.Status.choices, (UNDER_WAY, _("Approved or active"))],
+        empty_label=_("Any status"),
+        method="with_status",
     )
     # ``from`` is a Python keyword; both dates are published under their contract names below.
     # A programme matches when it runs on any day between them: it ends on or after ``from``
@@ -121,6 +132,11 @@ class ProgrammeFilter(django_filters.FilterSet):
     def with_partner_of_country(self, queryset, name, value):
         partners = Partnership.objects.filter(institution__country=value)
         return queryset.filter(pk__in=partners.values("programme"))
+
+    def with_status(self, queryset, name, value):
+        if value == UNDER_WAY:
+            return queryset.filter(status__in=Programme.Status.under_way_states)
+        return queryset.filter(status=value)
 
     def with_partner(self, queryset, name, value):
         partners = Partnership.objects.filter(institution=value)
