@@ -84,6 +84,11 @@ def public_event_get(*, pk: int) -> Event:
     )
 
 
+def is_public_event(event: Event) -> bool:
+    """Whether the public portal shows ``event``, for a link to it from the desk."""
+    return Event.objects.filter(public(), pk=event.pk).exists()
+
+
 def public_event_list_for_programme(*, programme: Programme) -> QuerySet[Event]:
     return public_event_list().filter(programme=programme)
 
