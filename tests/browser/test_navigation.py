@@ -7,6 +7,7 @@ from programmes.models import Programme
 from tests.factories import (
     PASSWORD,
     CountryFactory,
+    EventFactory,
     InstitutionFactory,
     NationalCoordinatorFactory,
     UserFactory,
@@ -89,3 +90,38 @@ def test_importing_a_calendar_is_marked_as_a_programme_s_page(signed_in, nationa
     assert page.locator("#main-nav .nav-link.active").all_inner_texts() == ["Programmes"]
     crumbs = page.locator(".breadcrumb-item").all_inner_texts()
     assert crumbs == ["Home", "Programmes", programme.title, "Import a calendar"]
+
+
+def test_the_event_form_and_the_event_page_share_their_breadcrumbs(signed_in):
+    uz, kz = CountryFactory(code="UZ"), CountryFactory(code="KZ")
+    host = InstitutionFactory(country=uz)
+    draft = joint_programme(uz=host, kz=InstitutionFactory(country=kz))
+    event = EventFactory(
+        programme=draft,
+        host_institution=host,
+        title="Dombra evening",
+        translations={"ru": {"title": "Вечер домбры"}},
+    )
+    administrator = UserFactory(is_superuser=True, is_staff=True, language="ru")
+    page = signed_in(administrator.username, PASSWORD)
+
+    page.goto(f"/events/{event.pk}/")
+    on_the_page = page.locator(".breadcrumb-item").all_inner_texts()
+    page.goto(f"/events/{event.pk}/edit/")
+    on_the_form = page.locator(".breadcrumb-item").all_inner_texts()
+
+    assert on_the_page[-1] == "Вечер домбры"
+    assert on_the_form[:-1] == on_the_page
+
+
+def test_the_subscriptions_page_sits_under_the_calendar(signed_in, national_coordinator):
+    user, _programme = national_coordinator
+    page = signed_in(user.username, PASSWORD)
+    page.goto("/calendar/feeds/")
+
+    assert page.locator(".breadcrumb-item").all_inner_texts() == [
+        "Home",
+        "Calendar",
+        "Calendar subscriptions",
+    ]
+    assert page.locator("#main-nav .nav-link.active").evaluate_all(SHOWN_LABELS) == ["Calendar"]
