@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from institutions.models import Country, Institution
+from multilingual.search import search_translated
 from programmes.models import Agreement, AgreementParty, Partnership, Programme
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -127,7 +128,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         fields = ["q", "country", "institution", "kind", "status"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(title__icontains=value) | Q(summary__icontains=value))
+        return search_translated(queryset, value, ("title", "summary"))
 
     def with_partner_of_country(self, queryset, name, value):
         partners = Partnership.objects.filter(institution__country=value)

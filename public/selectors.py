@@ -12,7 +12,6 @@ total can never count what the page would not show.
 import datetime
 import functools
 import operator
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -20,6 +19,7 @@ from django.utils import timezone
 
 from events.models import Event, Venue
 from institutions.models import Country, Institution
+from multilingual.search import search_translated
 from programmes.models import Partnership, Programme
 
 
@@ -106,21 +106,10 @@ def public_event_list_past(*, now: datetime.datetime | None = None) -> QuerySet[
     )
 
 
-def _every_word(fields: Iterable[str], text: str) -> Q:
-    """Each word of ``text`` found in at least one of ``fields``: "Abay exhibition" finds the
-    exhibition on Abay whichever field holds each word."""
-    condition = Q()
-    for word in text.split():
-        either = Q()
-        for field in fields:
-            either |= Q(**{f"{field}__icontains": word})
-        condition &= either
-    return condition
-
-
 def public_programme_search(programmes: QuerySet[Programme], text: str) -> QuerySet[Programme]:
-    """Published programmes whose title or summary holds every word of ``text``."""
-    return programmes.filter(_every_word(("title", "summary"), text))
+    """Published programmes whose title or summary, in any language and either script, holds
+    every word of ``text`` (``multilingual.search``)."""
+    return search_translated(programmes, text, ("title", "summary"))
 
 
 def _named_by_word(model, words: list[str]) -> list[list[int]]:
