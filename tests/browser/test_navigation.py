@@ -125,3 +125,23 @@ def test_the_subscriptions_page_sits_under_the_calendar(signed_in, national_coor
         "Calendar subscriptions",
     ]
     assert page.locator("#main-nav .nav-link.active").evaluate_all(SHOWN_LABELS) == ["Calendar"]
+
+
+@pytest.mark.parametrize("language", ["ru", "uz", "kk"])
+def test_the_longer_words_of_other_languages_stay_on_one_line(
+    signed_in, national_coordinator, language
+):
+    user, _programme = national_coordinator
+    user.language = language
+    user.save(update_fields=["language"])
+    page = signed_in(user.username, PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto("/programmes/")
+
+    boxes = [link.bounding_box() for link in page.locator("#main-nav .nav-link:visible").all()]
+    middles = [box["y"] + box["height"] / 2 for box in boxes]
+    container = page.locator("nav.dl-navbar > .container-xl").bounding_box()
+    assert max(middles) - min(middles) < 6
+    assert max(box["x"] + box["width"] for box in boxes) <= container["x"] + container["width"]
+    labels = page.locator("#main-nav .nav-link:visible").evaluate_all(SHOWN_LABELS)
+    assert (len(labels), all(labels)) == (9, True)
