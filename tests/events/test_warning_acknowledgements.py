@@ -3,6 +3,7 @@ and never asked about again by an edit that brings no new warning (a changed aud
 description); a change that brings another warning asks about that one."""
 
 import datetime
+import html
 import re
 
 import pytest
@@ -168,7 +169,7 @@ def test_an_event_outside_its_programmes_dates_is_warned_of(client, world):
 def warnings_on_page(page: str) -> list[tuple[str, str]]:
     """(warning, what is said of its acknowledgement) on the event's page."""
     return [
-        (text.strip(), said.strip())
+        (html.unescape(text.strip()), html.unescape(said.strip()))
         for text, said in re.findall(
             r'<div data-warning-kind="[a-z_]+">(.*?)</div>\s*<div class="dl-meta">(.*?)</div>',
             page,
