@@ -2,6 +2,7 @@
 
 import pytest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from programmes.models import Programme
 from programmes.selectors import programme_get, programme_standings
@@ -51,3 +52,11 @@ def test_a_programme_not_before_the_countries_awaits_nobody(submitted):
     Programme.objects.filter(pk=submitted.pk).update(status=Programme.Status.DRAFT)
 
     assert panel(submitted) == ""
+
+
+def test_the_programme_page_says_whose_decision_it_awaits(client, submitted):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    content = client.get(reverse("programmes:detail", args=[submitted.pk])).content.decode()
+
+    assert content.count("Awaiting the decision of Kazakhstan and Uzbekistan</p>") == 1

@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from events.models import Event
 from programmes.models import Programme
-from tests.factories import CountryFactory, EventFactory, InstitutionFactory, joint_programme
+from tests.factories import (
+    CountryFactory,
+    EventFactory,
+    InstitutionFactory,
+    UserFactory,
+    joint_programme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +93,20 @@ def test_the_public_reads_where_a_programme_stands_by_its_dates(
         if 'class="dl-status dl-status-' in content and f">{label}</span>" in content
     ]
     assert badges == [phase]
+
+
+def test_the_event_page_of_the_desk_links_to_the_public_page(client):
+    public = EventFactory(programme=programme(Status.ACTIVE, starts_in=-10, ends_in=100))
+    public.visibility = Event.Visibility.PUBLIC
+    public.save(update_fields=["visibility"])
+    internal = EventFactory(programme=public.programme, visibility=Event.Visibility.INTERNAL)
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    links = [
+        client.get(reverse("events:detail", args=[event.pk]))
+        .content.decode()
+        .count(f'href="{reverse("public:event", args=[event.pk])}" data-public-link')
+        for event in (public, internal)
+    ]
+
+    assert links == [1, 0]
