@@ -17,17 +17,23 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-## ical.js, which the interoperability tests (tests/interop) read calendars with, wherever npm
-## is installed. Without npm, or when the registry cannot be reached, those tests are skipped
-## here; CI installs node and npm first (.ci/run), and fails on a skipped test.
+## ical.js, which the interoperability tests (tests/interop) read calendars with, and axe-core,
+## which the accessibility test (tests/browser) runs in each page, wherever npm is installed.
+## Without npm, or when the registry cannot be reached, those tests are skipped here; CI
+## installs node and npm first (.ci/run), and fails on a skipped test.
 NPM := $(shell command -v npm 2>/dev/null)
 INTEROP_MODULES := tests/interop/node_modules/.package-lock.json
+BROWSER_MODULES := tests/browser/node_modules/.package-lock.json
 
 $(INTEROP_MODULES): tests/interop/package-lock.json
 	npm ci --prefix tests/interop --no-audit --no-fund \
 	  || echo "npm ci failed: the tests of tests/interop will be skipped"
 
-install: $(VENV)/.installed messages $(if $(NPM),$(INTEROP_MODULES))
+$(BROWSER_MODULES): tests/browser/package-lock.json
+	npm ci --prefix tests/browser --no-audit --no-fund \
+	  || echo "npm ci failed: the accessibility test of tests/browser will be skipped"
+
+install: $(VENV)/.installed messages $(if $(NPM),$(INTEROP_MODULES) $(BROWSER_MODULES))
 
 ## Compile the committed translations (locale/*/LC_MESSAGES/django.po) to the .mo files Django
 ## reads. In Python (Babel): GNU gettext is needed only to extract new strings (makemessages).

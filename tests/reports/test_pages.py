@@ -222,8 +222,10 @@ def test_charts_are_inline_svg_images_without_scripts_or_styles(client, world):
     for url in (REPORT, BALANCE):
         html = client.get(url, {"year": "2025"}).content.decode()
 
+        # The site's own scripts only, none of the charts'.
         assert re.findall(r"<script[^>]*>", html) == [
-            '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js" defer>'
+            '<script src="/static/vendor/bootstrap/js/bootstrap.bundle.min.js" defer>',
+            '<script src="/static/js/time-zone.js" defer>',
         ]
         assert re.findall(r"\sstyle=", html) == []
         svgs = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg"[^>]*>', html)
