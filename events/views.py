@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.once import AlreadySent, already_sent, created_once
+from core.conflicts import edit_conflict
 from core.exceptions import StaleVersion
 from events import selectors, services
 from events.filters import EventListFilter
@@ -187,19 +188,19 @@ def event_edit(request, pk: int):
         raise PermissionDenied
     data = request.POST if request.method == "POST" else None
     form = EventForm(data, user=request.user, programme=event.programme, event=event)
-    status, warnings, acknowledgement = 200, [], None
+    status, warnings, acknowledgement, conflict = 200, [], None, None
     if form.is_bound and form.is_valid() and not form.previewing:
         version_before = event.version
         decided_on = event.programme.current_version_id
         if form.cleaned_data["version"] != version_before:
-            # Refused before its warnings are weighed: the warnings of an outdated copy mean
+            # Shown before its warnings are weighed: the warnings of an outdated copy mean
             # little, and the conflict is what the editor settles first. The service checks
             # again, for a save that lands in between.
-            form.add_error(None, StaleVersion())
+            conflict = edit_conflict(form, event, form.event_fields(), zone=event.zone)
             status = 409
         else:
             warnings, acknowledgement = weigh_warnings(request, form)
-        if acknowledgement is None and not form.errors:
+        if acknowledgement is None and conflict is None:
             try:
                 services.event_update(
                     event=event,
@@ -208,8 +209,8 @@ def event_edit(request, pk: int):
                     acknowledged=warnings,
                     **form.event_fields(),
                 )
-            except StaleVersion as exc:
-                form.add_error(None, exc)
+            except StaleVersion:
+                conflict = edit_conflict(form, event, form.event_fields(), zone=event.zone)
                 status = 409
             except ValidationError as exc:
                 form.add_service_error(exc)
@@ -228,6 +229,7 @@ def event_edit(request, pk: int):
             "programme": event.programme,
             "event": event,
             "acknowledgement": acknowledgement,
+            "conflict": conflict,
             "note_form": _note_form(event.programme),
         },
         status=status,

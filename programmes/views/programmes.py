@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts.once import AlreadySent, already_sent, created_once
+from core.conflicts import edit_conflict
 from core.exceptions import StaleVersion
 from core.forms import add_service_error
 from institutions.models import Country, Institution
@@ -164,14 +165,23 @@ def _partner_initial(partnership: Partnership) -> dict:
     }
 
 
-def render_programme_form(request, *, form, formset, programme=None, note_form=None, status=200):
+def render_programme_form(
+    request, *, form, formset, programme=None, note_form=None, conflict=None, status=200
+):
     """The programme form page. ``note_form``, for an approved or active programme, asks why
     it changes; the page then posts to the amendments app, which saves a change outside the
-    approved content and proposes one inside it as an amendment."""
+    approved content and proposes one inside it as an amendment. ``conflict``: what the editor
+    entered beside what someone else saved meanwhile (``core.conflicts``)."""
     return render(
         request,
         "programmes/programme_form.html",
-        {"form": form, "formset": formset, "programme": programme, "note_form": note_form},
+        {
+            "form": form,
+            "formset": formset,
+            "programme": programme,
+            "note_form": note_form,
+            "conflict": conflict,
+        },
         status=status,
     )
 
@@ -255,7 +265,7 @@ def programme_edit(request, pk: int):
         return render_programme_form(
             request, form=form, formset=formset, programme=programme, note_form=note_form
         )
-    status = 200
+    status, conflict = 200, None
     if all([form.is_valid(), formset.is_valid()]):
         try:
             saved = services.programme_update(
@@ -265,8 +275,8 @@ def programme_edit(request, pk: int):
                 partners=formset.partner_rows(),
                 **form.programme_fields(),
             )
-        except StaleVersion as error:
-            form.add_error(None, error)
+        except StaleVersion:
+            conflict = edit_conflict(form, programme, form.programme_fields())
             status = 409
         except ValidationError as error:
             add_service_error(form, error)
@@ -303,5 +313,6 @@ def programme_edit(request, pk: int):
         formset=formset,
         programme=programme,
         note_form=note_form,
+        conflict=conflict,
         status=status,
     )

@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import FormSubmission, User
-from core.exceptions import StaleVersion
 from events.models import Event, all_day_bounds
 from events.services import event_update
 from institutions.models import Institution
@@ -419,8 +418,15 @@ def test_a_stale_edit_keeps_the_input_shows_why_and_saves_nothing(client, world,
 
     stored = Event.objects.get(pk=almaty_fair.pk)
     form = response.context["form"]
+    conflict = response.context["conflict"]
     assert response.status_code == 409
-    assert form.non_field_errors() == StaleVersion().messages
+    # The city is theirs: the table says so, and saving again would take the form's.
+    assert [(d.label, d.opened, d.yours, d.saved) for d in conflict.differences] == [
+        ("Title", "Education fair", "My new title", "Education fair"),
+        ("City", "Almaty", "Almaty", "Astana"),
+        ("Expected attendance", "—", "900", "—"),
+    ]
+    assert (conflict.saved_by, form["version"].value()) == (world.lead_coordinator, "2")
     assert (form["title"].value(), form["expected_attendance"].value()) == ("My new title", "900")
     assert 'value="My new title"' in response.content.decode()
     assert (stored.title, stored.city, stored.expected_attendance, stored.version) == (
@@ -428,6 +434,19 @@ def test_a_stale_edit_keeps_the_input_shows_why_and_saves_nothing(client, world,
         "Astana",
         None,
         2,
+    )
+
+    # Keeping their city, saving theirs and one's own together.
+    client.post(
+        reverse("events:edit", args=[almaty_fair.pk]), data | {"version": "2", "city": "Astana"}
+    )
+
+    stored = Event.objects.get(pk=almaty_fair.pk)
+    assert (stored.title, stored.city, stored.expected_attendance, stored.version) == (
+        "My new title",
+        "Astana",
+        900,
+        3,
     )
 
 

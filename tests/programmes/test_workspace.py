@@ -489,8 +489,18 @@ def test_an_edit_from_a_stale_version_keeps_the_input_and_saves_nothing(client, 
     draft.refresh_from_db()
     page = response.content.decode()
     assert response.status_code == 409
-    assert response.context["form"].non_field_errors() == [STALE_MESSAGE]
-    assert "Someone else changed this record while you were editing it." in page
+    assert [
+        (d.label, d.opened, d.yours, d.saved) for d in response.context["conflict"].differences
+    ] == [
+        (
+            "Title",
+            "Abay. Heritage of Fraternal Peoples",
+            "Abay: my new title",
+            "Abay. Heritage of Fraternal Peoples",
+        ),
+        ("Summary", "—", "—", "Changed in Almaty."),
+    ]
+    assert "Someone else saved this meanwhile" in page
     assert 'value="Abay: my new title"' in page
     assert 'value="Loans"' in page
     assert (draft.title, draft.summary, draft.version) == (
