@@ -330,8 +330,10 @@ def shown_warnings(events: Sequence[Event], *, reader: User) -> dict[int, list[S
     found = warnings_for_events(events, reader=reader, period=True)
     acknowledgements = {
         (acknowledgement.event_id, acknowledgement.kind, acknowledgement.key): acknowledgement
+        # Asked of every event, with warnings or not, so that the number of queries does not
+        # depend on whether any warns.
         for acknowledgement in WarningAcknowledgement.objects.filter(
-            event__in=[pk for pk, warnings in found.items() if warnings]
+            event__in=[event.pk for event in events]
         ).select_related("acknowledged_by")
     }
     return {

@@ -80,6 +80,8 @@ ADMIN_MODELS: dict[str, ModelPages] = {
     "programmes.programmetransition": READ_ONLY,
     "events.venue": EVERY_PAGE,
     "events.event": EVERY_PAGE,
+    # Written by the event services when a warning is acknowledged; read here.
+    "events.warningacknowledgement": READ_ONLY,
     # A feed belongs to its owner, the only one who ever sees its token; superusers read it.
     "calendars.calendarfeed": READ_ONLY,
     "reminders.reminder": READ_ONLY,

@@ -24,7 +24,7 @@ from amendments.models import Amendment
 from amendments.services import amendment_propose, programme_changes
 from calendars.models import CalendarFeed
 from calendars.services import feed_create
-from events.models import Event, Venue
+from events.models import Event, Venue, WarningAcknowledgement
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from programmes.models import (
     Agreement,
@@ -105,6 +105,7 @@ class World:
     reminder: Reminder  # a reminder the own coordinator was sent about the submitted event
     amendment: Amendment  # of ``approved``, proposed by the own coordinator, waiting
     failed_task: DBTaskResult  # a message of the mail queue that the server refused
+    acknowledgement: WarningAcknowledgement  # of a warning about the submitted event
 
     def admin_object(self, model_key: str) -> Model:
         """The sample row of the admin pages of ``<app_label>.<model_name>``."""
@@ -128,6 +129,7 @@ class World:
             "reminders.reminder": self.reminder,
             "amendments.amendment": self.amendment,
             "django_tasks_database.dbtaskresult": self.failed_task,
+            "events.warningacknowledgement": self.acknowledgement,
         }[model_key]
 
 
@@ -253,5 +255,12 @@ def build_world() -> World:
             recipient=users["own"],
             event=submitted_event,
             starts_at=submitted_event.starts_at,
+        ),
+        acknowledgement=WarningAcknowledgement.objects.create(
+            event=submitted_event,
+            kind=WarningAcknowledgement.Kind.HOLIDAY,
+            key=f"{submitted_event.starts_at:%Y-%m-%d} UZ",
+            message="A public holiday in Uzbekistan.",
+            acknowledged_by=users["own"],
         ),
     )
