@@ -55,6 +55,19 @@ def test_the_desk_speaks_each_language_of_its_users(demo, signed_in, language):
     keep(page, f"programme-{language}")
 
 
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_reports_speak_russian_and_kazakh(demo, signed_in, language):
+    User.objects.filter(username="kz.national").update(language=language)
+    page = signed_in("kz.national", DEMO_PASSWORD)
+
+    page.goto("/reports/")
+
+    assert page.title().startswith(translated(language, "Reports"))
+    assert page.locator("html").get_attribute("lang") == language
+    assert page.locator("svg").count() >= 1
+    keep(page, f"reports-{language}")
+
+
 def test_the_reports_show_each_countrys_part(demo, signed_in):
     page = signed_in("uz.national", DEMO_PASSWORD)
 
