@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import UserSettingsForm
@@ -67,10 +67,12 @@ def language_switch(request):
 
 # Where the zone times are shown in came from, as the settings page says it.
 ZONE_SOURCES = {
-    OWN: _lazy("Times are shown in %(zone)s, the time zone you set."),
-    BROWSER: _lazy("Times are shown in %(zone)s, your browser's time zone."),
-    INSTITUTION: _lazy("Times are shown in %(zone)s, the time zone of your institution's country."),
-    SITE: _lazy("Times are shown in %(zone)s, the site's time zone."),
+    OWN: gettext_lazy("Times are shown in %(zone)s, the time zone you set."),
+    BROWSER: gettext_lazy("Times are shown in %(zone)s, your browser's time zone."),
+    INSTITUTION: gettext_lazy(
+        "Times are shown in %(zone)s, the time zone of your institution's country."
+    ),
+    SITE: gettext_lazy("Times are shown in %(zone)s, the site's time zone."),
 }
 
 
