@@ -525,7 +525,7 @@ class EventForm(forms.Form):
                     "The time zone %(zone)s is not one of the zones of %(country)s (%(zones)s): "
                     "check that the times are those of the place's clock."
                 )
-                % {"zone": zone, "country": country.name, "zones": ", ".join(zones)},
+                % {"zone": zone, "country": country.local_name, "zones": ", ".join(zones)},
                 key=f"{zone} {country.code}",
             )
         ]

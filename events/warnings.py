@@ -59,7 +59,8 @@ def _country_codes_by_programme(programme_ids) -> dict[int, set[str]]:
 
 
 def _country_names() -> dict[str, str]:
-    return dict(Country.objects.values_list("code", "name"))
+    """Each country's name in the active language, by its code."""
+    return {country.code: country.local_name for country in Country.objects.only("code", "name")}
 
 
 class _HolidayWarnings:

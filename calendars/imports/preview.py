@@ -153,7 +153,7 @@ def _row(action: str, uid: str, event: Event, **extra) -> ImportRow:
         country_pk=event.country_id,
         venue_pk=event.venue_id,
         host_pk=event.host_institution_id,
-        place=", ".join([*place, event.city, event.country.name]),
+        place=", ".join([*place, event.city, event.country.local_name]),
         host_name=event.host_institution.name,
         **extra,
     )

@@ -11,6 +11,7 @@ from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.models import User
 from events.models import Event, Venue, all_day_bounds
@@ -239,6 +240,17 @@ def test_a_uz_holiday_is_flagged_for_an_almaty_event_of_a_programme_with_uz_part
             key="2026-09-01 UZ",
         )
     ]
+
+
+def test_a_holiday_warning_names_the_country_and_the_day_in_the_readers_language(world):
+    independence_day = datetime.date(2026, 9, 1)
+
+    with translation.override("ru"):
+        (warning,) = warnings_at(world, at(independence_day, 10), at(independence_day, 12))
+
+    assert warning.message == (
+        "1 сентября 2026 г. — государственный праздник (Узбекистан): День независимости."  # noqa: RUF001
+    )
 
 
 def test_a_kz_holiday_is_flagged_for_a_tashkent_event_of_a_programme_with_kz_partners(world):
