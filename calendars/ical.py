@@ -51,7 +51,7 @@ PRODID = "-//Dostlik//Shared calendar of joint cultural programmes//EN"
 REFRESH_INTERVAL = datetime.timedelta(hours=1)
 ONE_SECOND = datetime.timedelta(seconds=1)
 # Raise when what a VEVENT holds changes, so cached blocks of the old shape are not reused.
-_VEVENT_FORMAT = 5
+_VEVENT_FORMAT = 6
 # Events loaded, serialised and stored at a time, their blocks in one statement (``_store``).
 _STORE_BATCH = 2_000
 # How long a feed's last ETag is remembered (see ``_first_seen``); forgetting it costs one
@@ -85,8 +85,9 @@ def event_url(event: Event) -> str:
 
 
 def event_location(event: Event) -> str:
+    """Venue, city and country, the country named in the active language."""
     place = [event.venue.name] if event.venue_id else []
-    return ", ".join([*place, event.city, event.country.name])
+    return ", ".join([*place, event.city, event.country.local_name])
 
 
 def event_description(event: Event) -> str:

@@ -114,6 +114,25 @@ def test_the_event_form_and_the_event_page_share_their_breadcrumbs(signed_in):
     assert on_the_form[:-1] == on_the_page
 
 
+def test_the_programme_form_and_the_programme_page_share_their_breadcrumbs(signed_in):
+    draft = joint_programme(
+        uz=InstitutionFactory(country=CountryFactory(code="UZ")),
+        kz=InstitutionFactory(country=CountryFactory(code="KZ")),
+        title="Dombra evenings",
+        translations={"ru": {"title": "Вечера домбры"}},
+    )
+    administrator = UserFactory(is_superuser=True, is_staff=True, language="ru")
+    page = signed_in(administrator.username, PASSWORD)
+
+    page.goto(f"/programmes/{draft.pk}/")
+    on_the_page = page.locator(".breadcrumb-item").all_inner_texts()
+    page.goto(f"/programmes/{draft.pk}/edit/")
+    on_the_form = page.locator(".breadcrumb-item").all_inner_texts()
+
+    assert on_the_page[-1] == "Вечера домбры"
+    assert on_the_form[:-1] == on_the_page
+
+
 def test_the_subscriptions_page_sits_under_the_calendar(signed_in, national_coordinator):
     user, _programme = national_coordinator
     page = signed_in(user.username, PASSWORD)

@@ -314,6 +314,17 @@ def test_a_zone_written_as_utc_has_no_vtimezone(world):
 # ---------- identity and changes ----------
 
 
+def test_the_location_names_the_country_in_the_calendars_language(world):
+    with translation.override("ru"):
+        russian = vevent_of(parse(world.concert), world.concert)
+    english = vevent_of(parse(world.concert), world.concert)
+
+    assert (str(russian["LOCATION"]), str(english["LOCATION"])) == (
+        "Almaty, Казахстан",
+        "Almaty, Kazakhstan",
+    )
+
+
 def test_the_uid_is_stable_and_the_sequence_rises_with_each_change(world):
     before = vevent_of(parse(world.concert), world.concert)
     again = vevent_of(parse(world.concert), world.concert)
@@ -724,6 +735,8 @@ def test_every_column_a_vevent_reads_is_in_its_key_and_nothing_else(world):
 # digest: it is what the blocks stored in its format hold.
 WRITTEN_IN_FORMAT = {
     5: "233122ba57108f884ad3aebbf0442812aa124ae142f7e49ac6ac9867809816b8",
+    # The country of LOCATION in the language of the calendar: the same bytes in English.
+    6: "233122ba57108f884ad3aebbf0442812aa124ae142f7e49ac6ac9867809816b8",
 }
 
 
