@@ -14,8 +14,8 @@ import gzip
 from dataclasses import dataclass, field
 
 from bench.plan import FEED_RUNS, PAGE_RUNS, median
+from bench.serving import GZIP
 
-GZIP = {"Accept-Encoding": "gzip"}
 MONTH = "Month calendar"
 MONTH_AFTER_A_CHANGE = "Month calendar, first view after a change"
 

@@ -80,10 +80,8 @@ from bench.plan import (  # noqa: E402
     median,
 )
 from bench.report import FeedFigures, PageFigures, SizeFigures, machine, report  # noqa: E402
-from bench.serving import Fetched, Server, Throughput, fetch, throughput  # noqa: E402
+from bench.serving import GZIP, Fetched, Server, Throughput, fetch, throughput  # noqa: E402
 from bench.site import SiteProcess, forget_cache, remove_kept_files  # noqa: E402
-
-GZIP = {"Accept-Encoding": "gzip"}
 
 # ---------- environment, databases ----------
 

@@ -22,6 +22,10 @@ from bench.plan import (
     WORKERS,
 )
 
+# The header of a client that accepts gzip; ``run.Size.get`` checks, by identity, that the
+# answer to it was compressed.
+GZIP = {"Accept-Encoding": "gzip"}
+
 
 class Server:
     """gunicorn as `make serve` starts it, on the benchmark's port and settings."""
