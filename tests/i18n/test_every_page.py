@@ -89,9 +89,10 @@ PLACES = {
 }
 WORD = re.compile("[A-Za-z\u02bb\u02bc'\u2018\u2019]+")
 INITIALS = re.compile(r"[A-Z]{1,3}")  # a person's initials, a code: the same in every language
-# Zone names (Asia/Tashkent), addresses and e-mails are names too, and a word a long title is
-# cut at ("Memorandum of cooperation between Samar…").
-NAMES = re.compile(r"\S*[/@]\S*|\S+\.\w{2,4}\b|\S+…")
+# Zone names (Asia/Tashkent), addresses and e-mails are names too, a version's fingerprint (eight
+# hexadecimal digits, "3caade9d"), and a word a long title is cut at ("Memorandum of cooperation
+# between Samar…").
+NAMES = re.compile(r"\S*[/@]\S*|\S+\.\w{2,4}\b|\b[0-9a-f]{8}\b|\S+…")
 
 
 class _Text(HTMLParser):
