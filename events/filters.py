@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from events.selectors import start_of_today
+from events.spans import ending_at_or_after
 from institutions.models import Country, Institution
 from programmes.selectors import programme_choices
 
@@ -118,9 +119,14 @@ class EventListFilter(EventFilter):
     def happening(self, queryset, name, value):
         """Under way or to come, earliest first; or ended before today, latest first. An
         event that runs today is coming up, whenever it started."""
+        today = start_of_today()
         if value == PAST:
-            return queryset.filter(ends_at__lt=start_of_today()).order_by("-starts_at", "-pk")
-        return queryset.filter(ends_at__gte=start_of_today())
+            # What ended before today began before it: the index of starts_at is read back
+            # from today, not from the last event to come.
+            return queryset.filter(ends_at__lt=today, starts_at__lt=today).order_by(
+                "-starts_at", "-pk"
+            )
+        return ending_at_or_after(queryset, today)
 
 
 # The very filters of the calendar, under their contract names (a subclass would declare the two

@@ -206,7 +206,9 @@ class Event(TranslatedModel, VersionedModel):
         verbose_name_plural = _("events")
         ordering = ["starts_at", "pk"]
         indexes = [
-            models.Index(fields=["starts_at"]),
+            # With the end: lists of what is under way or to come (``events.spans``) read
+            # and count them from the index alone.
+            models.Index(fields=["starts_at", "ends_at"], name="event_starts_with_end"),
             models.Index(fields=["programme", "starts_at"]),
             models.Index(fields=["host_institution", "starts_at"]),
         ]

@@ -11,8 +11,9 @@ events that do overlap. Other databases ask the two comparisons alone, with the 
 import datetime
 
 from django.db import connections
-from django.db.models import BooleanField, QuerySet
+from django.db.models import BooleanField, DateTimeField, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
 from events.models import Event
 
@@ -44,3 +45,25 @@ def overlapping(events: QuerySet, start: datetime.datetime, end: datetime.dateti
         sql, params = overlap_sql(connection, start, end, table=table)
         events = events.filter(RawSQL(sql, params, output_field=BooleanField()))
     return events
+
+
+def ending_at_or_after(events: QuerySet, moment: datetime.datetime) -> QuerySet:
+    """``events`` that end at ``moment`` or later: under way then, or to come.
+
+    The condition is on ``ends_at``, but lists of them are read in the order of ``starts_at``,
+    whose index would be walked through every event that ended long before. So the start is
+    bounded below as well, by the earliest start of the events under way at ``moment`` (a few,
+    found through the span index), or ``moment`` itself when none is: the index of
+    ``starts_at`` (which holds ``ends_at`` too, so a count needs no row) is read from there."""
+    connection = connections[events.db]
+    table = connection.ops.quote_name(Event._meta.db_table)
+    margin = datetime.timedelta(seconds=1)
+    span, span_params = overlap_sql(connection, moment - margin, moment + margin, table="running")
+    adapt = connection.ops.adapt_datetimefield_value
+    earliest = RawSQL(
+        f"SELECT MIN(running.starts_at) FROM {table} running"
+        f" WHERE running.starts_at < %s AND running.ends_at >= %s AND {span}",
+        [adapt(moment), adapt(moment), *span_params],
+        output_field=DateTimeField(),
+    )
+    return events.filter(ends_at__gte=moment, starts_at__gte=Coalesce(earliest, Value(moment)))
