@@ -1,5 +1,6 @@
 """The badge of "Decisions" in the navigation counts what the decision queue lists as waiting
-for the reader, in one query whatever the number of programmes."""
+for the reader, in one query whatever the number of programmes, read again only once the
+content changed."""
 
 import re
 
@@ -74,6 +75,14 @@ def test_the_counts_each_reader_sees(client, world):
     assert counts == {"uz national": 2, "kz national": 2, "administrator": 3, "coordinator": 0}
 
 
+def _badge_queries(captured) -> list[str]:
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT COUNT(*)") and "programmes_decision" in query["sql"]
+    ]
+
+
 def test_the_badge_costs_one_query_whatever_the_number_waiting(client, world):
     uz_national = world["uz national"]
     client.force_login(uz_national)
@@ -91,12 +100,29 @@ def test_the_badge_costs_one_query_whatever_the_number_waiting(client, world):
     with CaptureQueriesContext(connection) as many:
         response = client.get(path)
     # Read before another request empties the log the captured queries are read from.
-    badge_queries = [
-        query["sql"]
-        for query in many.captured_queries
-        if query["sql"].startswith("SELECT COUNT(*)") and "programmes_decision" in query["sql"]
-    ]
+    badge_queries = _badge_queries(many)
 
     assert len(many.captured_queries) == few_queries
     assert len(badge_queries) == 1
     assert BADGE.findall(response.content.decode()) == ["12"]
+
+
+def test_the_badge_is_read_again_only_once_the_content_changed(client, world):
+    client.force_login(world["uz national"])
+    path = reverse("programmes:list")
+    client.get(path)
+
+    with CaptureQueriesContext(connection) as unchanged:
+        response = client.get(path)
+    unchanged_reads = len(_badge_queries(unchanged))
+    unchanged_badge = BADGE.findall(response.content.decode())
+    programme = Programme.objects.filter(status=Status.SUBMITTED).order_by("pk").first()
+    university = programme.partnerships.get(role="lead").institution
+    kaznu = programme.partnerships.exclude(role="lead").get().institution
+    # A programme put before the countries through the services moves the content.
+    joint_programme(uz=university, kz=kaznu, status=Status.SUBMITTED)
+    with CaptureQueriesContext(connection) as changed:
+        response = client.get(path)
+
+    assert (unchanged_reads, unchanged_badge) == (0, ["2"])
+    assert (len(_badge_queries(changed)), BADGE.findall(response.content.decode())) == (1, ["3"])
