@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "accounts",
     "institutions",
+    # Accounts made by invitation, straight into a role.
+    "invitations",
     "programmes",
     "events",
     "calendars",

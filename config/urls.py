@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("institutions/", include("institutions.urls")),
+    path("invitations/", include("invitations.urls")),
     path("events/", include("events.urls")),
     # Agreements and programmes: one app, two top-level paths.
     path("", include("programmes.urls")),
