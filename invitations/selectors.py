@@ -1,0 +1,17 @@
+"""Reads of invitations, each in a fixed number of queries whatever their number."""
+
+from django.db.models import QuerySet
+
+from institutions.models import Institution
+from invitations.models import Invitation
+
+
+def invitation_list() -> QuerySet[Invitation]:
+    """Every invitation, newest first, with what its row shows."""
+    return Invitation.objects.select_related(
+        "institution__country", "country", "invited_by", "accepted_by"
+    ).order_by("-created_at", "-pk")
+
+
+def institution_invitations(*, institution: Institution) -> QuerySet[Invitation]:
+    return invitation_list().filter(institution=institution)
