@@ -1,11 +1,13 @@
-"""A person's own settings: the time zone they read times in and the interface language."""
+"""A person's own settings: the time zone they read times in, the interface language, and how
+each kind of mail reaches them."""
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Delivery, MailKind, User
+from accounts.notices import delivery_of
 from accounts.time_zones import is_offered, zone_choices
 
 
@@ -28,8 +30,25 @@ class UserSettingsForm(forms.Form):
     )
 
     def __init__(self, *args, user: User, **kwargs):
-        kwargs.setdefault("initial", {"time_zone": user.time_zone, "language": user.language})
+        kwargs.setdefault(
+            "initial",
+            {
+                "time_zone": user.time_zone,
+                "language": user.language,
+                **{self.mail_field(kind): delivery_of(user, kind) for kind in MailKind.values},
+            },
+        )
         super().__init__(*args, **kwargs)
+        self.user = user
+        for kind, label in MailKind.choices:
+            self.fields[self.mail_field(kind)] = forms.ChoiceField(
+                label=label,
+                choices=Delivery.choices,
+                # Not sent (a form of before): as it was.
+                required=False,
+                widget=forms.RadioSelect,
+                error_messages={"invalid_choice": _("Choose how this mail reaches you.")},
+            )
         zones = [("", _("Not set")), *zone_choices()]
         if user.time_zone and not is_offered(user.time_zone):
             # A zone set before only places were offered stays until the person changes it.
@@ -39,3 +58,14 @@ class UserSettingsForm(forms.Form):
         self.fields["language"].choices = [("", _("Not set")), *settings.LANGUAGES]
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    @staticmethod
+    def mail_field(kind: str) -> str:
+        return f"mail_{kind}"
+
+    def mail_preferences(self) -> dict[str, str]:
+        """How each kind of mail is to reach the person, as chosen (``accounts.notices``)."""
+        return {
+            kind: self.cleaned_data[self.mail_field(kind)] or delivery_of(self.user, kind)
+            for kind in MailKind.values
+        }

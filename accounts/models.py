@@ -30,6 +30,10 @@ class User(AbstractUser):
         ),
     )
 
+    # How each kind of mail reaches the person (``accounts.notices``): kind -> delivery; a kind
+    # not named comes at once.
+    mail_preferences = models.JSONField(_("mail preferences"), default=dict, blank=True)
+
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
         verbose_name_plural = _("users")
@@ -57,3 +61,51 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.token} → {self.url}"
+
+
+class MailKind(models.TextChoices):
+    DECISIONS_WAITING = (
+        "decisions_waiting",
+        _("Programmes and amendments waiting for my decision"),
+    )
+    DECISIONS_TAKEN = (
+        "decisions_taken",
+        _("Decisions taken on the programmes of my institutions"),
+    )
+    REMINDERS = (
+        "reminders",
+        _("Reminders: agreements about to expire, events coming soon"),
+    )
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATELY = "immediately", _("At once, one mail each")
+    DAILY = "daily", _("Once a day, in one summary")
+    NEVER = "never", _("Not at all")
+
+
+class Notice(models.Model):
+    """A message kept for a person's daily summary (``accounts.notices``), instead of a mail of
+    its own: they chose to read that kind of mail once a day."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notices",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=MailKind.choices)
+    subject = models.CharField(_("subject"), max_length=500)
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the summary that carried it was queued; empty while it waits for the next one.
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message for the daily summary")
+        verbose_name_plural = _("messages for the daily summary")
+        ordering = ["user", "created_at", "pk"]
+        indexes = [models.Index(fields=["sent_at", "user"], name="notice_waiting")]
+
+    def __str__(self):
+        return self.subject

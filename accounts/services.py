@@ -4,7 +4,7 @@ from accounts.models import User
 from core.caching import changes_content
 
 # What a person sets for themselves on their settings page.
-SETTINGS = ("time_zone", "language")
+SETTINGS = ("time_zone", "language", "mail_preferences")
 
 
 @changes_content
@@ -44,11 +44,17 @@ def user_language_set(*, user: User, language: str) -> None:
     user.save(update_fields=["language"])
 
 
-def user_settings_set(*, user: User, time_zone: str, language: str) -> None:
-    """Keep the time zone a person reads times in and their interface language; empty hands
-    each back to the browser (``accounts.time_zones``, ``accounts.middleware``)."""
+def user_settings_set(
+    *, user: User, time_zone: str, language: str, mail_preferences: dict[str, str] | None = None
+) -> None:
+    """Keep the time zone a person reads times in, their interface language, and how each kind
+    of mail reaches them; an empty zone or language hands it back to the browser
+    (``accounts.time_zones``, ``accounts.middleware``), a kind of mail not named comes at once
+    (``accounts.notices``)."""
     user.time_zone = time_zone
     user.language = language
+    if mail_preferences is not None:
+        user.mail_preferences = mail_preferences
     user.full_clean(
         exclude=[field.name for field in User._meta.fields if field.name not in SETTINGS]
     )

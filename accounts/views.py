@@ -1,5 +1,5 @@
 """Sign-in and sign-out: Django's views with our templates and a word on signing out; the
-language switch; and a person's own settings (time zone, language)."""
+language switch; and a person's own settings (time zone, language, mail)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.forms import UserSettingsForm
 from accounts.middleware import set_language_cookie
+from accounts.models import MailKind
 from accounts.services import user_language_set, user_settings_set
 from accounts.time_zones import BROWSER, INSTITUTION, OWN, SITE, reading_decision, zone_label
 from core.ratelimits import login_rate_limit
@@ -78,12 +79,17 @@ ZONE_SOURCES = {
 
 @require_http_methods(["GET", "POST"])
 def user_settings(request):
-    """A person's own settings: the time zone every page shows times in and the interface
-    language. Saved, the language is also remembered by this browser, as the language switch
-    does."""
+    """A person's own settings: the time zone every page shows times in, the interface
+    language and how each kind of mail reaches them. Saved, the language is also remembered by
+    this browser, as the language switch does."""
     form = UserSettingsForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_valid():
-        user_settings_set(user=request.user, **form.cleaned_data)
+        user_settings_set(
+            user=request.user,
+            time_zone=form.cleaned_data["time_zone"],
+            language=form.cleaned_data["language"],
+            mail_preferences=form.mail_preferences(),
+        )
         messages.success(request, _("Your settings are saved."))
         response = redirect("accounts:settings")
         if form.cleaned_data["language"]:
@@ -93,5 +99,9 @@ def user_settings(request):
     return render(
         request,
         "accounts/settings.html",
-        {"form": form, "zone_now": ZONE_SOURCES[source] % {"zone": zone_label(zone)}},
+        {
+            "form": form,
+            "mail_fields": [form[form.mail_field(kind)] for kind in MailKind.values],
+            "zone_now": ZONE_SOURCES[source] % {"zone": zone_label(zone)},
+        },
     )

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import MailKind
 from amendments.models import Amendment
 from institutions.models import Country, Membership, NationalCoordinator
 from programmes.models import Decision
-from programmes.notifications import addresses_of, queue_mail
+from programmes.notifications import notify, people_of
 
 
 def _url(amendment: Amendment) -> str:
@@ -18,7 +19,8 @@ def amendment_proposed(*, amendment: Amendment, countries: list[Country]) -> Non
     """Tell the national coordinators of the participating countries that an amendment waits
     for their decision."""
     programme = amendment.programme
-    queue_mail(
+    notify(
+        kind=MailKind.DECISIONS_WAITING,
         subject=_("Dostlik: an amendment of “%(title)s” waits for your decision")
         % {"title": programme.title},
         body=_(
@@ -32,7 +34,7 @@ def amendment_proposed(*, amendment: Amendment, countries: list[Country]) -> Non
             "note": amendment.note,
             "url": _url(amendment),
         },
-        recipients=addresses_of(NationalCoordinator.objects.filter(country__in=countries)),
+        people=people_of(NationalCoordinator.objects.filter(country__in=countries)),
     )
 
 
@@ -40,7 +42,8 @@ def amendment_decided(*, amendment: Amendment, decision: Decision) -> None:
     """Tell the coordinators of the programme's partners what a country decided, and what
     became of the amendment."""
     programme = amendment.programme
-    queue_mail(
+    notify(
+        kind=MailKind.DECISIONS_TAKEN,
         subject=_("Dostlik: %(country)s decided on the amendment of “%(title)s”: %(decision)s")
         % {
             "country": str(decision.country),
@@ -59,7 +62,5 @@ def amendment_decided(*, amendment: Amendment, decision: Decision) -> None:
             "state": amendment.get_state_display().lower(),
             "url": _url(amendment),
         },
-        recipients=addresses_of(
-            Membership.objects.filter(institution__partnerships__programme=programme)
-        ),
+        people=people_of(Membership.objects.filter(institution__partnerships__programme=programme)),
     )

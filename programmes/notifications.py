@@ -14,6 +14,8 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.models import MailKind, User
+from accounts.notices import share
 from core.mail import queued_again
 from core.validators import single_line
 from institutions.models import Country, Membership, NationalCoordinator
@@ -63,19 +65,29 @@ def programme_url(programme: Programme) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("programmes:detail", args=[programme.pk])
 
 
-def addresses_of(users_queryset) -> set[str]:
-    return {
-        email
-        for email in users_queryset.filter(user__is_active=True)
-        .exclude(user__email="")
-        .values_list("user__email", flat=True)
-    }
+def people_of(roles) -> list[User]:
+    """The active people with an address who hold ``roles`` (rows with a ``user``), once each."""
+    return list(
+        User.objects.filter(pk__in=roles.values("user"), is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+    )
+
+
+def notify(*, kind: str, people: list[User], subject: str, body: str) -> None:
+    """Mail ``people`` about their work, each as they chose for ``kind`` (``accounts.notices``):
+    at once, in their daily summary, or not at all."""
+    queue_mail(
+        subject=subject,
+        body=body,
+        recipients=share(kind=kind, users=people, subject=subject, body=body),
+    )
 
 
 def programme_submitted(*, programme: Programme, countries: list[Country], again=False) -> None:
     """Tell the national coordinators of the participating countries that a programme waits
     for their decision."""
-    recipients = addresses_of(NationalCoordinator.objects.filter(country__in=countries))
+    people = people_of(NationalCoordinator.objects.filter(country__in=countries))
     subject = (
         _("Dostlik: “%(title)s” changed and waits for your decision again")
         if again
@@ -89,14 +101,12 @@ def programme_submitted(*, programme: Programme, countries: list[Country], again
         "countries": ", ".join(str(country) for country in countries),
         "url": programme_url(programme),
     }
-    queue_mail(subject=subject, body=body, recipients=recipients)
+    notify(kind=MailKind.DECISIONS_WAITING, people=people, subject=subject, body=body)
 
 
 def programme_decided(*, programme: Programme, approval: Decision) -> None:
     """Tell the coordinators of the programme's partners what a country decided."""
-    recipients = addresses_of(
-        Membership.objects.filter(institution__partnerships__programme=programme)
-    )
+    people = people_of(Membership.objects.filter(institution__partnerships__programme=programme))
     subject = _("Dostlik: %(country)s decided on “%(title)s”: %(decision)s") % {
         "country": str(approval.country),
         "title": programme.title,
@@ -113,4 +123,4 @@ def programme_decided(*, programme: Programme, approval: Decision) -> None:
         "status": programme.get_status_display().lower(),
         "url": programme_url(programme),
     }
-    queue_mail(subject=subject, body=body, recipients=recipients)
+    notify(kind=MailKind.DECISIONS_TAKEN, people=people, subject=subject, body=body)

@@ -33,7 +33,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import User
+from accounts.models import MailKind, User
+from accounts.notices import share
 from core.mail import queued_again
 from core.validators import single_line
 from events.models import Event
@@ -131,7 +132,14 @@ def reminder_send(*, reminder: DueReminder, now: datetime.datetime) -> bool:
         _row, created = Reminder.objects.get_or_create(
             **reminder.record_fields, defaults={"sent_at": now}
         )
-        if created:
+        # At once, in the person's daily summary, or not at all, as they chose; recorded
+        # either way, so it is not due again.
+        if created and share(
+            kind=MailKind.REMINDERS,
+            users=[reminder.recipient],
+            subject=reminder.subject,
+            body=reminder.body,
+        ):
             transaction.on_commit(partial(_hand_over, reminder))
     return created
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import FormSubmission, User
+from accounts.models import FormSubmission, Notice, User
 from amendments.models import Amendment
 from calendars.models import CalendarFeed, VeventBlock
 from calendars.services import feed_create
@@ -162,12 +162,14 @@ def test_every_model_of_ours_has_an_admin_and_a_row_in_this_table():
     # Parties of an agreement are edited on the agreement's page only; its documents are listed
     # there and added on the site, where each file is checked. Event tallies are counted from
     # the events, and stored VEVENTs serialised from them, never written by hand; the tokens of
-    # forms already sent are kept a day for the forms' own views, and no one reads them.
+    # forms already sent are kept a day for the forms' own views, and no one reads them; the
+    # messages kept for a person's daily summary are theirs, and leave with it.
     assert {model for model in admin.site._registry if model in ours} == ours - {
         AgreementParty,
         AgreementDocument,
         EventTally,
         FormSubmission,
+        Notice,
         VeventBlock,
     }
     assert set(ROWS) == set(admin.site._registry)

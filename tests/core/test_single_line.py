@@ -30,6 +30,7 @@ EXEMPT = {
     "accounts.User.last_name": "Django's own field; names come from the administrator",
     "accounts.User.email": "an e-mail address (Django's EmailValidator)",
     "accounts.FormSubmission.url": "the address of a page, made by the app (reverse)",
+    "accounts.Notice.subject": "a mail's subject, made by the app, sent through single_line",
     "institutions.Institution.website": "a URL (Django's URLValidator)",
     "accounts.User.time_zone": "one of the IANA names (validate_time_zone)",
     "institutions.Country.code": "two capital letters (a check constraint)",

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.notices import summaries_send
 from reminders.services import DueReminder, reminders_due, reminders_send
 
 
@@ -13,8 +14,9 @@ class Command(BaseCommand):
         return _(
             "Mail the reminders that are due: to national coordinators about agreements that "
             "expire within 90 and within 30 days, and to coordinators about the events their "
-            "institution hosts in the coming week. Each reminder is sent once, so it is safe "
-            "to run every hour."
+            "institution hosts in the coming week; and the daily summaries of those who read "
+            "their mail once a day. Each reminder and summary is sent once, so it is safe to "
+            "run every hour."
         )
 
     def add_arguments(self, parser):
@@ -63,6 +65,18 @@ class Command(BaseCommand):
                 % {"count": len(failed)}
             )
             self._list(self.stderr, failed)
+        summaries = summaries_send(now=now)
+        if summaries:
+            self.stdout.write(
+                ngettext(
+                    "Sent %(count)d daily summary:",
+                    "Sent %(count)d daily summaries:",
+                    len(summaries),
+                )
+                % {"count": len(summaries)}
+            )
+            for person in summaries:
+                self.stdout.write(f"  {person.email}")
 
     @staticmethod
     def _list(stream, reminders: list[DueReminder]) -> None:
