@@ -1,5 +1,5 @@
-"""A person's own settings: the time zone they read times in, the interface language, and how
-each kind of mail reaches them."""
+"""A person's own settings: their name, the time zone they read times in, the interface
+language, and how each kind of mail reaches them."""
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -9,10 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Delivery, MailKind, User
 from accounts.notices import delivery_of
 from accounts.time_zones import is_offered, zone_choices
+from core.validators import validate_single_line
 
 
 class UserSettingsForm(forms.Form):
     """The settings of ``user``; empty fields hand the choice back to the browser."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, validators=[validate_single_line]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, validators=[validate_single_line]
+    )
 
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
@@ -33,6 +41,8 @@ class UserSettingsForm(forms.Form):
         kwargs.setdefault(
             "initial",
             {
+                "first_name": user.first_name,
+                "last_name": user.last_name,
                 "time_zone": user.time_zone,
                 "language": user.language,
                 **{self.mail_field(kind): delivery_of(user, kind) for kind in MailKind.values},

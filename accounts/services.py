@@ -4,7 +4,7 @@ from accounts.models import User
 from core.caching import changes_content
 
 # What a person sets for themselves on their settings page.
-SETTINGS = ("time_zone", "language", "mail_preferences")
+SETTINGS = ("first_name", "last_name", "time_zone", "language", "mail_preferences")
 
 
 @changes_content
@@ -45,12 +45,22 @@ def user_language_set(*, user: User, language: str) -> None:
 
 
 def user_settings_set(
-    *, user: User, time_zone: str, language: str, mail_preferences: dict[str, str] | None = None
+    *,
+    user: User,
+    time_zone: str,
+    language: str,
+    mail_preferences: dict[str, str] | None = None,
+    first_name: str | None = None,
+    last_name: str | None = None,
 ) -> None:
-    """Keep the time zone a person reads times in, their interface language, and how each kind
-    of mail reaches them; an empty zone or language hands it back to the browser
-    (``accounts.time_zones``, ``accounts.middleware``), a kind of mail not named comes at once
-    (``accounts.notices``)."""
+    """Keep a person's name (when given), the time zone they read times in, their interface
+    language, and how each kind of mail reaches them; an empty zone or language hands it back
+    to the browser (``accounts.time_zones``, ``accounts.middleware``), a kind of mail not named
+    comes at once (``accounts.notices``)."""
+    if first_name is not None:
+        user.first_name = first_name
+    if last_name is not None:
+        user.last_name = last_name
     user.time_zone = time_zone
     user.language = language
     if mail_preferences is not None:

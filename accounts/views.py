@@ -89,6 +89,8 @@ def user_settings(request):
             time_zone=form.cleaned_data["time_zone"],
             language=form.cleaned_data["language"],
             mail_preferences=form.mail_preferences(),
+            first_name=form.cleaned_data["first_name"],
+            last_name=form.cleaned_data["last_name"],
         )
         messages.success(request, _("Your settings are saved."))
         response = redirect("accounts:settings")

@@ -149,6 +149,8 @@ def test_the_settings_page_keeps_how_each_kind_of_mail_comes(client, world):
     response = client.post(
         reverse("accounts:settings"),
         {
+            "first_name": "Aziz",
+            "last_name": "Karimov",
             "time_zone": "Asia/Tashkent",
             "language": "",
             "mail_decisions_waiting": "daily",
@@ -159,6 +161,7 @@ def test_the_settings_page_keeps_how_each_kind_of_mail_comes(client, world):
 
     person.refresh_from_db()
     assert response.status_code == 302
+    assert (person.first_name, person.last_name) == ("Aziz", "Karimov")
     assert person.mail_preferences == {
         "decisions_waiting": "daily",
         "decisions_taken": "never",
@@ -183,6 +186,8 @@ def test_a_choice_not_offered_is_refused_and_nothing_changes(client, world):
     response = client.post(
         reverse("accounts:settings"),
         {
+            "first_name": "Aziz",
+            "last_name": "Karimov",
             "time_zone": "Asia/Tashkent",
             "language": "",
             "mail_decisions_waiting": "hourly",

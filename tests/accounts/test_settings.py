@@ -30,6 +30,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 SETTINGS = reverse("accounts:settings")
+# The name the settings page asks for with every change.
+NAME = {"first_name": "Dilnoza", "last_name": "Karimova"}
 # The week of a concert in Almaty on 5 October 2026, 19:00 to 21:00 there (UTC+5).
 WEEK = f"{reverse('calendars:calendar')}?view=week&date=2026-10-05"
 
@@ -81,7 +83,7 @@ def test_a_new_time_zone_shows_the_calendar_s_times_on_that_clock(client, almaty
     assert (zone_line(before), concert_times(before)) == ("Asia/Almaty", "19:00–21:00")
     assert f'<a href="{SETTINGS}">Change your time zone</a>' in before.content.decode()
 
-    response = client.post(SETTINGS, {"time_zone": "Europe/Berlin", "language": ""})
+    response = client.post(SETTINGS, {**NAME, "time_zone": "Europe/Berlin", "language": ""})
 
     assert (response.status_code, response["Location"]) == (302, SETTINGS)
     almaty_coordinator.refresh_from_db()
@@ -110,7 +112,7 @@ def test_a_zone_not_offered_is_refused_and_nothing_saved(client, zone):
     person = UserFactory(time_zone="Asia/Tashkent")
     client.force_login(person)
 
-    response = client.post(SETTINGS, {"time_zone": zone, "language": "ru"})
+    response = client.post(SETTINGS, {**NAME, "time_zone": zone, "language": "ru"})
 
     assert response.status_code == 200
     assert response.context["form"].errors == {
@@ -124,7 +126,7 @@ def test_the_language_is_saved_and_remembered_by_the_browser(client):
     person = UserFactory()
     client.force_login(person)
 
-    response = client.post(SETTINGS, {"time_zone": "", "language": "kk"})
+    response = client.post(SETTINGS, {**NAME, "time_zone": "", "language": "kk"})
 
     person.refresh_from_db()
     assert (person.language, response.cookies[settings.LANGUAGE_COOKIE_NAME].value) == ("kk", "kk")
@@ -137,7 +139,7 @@ def test_a_zone_saved_before_only_places_were_offered_stays_until_changed(client
     client.force_login(person)
 
     form = client.get(SETTINGS).context["form"]
-    response = client.post(SETTINGS, {"time_zone": "W-SU", "language": ""})
+    response = client.post(SETTINGS, {**NAME, "time_zone": "W-SU", "language": ""})
 
     assert (form["time_zone"].value(), form.fields["time_zone"].choices[1]) == (
         "W-SU",
@@ -222,3 +224,19 @@ def test_an_anonymous_reader_gets_their_browser_s_zone_else_the_site_s(settings,
 
     assert middleware_zone(request) == zone
     assert timezone.get_current_timezone_name() == "Asia/Tashkent"
+
+
+def test_a_name_is_one_line_and_is_needed(client):
+    person = UserFactory(first_name="Dilnoza", last_name="Karimova")
+    client.force_login(person)
+
+    broken = client.post(
+        SETTINGS, {"first_name": "Dil\nnoza", "last_name": "", "time_zone": "", "language": ""}
+    )
+
+    person.refresh_from_db()
+    assert broken.context["form"].errors == {
+        "first_name": ["Line breaks, tabs and other control characters are not allowed here."],
+        "last_name": ["This field is required."],
+    }
+    assert (person.first_name, person.last_name) == ("Dilnoza", "Karimova")
