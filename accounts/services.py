@@ -1,4 +1,7 @@
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from core.caching import changes_content
@@ -69,3 +72,16 @@ def user_settings_set(
         exclude=[field.name for field in User._meta.fields if field.name not in SETTINGS]
     )
     user.save(update_fields=list(SETTINGS))
+
+
+def user_sessions_end(*, user: User) -> int:
+    """End every session ``user`` is signed in with, on every device; how many ended. A
+    deactivated person's sessions are refused anyway, but a session kept would sign them in
+    again the moment they are made active again; ended, it cannot."""
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.services import user_sessions_end
 from core.admin import DostlikAdminMixin, FollowsParentInlineMixin, take_over_saved_row
 from core.admin_input import AdminInputMixin
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
@@ -321,6 +322,13 @@ class UserAdmin(MembershipsThroughServicesMixin, DostlikAdminMixin, DjangoUserAd
     def get_inlines(self, request, obj):
         # Roles are given on the change page, once the person exists (as with the password).
         return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # Deactivated: signed out everywhere at once (their feeds stop with the content
+            # version the admin's save moves: ``calendars.feeds``).
+            user_sessions_end(user=obj)
 
 
 admin.site.unregister(Group)
