@@ -86,6 +86,8 @@ ADMIN_MODELS: dict[str, ModelPages] = {
     "calendars.calendarfeed": READ_ONLY,
     "reminders.reminder": READ_ONLY,
     "amendments.amendment": READ_ONLY,
+    # Written by the invitation services on the site; read here, by superusers only.
+    "invitations.invitation": READ_ONLY,
     # The mail queue's tasks: read, and failed ones queued again by an action.
     "django_tasks_database.dbtaskresult": READ_ONLY,
 }
@@ -96,7 +98,12 @@ EXPORTS = [
     if model not in ("auth.group", "django_tasks_database.dbtaskresult")
 ]
 # The models with django-simple-history's page of one past version.
-VERSIONED = ["programmes.agreement", "programmes.programme", "events.event"]
+VERSIONED = [
+    "programmes.agreement",
+    "programmes.programme",
+    "events.event",
+    "invitations.invitation",
+]
 
 
 def url_name(model: str, page: str) -> str:

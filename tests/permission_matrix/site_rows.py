@@ -694,6 +694,124 @@ ROWS: list[Row] = [
             admin=to("amendments:detail", "amendment"),
         ),
     ),
+    # ---- invitations: administrators invite into any role and list every invitation; the
+    # national coordinators of an institution's country invite its coordinators, and resend or
+    # withdraw those invitations (an empty POST to a form: its errors; to resend or withdraw:
+    # done, back to where the invitation is listed). The link's page is the token's: open to
+    # anyone; signed in as another account than the invited address, nothing is done (403). ----
+    page(
+        "invitations:list",
+        get=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=FORBID,
+            nc_kz=FORBID,
+            admin=OK,
+        ),
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=FORBID,
+            nc_kz=FORBID,
+            admin=INVALID,
+        ),
+    ),
+    page(
+        "invitations:invite",
+        "own",
+        get=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=OK,
+            nc_kz=FORBID,
+            admin=OK,
+        ),
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=INVALID,
+            nc_kz=FORBID,
+            admin=INVALID,
+        ),
+    ),
+    page(
+        "invitations:invite",
+        "kz_partner",
+        get=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=FORBID,
+            nc_kz=OK,
+            admin=OK,
+        ),
+        post=roles(
+            anon=LOGIN,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=FORBID,
+            nc_kz=INVALID,
+            admin=INVALID,
+        ),
+    ),
+    *(
+        page(
+            name,
+            "invitation",
+            get=NOT_THIS_METHOD,
+            post=roles(
+                anon=LOGIN,
+                viewer=FORBID,
+                own=FORBID,
+                uz=FORBID,
+                kz=FORBID,
+                nc_uz=to("institutions:coordinators", "own"),
+                nc_kz=FORBID,
+                admin=to("invitations:list"),
+            ),
+        )
+        for name in ("invitations:resend", "invitations:withdraw")
+    ),
+    Row(
+        "invitations:accept",
+        "invitation_token",
+        lambda world: reverse("invitations:accept", args=[world.invitation_token]),
+        get=PUBLIC_PAGE,
+        post=roles(
+            anon=INVALID,
+            viewer=FORBID,
+            own=FORBID,
+            uz=FORBID,
+            kz=FORBID,
+            nc_uz=FORBID,
+            nc_kz=FORBID,
+            admin=FORBID,
+        ),
+    ),
+    # A link no invitation has: not there, for anyone.
+    Row(
+        "invitations:accept",
+        "forged",
+        lambda world: reverse("invitations:accept", args=["forged-token"]),
+        get=NOT_PUBLISHED,
+        post=NOT_PUBLISHED,
+    ),
     # ---- the shared calendar: what each reader may see ----
     page("calendars:calendar", get=SIGNED_IN, post=NOT_THIS_METHOD),
     page("calendars:export", get=calendar_file(SIGNED_IN), post=NOT_THIS_METHOD),

@@ -6,6 +6,8 @@ of another UZ institution (``other_uz_lead``) with ``kz_partner``: the own insti
 part in it. The coordinators of ``foreign_uz`` and ``foreign_kz`` partner in nothing; nobody in
 the matrix coordinates ``kz_partner`` or ``other_uz_lead``. ``feed`` is a subscription feed of
 the own coordinator; its token, handed out once when it is made, is kept as ``feed_token``.
+``invitation`` is a waiting invitation of someone without an account to coordinate ``own``,
+sent by the UZ national coordinator; its link's token is kept as ``invitation_token``.
 ``approved`` is published: of its two events, the public portal shows ``approved_public_event``
 and not ``approved_internal_event``; nor ``submitted_event``, marked public but of a programme
 not yet published.
@@ -26,6 +28,8 @@ from calendars.models import CalendarFeed
 from calendars.services import feed_create
 from events.models import Event, Venue, WarningAcknowledgement
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
+from invitations.models import Invitation
+from invitations.services import invitation_create
 from programmes.models import (
     Agreement,
     AgreementDocument,
@@ -106,6 +110,8 @@ class World:
     amendment: Amendment  # of ``approved``, proposed by the own coordinator, waiting
     failed_task: DBTaskResult  # a message of the mail queue that the server refused
     acknowledgement: WarningAcknowledgement  # of a warning about the submitted event
+    invitation: Invitation  # waiting: someone without an account, to coordinate ``own``
+    invitation_token: str  # the secret part of ``invitation``'s link
 
     def admin_object(self, model_key: str) -> Model:
         """The sample row of the admin pages of ``<app_label>.<model_name>``."""
@@ -130,6 +136,7 @@ class World:
             "amendments.amendment": self.amendment,
             "django_tasks_database.dbtaskresult": self.failed_task,
             "events.warningacknowledgement": self.acknowledgement,
+            "invitations.invitation": self.invitation,
         }[model_key]
 
 
@@ -203,7 +210,15 @@ def build_world() -> World:
             ],
         ),
     )
+    sent = invitation_create(
+        actor=users["nc_uz"],
+        email="newcomer@uwed.uz",
+        role=Invitation.Role.COORDINATOR,
+        institution=own,
+    )
     return World(
+        invitation=sent.invitation,
+        invitation_token=sent.token,
         amendment=amendment,
         failed_task=failed_mail_task(),
         users=users,
