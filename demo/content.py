@@ -21,6 +21,8 @@ from programmes.models import Agreement
 
 # Every demo account signs in with this password; development only.
 DEMO_PASSWORD = "dostlik-demo"
+# The address of the demo invitation that waits for its answer (demo.loading).
+DEMO_INVITATION_EMAIL = "malika.karimova@example.org"
 
 TREATY = (
     "Treaty on Eternal Friendship between the Republic of Uzbekistan and the Republic of Kazakhstan"

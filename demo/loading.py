@@ -30,6 +30,8 @@ from institutions.services import (
     national_coordinator_add,
     viewer_add,
 )
+from invitations.models import Invitation
+from invitations.services import invitation_create
 from programmes.models import Agreement, Programme
 from programmes.services import (
     agreement_create,
@@ -69,6 +71,7 @@ class _DemoLoader:
             self._institution(institution_spec)
         for user_spec in content.USERS:
             self._user(user_spec)
+        self._invitation()
         for venue_spec in content.VENUES:
             self._venue(venue_spec)
         for agreement_spec in content.agreements(self.today):
@@ -126,6 +129,20 @@ class _DemoLoader:
         if spec.viewer and not Viewer.objects.filter(user=user).exists():
             viewer_add(user=user)
             self.report.created["roles"] += 1
+
+    def _invitation(self) -> None:
+        """One invitation waiting for its answer: the national coordinator of Uzbekistan asks a
+        new colleague to coordinate the conservatory's programmes. Its link went by mail (the
+        token is kept nowhere); the coordinators page lists it, to send again or withdraw."""
+        if Invitation.objects.filter(email__iexact=content.DEMO_INVITATION_EMAIL).exists():
+            return
+        invitation_create(
+            actor=self.users["uz.national"],
+            email=content.DEMO_INVITATION_EMAIL,
+            role=Invitation.Role.COORDINATOR,
+            institution=self.institutions["uz-conservatory"],
+        )
+        self.report.created["invitations"] += 1
 
     def _venue(self, spec) -> None:
         venue = Venue.objects.filter(name=spec.name, city=spec.city).first()
