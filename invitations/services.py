@@ -154,8 +154,9 @@ def invitation_create(
 
 
 def _locked(invitation: Invitation) -> Invitation:
+    # Only the invitation's row: its institution and country (outer joins) stay unlocked.
     return (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("institution", "country")
         .get(pk=invitation.pk)
     )
