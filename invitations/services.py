@@ -32,6 +32,14 @@ audit_log = logging.getLogger("dostlik.audit")
 Role = Invitation.Role
 
 
+# Why a link opens nothing, by the invitation's state.
+CLOSED = {
+    State.ACCEPTED: _("This invitation has been accepted already: its link works once."),
+    State.WITHDRAWN: _("This invitation was withdrawn."),
+    State.EXPIRED: _("This invitation has expired."),
+}
+
+
 def invitation_days() -> int:
     return getattr(settings, "INVITATION_DAYS", 7)
 
@@ -171,9 +179,7 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Sent:
     _require_may_invite(actor, invitation.role, invitation.institution, invitation.country)
     if invitation.state in (State.ACCEPTED, State.WITHDRAWN):
         raise ValidationError(
-            _("This invitation was %(state)s: it cannot be sent again."),
-            code="closed",
-            params={"state": invitation.get_state_display().lower()},
+            _("An invitation accepted or withdrawn cannot be sent again."), code="closed"
         )
     if _waiting_twin(
         invitation.email,
@@ -211,9 +217,7 @@ def invitation_withdraw(*, actor: User, invitation: Invitation) -> Invitation:
     _require_may_invite(actor, invitation.role, invitation.institution, invitation.country)
     if invitation.state in (State.ACCEPTED, State.WITHDRAWN):
         raise ValidationError(
-            _("This invitation was %(state)s: it cannot be withdrawn."),
-            code="closed",
-            params={"state": invitation.get_state_display().lower()},
+            _("An invitation accepted or withdrawn cannot be withdrawn."), code="closed"
         )
     invitation.withdrawn_at = timezone.now()
     invitation.full_clean()
@@ -279,11 +283,7 @@ def invitation_accept(
     if invitation.token_hash != token_digest(token):  # sent again meanwhile
         raise ValidationError(_("This invitation link is not valid."), code="unknown")
     if invitation.state != State.WAITING:
-        raise ValidationError(
-            _("This invitation was %(state)s."),
-            code="closed",
-            params={"state": invitation.get_state_display().lower()},
-        )
+        raise ValidationError(CLOSED[invitation.state], code="closed")
     accounts = _accounts_of(invitation.email)
     if user is None:
         if accounts.exists():

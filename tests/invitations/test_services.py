@@ -226,7 +226,9 @@ def test_a_link_works_once(uz_national, uwed):
     before = counts()
     with pytest.raises(ValidationError) as again:
         accept_new(sent.token)
-    assert again.value.messages == ["This invitation was accepted."]
+    assert again.value.messages == [
+        "This invitation has been accepted already: its link works once."
+    ]
     assert counts() == before
 
 
@@ -238,7 +240,7 @@ def test_an_expired_link_changes_nothing(uz_national, uwed):
     before = counts()
     with pytest.raises(ValidationError) as expired:
         accept_new(sent.token)
-    assert expired.value.messages == ["This invitation was expired."]
+    assert expired.value.messages == ["This invitation has expired."]
     assert counts() == before
 
 
