@@ -13,6 +13,7 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from institutions.models import Country, Institution
@@ -23,10 +24,12 @@ def token_digest(token: str) -> str:
 
 
 class State(models.TextChoices):
-    WAITING = "waiting", _("Waiting")
-    ACCEPTED = "accepted", _("Accepted")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
+    # In the context of an invitation: Russian "приглашение" is neuter ("отозвано", not the
+    # "отозвана" of a programme).
+    WAITING = "waiting", pgettext_lazy("invitation", "Waiting")
+    ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+    WITHDRAWN = "withdrawn", pgettext_lazy("invitation", "Withdrawn")
+    EXPIRED = "expired", pgettext_lazy("invitation", "Expired")
 
 
 class InvitationQuerySet(models.QuerySet):
