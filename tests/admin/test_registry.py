@@ -15,6 +15,8 @@ from calendars.models import CalendarFeed, VeventBlock
 from calendars.services import feed_create
 from events.models import Event, EventTally, Venue, WarningAcknowledgement
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
+from invitations.models import Invitation
+from invitations.services import invitation_create
 from programmes.models import (
     Agreement,
     AgreementDocument,
@@ -54,6 +56,7 @@ OUR_APPS = {
     "calendars",
     "reminders",
     "amendments",
+    "invitations",
 }
 
 
@@ -128,6 +131,13 @@ ROWS = {
     ],
     # The mail queue's tasks, listed by their ids (django-tasks-db's own list).
     DBTaskResult: lambda: [str(failed_mail_task().pk)],
+    Invitation: lambda: [
+        invitation_create(
+            actor=UserFactory(is_staff=True, is_superuser=True),
+            email="malika@uwed.uz",
+            role=Invitation.Role.VIEWER,
+        ).invitation.email
+    ],
     Reminder: lambda: [
         Reminder.objects.create(
             kind=Reminder.Kind.EVENT_COMING_WEEK,
@@ -150,6 +160,7 @@ READ_ONLY = {
     Reminder,
     DBTaskResult,
     WarningAcknowledgement,
+    Invitation,
 }
 
 

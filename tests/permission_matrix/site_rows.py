@@ -327,19 +327,20 @@ ROWS: list[Row] = [
         get=None,
         post=the_same_for_everyone(BAD),
     ),
-    # Everyone signed in sets their own time zone and language; an empty form sets neither.
+    # Everyone signed in sets their own name, time zone, language and mail; an empty form lacks
+    # the name, which the page asks for.
     page(
         "accounts:settings",
         get=SIGNED_IN,
         post=roles(
             anon=LOGIN,
-            viewer=to("accounts:settings"),
-            own=to("accounts:settings"),
-            uz=to("accounts:settings"),
-            kz=to("accounts:settings"),
-            nc_uz=to("accounts:settings"),
-            nc_kz=to("accounts:settings"),
-            admin=to("accounts:settings"),
+            viewer=INVALID,
+            own=INVALID,
+            uz=INVALID,
+            kz=INVALID,
+            nc_uz=INVALID,
+            nc_kz=INVALID,
+            admin=INVALID,
         ),
     ),
     # ---- institutions: reference data, read by everyone signed in ----
