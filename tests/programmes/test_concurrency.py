@@ -8,17 +8,11 @@ approval alone. Each scenario runs enough rounds to have caught that (it failed 
 9 of 12 rounds)."""
 
 import datetime
-import os
-import secrets
-import subprocess
-import sys
 import threading
 import uuid
 from decimal import Decimal
 
-import psycopg
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
@@ -39,7 +33,7 @@ from tests.factories import (
     MembershipFactory,
     NationalCoordinatorFactory,
 )
-from tests.production.servers import postgres_url
+from tests.postgresql import ran_on_postgresql_elsewhere
 from tests.programmes.test_workspace import partner, partners_data, programme_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -48,32 +42,6 @@ ROUNDS = 12
 Kind = Decision.Kind
 Role = Partnership.Role
 Status = Programme.Status
-
-
-def _ran_on_postgresql_elsewhere(request) -> bool:
-    """Row locks under concurrent transactions are PostgreSQL's: on another database, run this
-    very test in a pytest of its own against PostgreSQL (``postgres_url``, a database of its
-    own), and report its outcome; skip, saying why, when PostgreSQL cannot be reached."""
-    if connection.vendor == "postgresql":
-        return False
-    try:
-        psycopg.connect(postgres_url("postgres"), connect_timeout=3).close()
-    except psycopg.Error as exc:
-        pytest.skip(f"row locks are tested on PostgreSQL, not reachable here: {exc}")
-    name = f"dostlik_concurrency_{os.getpid()}_{secrets.token_hex(4)}"
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "0",
-         f"{__file__}::{request.node.name}"],
-        env={**os.environ, "DATABASE_URL": postgres_url(name)},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )  # fmt: skip
-    summary = (result.stdout.strip().splitlines() or [""])[-1].split(" in ")[0]
-    assert (result.returncode, summary) == (0, "1 passed"), result.stdout[-5000:]
-    return True
 
 
 def _submitted_programme(world) -> Programme:
@@ -178,7 +146,7 @@ RAISES = {"approved": 1, "changed": 2, "refused": 0}
 def test_the_status_always_follows_the_decisions_on_the_current_version(
     request, world, with_a_budget_change
 ):
-    if _ran_on_postgresql_elsewhere(request):
+    if ran_on_postgresql_elsewhere(request):
         return
     for _round in range(ROUNDS):
         programme = _submitted_programme(world)
@@ -201,7 +169,7 @@ def test_the_status_always_follows_the_decisions_on_the_current_version(
 def test_a_decision_sent_twice_at_once_is_recorded_once(request, world):
     """A double-click: the same decision arrives twice at the same instant. One is recorded, the
     other refused with the service's message; never a database error."""
-    if _ran_on_postgresql_elsewhere(request):
+    if ran_on_postgresql_elsewhere(request):
         return
     for _round in range(ROUNDS):
         programme = _submitted_programme(world)
@@ -215,7 +183,7 @@ def test_a_decision_sent_twice_at_once_is_recorded_once(request, world):
 def test_a_form_sent_twice_at_once_creates_once(request, world):
     """Two copies of one "new programme" form (its token the same) at the same instant: one
     programme, and both answers lead to it."""
-    if _ran_on_postgresql_elsewhere(request):
+    if ran_on_postgresql_elsewhere(request):
         return
     for round_ in range(ROUNDS):
         data = (
