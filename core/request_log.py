@@ -1,10 +1,12 @@
-"""One log line per request, and no calendar feed token in any log line.
+"""One log line per request, and no calendar feed token or invitation link in any log line.
 
 A feed's token is the only thing that grants access to it (only a hash is stored), so a token
-in a log file would let anyone who reads the logs read the feed. The path of a feed is therefore
-written as ``/calendar/feeds/<redacted>.ics`` by the request line, and the filter below does the
-same to every record a handler receives, whichever logger wrote it: Django's own warnings
-("Not Found: /calendar/feeds/….ics") and the development server's request lines included.
+in a log file would let anyone who reads the logs read the feed; an invitation's token, whoever
+reads it could take the invited role. The path of a feed is therefore written as
+``/calendar/feeds/<redacted>.ics`` and an invitation's as ``/invitations/<redacted>/`` by the
+request line, and the filter below does the same to every record a handler receives, whichever
+logger wrote it: Django's own warnings ("Not Found: /calendar/feeds/….ics") and the development
+server's request lines included.
 """
 
 import logging
@@ -19,11 +21,20 @@ logger = logging.getLogger("dostlik.requests")
 # ``<token>.ICS``, ``<token>`` or ``/CALENDAR/FEEDS/<token>``, and each is logged as it came.
 FEED_TOKEN = re.compile(r"(/calendar/feeds/)([^/\s\"'?#]+?)(\.ics)?(?=[/\s\"'?#]|$)", re.IGNORECASE)
 REDACTED = r"\1<redacted>\3"
+# The segment after /invitations/ that is not one of the pages of invitations by number
+# (``institution/<pk>/``, ``<pk>/resend/``, ``<pk>/withdraw/``).
+INVITATION_TOKEN = re.compile(
+    r"(/invitations/)(?!institution/)(?!\d+/)([^/\s\"'?#]+)", re.IGNORECASE
+)
+
+
+def _has_token(text: str) -> bool:
+    return bool(FEED_TOKEN.search(text) or INVITATION_TOKEN.search(text))
 
 
 def redact(text: str) -> str:
-    """The text with every calendar feed token replaced."""
-    return FEED_TOKEN.sub(REDACTED, text)
+    """The text with every calendar feed token and invitation token replaced."""
+    return INVITATION_TOKEN.sub(r"\1<redacted>", FEED_TOKEN.sub(REDACTED, text))
 
 
 def _redact_value(value):
@@ -35,7 +46,7 @@ def _redact_value(value):
     if isinstance(value, int | float) or value is None:
         return value
     text = str(value)
-    return redact(text) if FEED_TOKEN.search(text) else value
+    return redact(text) if _has_token(text) else value
 
 
 class RedactFeedTokens(logging.Filter):

@@ -259,8 +259,9 @@ def test_a_404_for_an_unknown_token_writes_the_token_nowhere(client, caplog, log
         ("/calendar/feeds/{token}", "/calendar/feeds/<redacted>"),
         ("/CALENDAR/FEEDS/{token}.ics", "/CALENDAR/FEEDS/<redacted>.ics"),
         ("/calendar/feeds/{token}/x.ics", "/calendar/feeds/<redacted>/x.ics"),
+        ("/invitations/{token}/", "/invitations/<redacted>/"),
     ],
-    ids=["upper-case extension", "no extension", "upper-case path", "a deeper path"],
+    ids=["upper-case extension", "no extension", "upper-case path", "a deeper path", "invitation"],
 )
 def test_a_token_in_any_form_of_a_feed_address_is_written_nowhere(
     client, caplog, log_output, path, logged
@@ -274,6 +275,18 @@ def test_a_token_in_any_form_of_a_feed_address_is_written_nowhere(
     assert response.status_code == 404
     assert token not in captured
     assert _request_lines(written) == [("GET", logged, "404", "-")]
+
+
+def test_the_pages_of_invitations_by_number_are_logged_as_they_are(client, log_output):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for address in ("/invitations/", "/invitations/12/resend/", "/invitations/institution/3/"):
+        client.get(address)
+
+    assert [line[1] for line in _request_lines(log_output.getvalue())] == [
+        "/invitations/",
+        "/invitations/12/resend/",
+        "/invitations/institution/3/",
+    ]
 
 
 def test_the_filter_redacts_arguments_and_tracebacks_of_any_logger(log_output):
