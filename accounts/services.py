@@ -47,6 +47,8 @@ def user_language_set(*, user: User, language: str) -> None:
     user.save(update_fields=["language"])
 
 
+# A person's name is shown on the pages of what they did (decisions, coordinators): content.
+@changes_content
 def user_settings_set(
     *,
     user: User,

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from institutions.models import Institution
-from invitations.models import Invitation
+from invitations.models import Invitation, token_digest
 
 
 def invitation_list() -> QuerySet[Invitation]:
@@ -15,3 +15,13 @@ def invitation_list() -> QuerySet[Invitation]:
 
 def institution_invitations(*, institution: Institution) -> QuerySet[Invitation]:
     return invitation_list().filter(institution=institution)
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation whose link carries ``token``, whatever its state; None for a token no
+    invitation has."""
+    return (
+        Invitation.objects.select_related("institution__country", "country", "invited_by")
+        .filter(token_hash=token_digest(token))
+        .first()
+    )

@@ -23,6 +23,7 @@ from core.caching import changes_content
 from institutions import services as roles
 from institutions.models import Country, Institution, Membership, NationalCoordinator, Viewer
 from institutions.permissions import forget_roles
+from invitations import selectors
 from invitations.mail import invitation_mailed
 from invitations.models import Invitation, State, token_digest
 from invitations.permissions import may_invite
@@ -40,7 +41,7 @@ CLOSED = {
 }
 
 
-def invitation_days() -> int:
+def _invitation_days() -> int:
     return getattr(settings, "INVITATION_DAYS", 7)
 
 
@@ -144,7 +145,7 @@ def invitation_create(
         invited_by=actor,
         created_at=now,
         sent_at=now,
-        expires_at=now + datetime.timedelta(days=invitation_days()),
+        expires_at=now + datetime.timedelta(days=_invitation_days()),
     )
     invitation.full_clean()
     invitation._history_user = actor
@@ -197,7 +198,7 @@ def invitation_resend(*, actor: User, invitation: Invitation) -> Sent:
     now = timezone.now()
     invitation.token_hash = digest
     invitation.sent_at = now
-    invitation.expires_at = now + datetime.timedelta(days=invitation_days())
+    invitation.expires_at = now + datetime.timedelta(days=_invitation_days())
     invitation.full_clean()
     invitation._history_user = actor
     invitation._change_reason = "resent"
@@ -230,17 +231,7 @@ def invitation_withdraw(*, actor: User, invitation: Invitation) -> Invitation:
     return invitation
 
 
-def invitation_by_token(token: str) -> Invitation | None:
-    """The invitation whose link carries ``token``, whatever its state; None for a token no
-    invitation has."""
-    return (
-        Invitation.objects.select_related("institution__country", "country", "invited_by")
-        .filter(token_hash=token_digest(token))
-        .first()
-    )
-
-
-def username_for(email: str) -> str:
+def _username_for(email: str) -> str:
     """A free username made of the address's part before the @."""
     local = email.rsplit("@", 1)[0].lower()
     base = re.sub(r"[^\w.+-]", "", local)[:140] or "user"
@@ -276,7 +267,7 @@ def invitation_accept(
     """Accept the invitation of ``token``: give the invited role to ``user`` (signed in as the
     account of the invited address), or, with no account of that address, to a new account of
     ``first_name``, ``last_name`` and ``password``. The role is all it gets."""
-    found = invitation_by_token(token)
+    found = selectors.invitation_by_token(token)
     if found is None:
         raise ValidationError(_("This invitation link is not valid."), code="unknown")
     invitation = _locked(found)
@@ -292,7 +283,7 @@ def invitation_accept(
                 code="sign_in",
             )
         user = User(
-            username=username_for(invitation.email),
+            username=_username_for(invitation.email),
             email=invitation.email,
             first_name=first_name,
             last_name=last_name,

@@ -162,7 +162,7 @@ def _closed(request, invitation: Invitation | None):
 @require_http_methods(["GET", "HEAD", "POST"])
 @ratelimit(group=ACCEPT, key="ip", rate=accept_rate, method="POST")
 def invitation_accept(request, token: str):
-    invitation = services.invitation_by_token(token)
+    invitation = selectors.invitation_by_token(token)
     if invitation is None or invitation.state != State.WAITING:
         return _closed(request, invitation)
     user = request.user
@@ -194,7 +194,7 @@ def invitation_accept(request, token: str):
             )
         except ValidationError as refusal:
             if refusal.code in ("closed", "unknown"):
-                return _closed(request, services.invitation_by_token(token))
+                return _closed(request, selectors.invitation_by_token(token))
             context["refusal"] = " ".join(refusal.messages)
             if form is not None:
                 add_service_error(form, refusal)

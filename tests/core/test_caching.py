@@ -97,7 +97,7 @@ def test_a_value_computed_inside_a_transaction_is_not_cached():
 # marked ``@changes_content`` (docs/architecture.md, "Caching").
 WRITE_NOTHING_SHOWN = {
     "accounts.services.user_language_set": "a person's own interface language",
-    "accounts.services.user_settings_set": "a person's own time zone and language",
+    "accounts.services.user_sessions_end": "ends a person's sessions; no page shows them",
     "calendars.services.feed_create": "a person's own feed; feeds are looked up on every fetch",
     "calendars.services.feed_revoke": "forgets the cached feed it revokes, and nothing else",
     "calendars.services.feed_touch": "when a feed was last fetched, shown to its owner only",
