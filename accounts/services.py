@@ -49,6 +49,7 @@ def user_language_set(*, user: User, language: str) -> None:
 
 # A person's name is shown on the pages of what they did (decisions, coordinators): content.
 @changes_content
+@transaction.atomic
 def user_settings_set(
     *,
     user: User,
