@@ -10,24 +10,18 @@ time zone.
 """
 
 import datetime
-import logging
 import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import models, transaction
-from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import Delivery, Notice, User
-from core.mail import queued_again
-from core.validators import single_line
-
-logger = logging.getLogger(__name__)
+from core.mail import queue_one_mail
 
 # The hour of the day, in each person's zone, from which their daily summary leaves.
 SUMMARY_HOUR = 8
@@ -97,21 +91,6 @@ def summary_of(user: User, notices: list[Notice]) -> tuple[str, str]:
     return subject, "\n\n".join(parts) + "\n"
 
 
-@task
-def send_summary_mail(*, subject: str, body: str, recipient: str, attempt: int = 1) -> int:
-    try:
-        return send_mail(single_line(subject), body, None, [recipient])
-    except OSError:
-        # The mail server refused or could not be reached: later may do.
-        if queued_again(
-            send_summary_mail, attempt=attempt, subject=subject, body=body, recipient=recipient
-        ):
-            logger.warning("Could not send the summary to %s (attempt %d)", recipient, attempt)
-            return 0
-        logger.exception("Could not send the summary to %s", recipient)
-        raise
-
-
 def summaries_send(*, now: datetime.datetime | None = None) -> list[User]:
     """Mail each person whose summary is due (``_due``) one summary of their waiting
     notices, marking them sent; the people mailed. Two runs at once send one summary: the
@@ -136,17 +115,6 @@ def summaries_send(*, now: datetime.datetime | None = None) -> list[User]:
                 continue
             Notice.objects.filter(pk__in=[notice.pk for notice in notices]).update(sent_at=now)
             subject, body = summary_of(user, notices)
-            transaction.on_commit(
-                lambda subject=subject, body=body, address=user.email: _queue(
-                    subject, body, address
-                )
-            )
+            queue_one_mail(subject=subject, body=body, recipient=user.email)
         sent.append(user)
     return sent
-
-
-def _queue(subject: str, body: str, address: str) -> None:
-    try:
-        send_summary_mail.enqueue(subject=subject, body=body, recipient=address)
-    except Exception:
-        logger.exception("Could not queue the summary to %s", address)

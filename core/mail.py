@@ -13,9 +13,16 @@ tests) cannot wait: there a failure is not retried.
 """
 
 import datetime
+import logging
 
-from django.tasks import Task
+from django.core.mail import send_mail
+from django.db import transaction
+from django.tasks import Task, task
 from django.utils import timezone
+
+from core.validators import single_line
+
+logger = logging.getLogger(__name__)
 
 RETRY_DELAYS = (
     datetime.timedelta(minutes=1),
@@ -35,3 +42,34 @@ def queued_again(task: Task, *, attempt: int, **kwargs) -> bool:
     later = task.using(run_after=timezone.now() + RETRY_DELAYS[attempt - 1])
     later.enqueue(attempt=attempt + 1, **kwargs)
     return True
+
+
+@task
+def send_one_mail(*, subject: str, body: str, recipient: str, attempt: int = 1) -> int:
+    """Send one message to one address, queued again while the mail server fails (a refusal
+    or no answer; smtplib's errors are OSErrors) and attempts are left."""
+    try:
+        return send_mail(single_line(subject), body, None, [recipient])
+    except OSError:
+        if queued_again(
+            send_one_mail, attempt=attempt, subject=subject, body=body, recipient=recipient
+        ):
+            logger.warning(
+                "Could not send the mail %r (attempt %d); it is queued again", subject, attempt
+            )
+            return 0
+        logger.exception("Could not send the mail %r", subject)
+        raise
+
+
+def queue_one_mail(*, subject: str, body: str, recipient: str) -> None:
+    """Queue ``send_one_mail`` once the current transaction commits: a rolled-back change
+    sends nothing."""
+
+    def queue() -> None:
+        try:
+            send_one_mail.enqueue(subject=subject, body=body, recipient=recipient)
+        except Exception:
+            logger.exception("Could not queue the mail %r", subject)
+
+    transaction.on_commit(queue)

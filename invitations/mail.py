@@ -4,42 +4,13 @@ It is written in the language active when it is queued: the inviter's, on the pa
 it from. The link carries the token, which exists nowhere else.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.tasks import task
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from core.mail import queued_again
-from core.validators import single_line
+from core.mail import queue_one_mail
 from invitations.models import Invitation
-
-logger = logging.getLogger(__name__)
-
-
-@task
-def send_invitation_mail(*, subject: str, body: str, recipient: str, attempt: int = 1) -> int:
-    try:
-        return send_mail(single_line(subject), body, None, [recipient])
-    except Exception as error:
-        message = {"subject": subject, "body": body, "recipient": recipient}
-        # The mail server refused or could not be reached (smtplib's errors are OSErrors).
-        if isinstance(error, OSError) and queued_again(
-            send_invitation_mail, attempt=attempt, **message
-        ):
-            logger.warning(
-                "Could not send the invitation %r (attempt %d); it is queued again",
-                subject,
-                attempt,
-                exc_info=True,
-            )
-            return 0
-        logger.exception("Could not send the invitation %r", subject)
-        raise
 
 
 def invitation_url(token: str) -> str:
@@ -63,12 +34,4 @@ def invitation_mailed(*, invitation: Invitation, token: str, actor) -> None:
         "expires": formats.date_format(expires, "DATETIME_FORMAT"),
         "zone": expires.tzname(),
     }
-    recipient = invitation.email
-
-    def queue() -> None:
-        try:
-            send_invitation_mail.enqueue(subject=subject, body=body, recipient=recipient)
-        except Exception:
-            logger.exception("Could not queue the invitation %r", subject)
-
-    transaction.on_commit(queue)
+    queue_one_mail(subject=subject, body=body, recipient=invitation.email)
